@@ -1,0 +1,76 @@
+using Npgsql;
+using Provisioning.Orchestrator.Storage;
+using Testcontainers.PostgreSql;
+
+namespace Provisioning.Testing;
+
+/// <summary>
+/// One real PostgreSQL per test process: the server named by PROVISIONING_TEST_POSTGRES (a connection
+/// string), else a Testcontainers container where a Docker engine answers, else a private local cluster
+/// (initdb + pg_ctl in a temporary folder, loopback only). Each test fixture gets a database of its own.
+/// </summary>
+public static class PostgresServer
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _adminConnectionString;
+    private static EmbeddedPostgres? _embedded;
+    private static int _databaseCounter;
+
+    public static EmbeddedPostgres? Embedded => _embedded;
+
+    public static async Task<string> AdminConnectionStringAsync()
+    {
+        if (_adminConnectionString is not null) return _adminConnectionString;
+        await Gate.WaitAsync();
+        try
+        {
+            _adminConnectionString ??= await StartAsync();
+            return _adminConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>A new, empty database; returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string prefix = "test")
+    {
+        var admin = await AdminConnectionStringAsync();
+        var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+    }
+
+    private static async Task<string> StartAsync()
+    {
+        var given = Environment.GetEnvironmentVariable("PROVISIONING_TEST_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(given)) return given;
+
+        try
+        {
+            var container = new PostgreSqlBuilder("postgres:16-alpine").Build();
+            await container.StartAsync();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+            return container.GetConnectionString();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // No Docker engine here: fall back to a private cluster.
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), $"provisioning-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _embedded = await EmbeddedPostgres.StartAsync(folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            _embedded.StopAsync().Wait(TimeSpan.FromSeconds(20));
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return _embedded.ConnectionString;
+    }
+}
