@@ -1,0 +1,62 @@
+namespace Provisioning.Orchestrator.Workflows;
+
+/// <summary>How a workflow ended. The wire names (snake_case) are what analysts and metrics see.</summary>
+public enum WorkflowResult
+{
+    Success,
+    UnknownDevice,
+    NoProfile,
+    ConfigPushFailed,
+    VerificationFailed,
+    DeviceUnreachable,
+    TimedOut,
+    Cancelled,
+}
+
+public enum WorkflowStep
+{
+    Authenticate,
+    FetchProfile,
+    PushConfig,
+    Verify,
+}
+
+public enum WorkflowStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+public enum WorkflowTrigger
+{
+    Oss,
+    ZeroTouch,
+    Retry,
+}
+
+public static class WorkflowNames
+{
+    public static string Name(this WorkflowResult result) => result switch
+    {
+        WorkflowResult.Success => "success",
+        WorkflowResult.UnknownDevice => "unknown_device",
+        WorkflowResult.NoProfile => "no_profile",
+        WorkflowResult.ConfigPushFailed => "config_push_failed",
+        WorkflowResult.VerificationFailed => "verification_failed",
+        WorkflowResult.DeviceUnreachable => "device_unreachable",
+        WorkflowResult.TimedOut => "timed_out",
+        WorkflowResult.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
+    };
+
+    public static string Name(this WorkflowStep step) => step switch
+    {
+        WorkflowStep.Authenticate => "authenticate",
+        WorkflowStep.FetchProfile => "fetch_profile",
+        WorkflowStep.PushConfig => "push_config",
+        WorkflowStep.Verify => "verify",
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
+    };
+}
