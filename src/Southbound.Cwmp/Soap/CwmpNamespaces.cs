@@ -1,0 +1,45 @@
+namespace Provisioning.Southbound.Cwmp.Soap;
+
+/// <summary>The XML namespaces of CWMP envelopes and the conventional prefixes the ACS writes them with.</summary>
+public static class CwmpNamespaces
+{
+    public const string SoapEnvelope = "http://schemas.xmlsoap.org/soap/envelope/";
+    public const string SoapEncoding = "http://schemas.xmlsoap.org/soap/encoding/";
+    public const string Xsd = "http://www.w3.org/2001/XMLSchema";
+    public const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
+
+    public const string Cwmp10 = "urn:dslforum-org:cwmp-1-0";
+    public const string Cwmp11 = "urn:dslforum-org:cwmp-1-1";
+    /// <summary>CWMP 1.2, 1.3 and 1.4 all use this namespace.</summary>
+    public const string Cwmp12 = "urn:dslforum-org:cwmp-1-2";
+
+    /// <summary>The newest CWMP version this ACS speaks (offered in UseCWMPVersion).</summary>
+    public const string HighestVersion = "1.4";
+
+    public static bool IsCwmp(string ns) => ns.StartsWith("urn:dslforum-org:cwmp-", StringComparison.Ordinal);
+
+    /// <summary>Interned instance of a known namespace, so a session can keep it without holding the reader's string.</summary>
+    public static string Normalize(string ns) => ns switch
+    {
+        Cwmp10 => Cwmp10,
+        Cwmp11 => Cwmp11,
+        Cwmp12 => Cwmp12,
+        _ => ns,
+    };
+
+    /// <summary>
+    /// Picks the version for UseCWMPVersion from the CPE's SupportedCWMPVersions ("1.0,1.1,1.2,1.3,1.4"):
+    /// the highest the CPE lists that this ACS also speaks; null when none.
+    /// </summary>
+    public static string? NegotiateVersion(string supportedVersions)
+    {
+        string? best = null;
+        foreach (var range in supportedVersions.AsSpan().Split(','))
+        {
+            var v = supportedVersions.AsSpan(range).Trim();
+            if (v.Length != 3 || v[0] != '1' || v[1] != '.' || v[2] < '0' || v[2] > '4') continue;
+            if (best is null || v[2] > best[2]) best = v.ToString();
+        }
+        return best;
+    }
+}
