@@ -1,0 +1,97 @@
+using JasperFx;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Npgsql;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.Feed;
+using Provisioning.Orchestrator.Reports;
+using Provisioning.Orchestrator.ServicePlans;
+using Provisioning.Orchestrator.Storage;
+using Provisioning.Orchestrator.Workflows;
+using Provisioning.Orchestrator.Workflows.Events;
+using Weasel.Core;
+
+namespace Provisioning.Orchestrator.Extensions;
+
+public static class StoreExtensions
+{
+    public const string ConnectionStringName = "Marten";
+
+    /// <summary>
+    /// Marten on PostgreSQL: one event stream per workflow, the inline workflow summary, the async device-history and
+    /// failure-statistics projections. With no connection string configured, starts the embedded private cluster.
+    /// </summary>
+    public static async Task<WebApplicationBuilder> AddProvisioningStoreAsync(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(ProvisioningStoreOptions.Section).Get<ProvisioningStoreOptions>() ?? new();
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var embedded = await EmbeddedPostgres.StartAsync(settings.EmbeddedDataDirectory, settings.EmbeddedPort);
+            builder.Services.AddSingleton(embedded);
+            builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
+            connectionString = embedded.ConnectionString;
+            builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
+        }
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<FeedSignal>();
+        builder.Services.AddSingleton<SequenceGaps>();
+        builder.Services.AddSingleton<EventFeed>();
+
+        var marten = builder.Services.AddMarten(services =>
+        {
+            var options = new StoreOptions();
+            options.Connection(connectionString);
+            options.DatabaseSchemaName = "provisioning";
+            options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+            options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            ConfigureEvents(options);
+            ConfigureDocuments(options);
+            options.Listeners.Add(services.GetRequiredService<FeedSignal>());
+            return options;
+        }).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
+
+        if (string.Equals(settings.ProjectionDaemon, "Solo", StringComparison.OrdinalIgnoreCase))
+        {
+            marten.AddAsyncDaemon(DaemonMode.Solo);
+        }
+
+        builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();
+        return builder;
+    }
+
+    private static void ConfigureEvents(StoreOptions options)
+    {
+        options.Events.AddEventType<ProvisioningRequested>();
+        options.Events.AddEventType<DeviceAuthenticated>();
+        options.Events.AddEventType<ServiceProfileFetched>();
+        options.Events.AddEventType<ConfigPushed>();
+        options.Events.AddEventType<ConfigVerified>();
+        options.Events.AddEventType<ProvisioningSucceeded>();
+        options.Events.AddEventType<ProvisioningFailed>();
+        options.Events.AddEventType<ProvisioningCancelled>();
+        options.Events.AddEventType<WorkflowResumed>();
+
+        options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<FailureStatisticsProjection>(ProjectionLifecycle.Async);
+    }
+
+    private static void ConfigureDocuments(StoreOptions options)
+    {
+        options.Schema.For<WorkflowSummary>()
+            .Duplicate(w => w.SerialNumber)
+            .Duplicate(w => w.Status)
+            .Duplicate(w => w.CreatedAt);
+        options.Schema.For<DeviceRecord>()
+            .Duplicate(d => d.EndpointId)
+            .Duplicate(d => d.CwmpUsername);
+        options.Schema.For<ServicePlanDocument>();
+        options.Schema.For<ActiveWorkflowClaim>();
+        options.Schema.For<ProvisionRequestRecord>();
+        options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
+        options.Schema.For<DeviceHistory>();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using JasperFx.Events;
+using Marten;
+
+namespace Provisioning.Orchestrator.Feed;
+
+/// <summary>
+/// Reads the global event log in sequence order from a position, optionally following it live, without gaps or
+/// duplicates: events are delivered only up to the first gap whose transaction may still commit.
+/// </summary>
+public sealed class EventFeed(IDocumentStore store, FeedSignal signal, SequenceGaps gaps)
+{
+    private const int PageSize = 500;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
+    public async IAsyncEnumerable<IEvent> ReadAsync(FeedFilter filter, long afterPosition, bool follow,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = afterPosition;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var pulse = signal.NextPulse();
+            var page = await ReadPageAsync(filter, position, cancellationToken);
+            var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
+            if (gapAhead && ready.Count == 0)
+            {
+                // The next event's number is missing: wait until every transaction that could still fill it has ended,
+                // then read again; if it is still missing it never will be, and is stepped over.
+                var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
+                await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
+                var again = await ReadPageAsync(filter, position, cancellationToken);
+                ready = again.Where(e => e.Sequence <= horizon).ToList();
+                gapAhead = false;
+            }
+
+            foreach (var e in ready)
+            {
+                position = e.Sequence;
+                if (filter.Matches(e)) yield return e;
+            }
+
+            if (ready.Count == PageSize || gapAhead) continue;
+            if (!follow) yield break;
+            await Task.WhenAny(pulse, Task.Delay(Poll, cancellationToken));
+        }
+    }
+
+    private async Task<IReadOnlyList<IEvent>> ReadPageAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > position);
+        if (filter.WorkflowId is { } id) query = query.Where(e => e.StreamId == id);
+        return await query.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The events that follow <paramref name="position"/> without a missing sequence number in between.</summary>
+    private static (IReadOnlyList<IEvent> Ready, bool GapAhead) ContiguousPrefix(IReadOnlyList<IEvent> page, long position)
+    {
+        var expected = position + 1;
+        for (var i = 0; i < page.Count; i++)
+        {
+            if (page[i].Sequence != expected) return (page.Take(i).ToList(), true);
+            expected++;
+        }
+        return (page, false);
+    }
+}

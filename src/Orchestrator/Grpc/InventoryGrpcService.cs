@@ -1,0 +1,142 @@
+using Grpc.Core;
+using Marten;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.ServicePlans;
+
+namespace Provisioning.Orchestrator.Grpc;
+
+/// <summary>Admin calls keeping the inventory and the service plans. Bulk calls validate everything before storing anything.</summary>
+public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider services) : InventoryService.InventoryServiceBase
+{
+    public override async Task<Device> UpsertDevice(UpsertDeviceRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        InventoryValidation.Validate(v, request.Device, "device.");
+        v.ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        var existing = await session.LoadAsync<DeviceRecord>(request.Device.Identity.SerialNumber.Trim(), context.CancellationToken);
+        var record = request.Device.ToRecord(existing);
+        session.Store(record);
+        await session.SaveChangesAsync(context.CancellationToken);
+        return record.ToWire();
+    }
+
+    public override async Task<UpsertDevicesResponse> UpsertDevices(UpsertDevicesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        for (var i = 0; i < request.Devices.Count; i++) InventoryValidation.Validate(v, request.Devices[i], $"devices[{i}].");
+        var duplicates = request.Devices.Where(d => d.Identity is not null).GroupBy(d => d.Identity.SerialNumber.Trim()).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        foreach (var serial in duplicates) v.Fail("devices", $"lists serial number '{serial}' more than once");
+        v.ThrowIfInvalid();
+
+        await using var session = store.LightweightSession();
+        var serials = request.Devices.Select(d => d.Identity.SerialNumber.Trim()).ToArray();
+        var existing = (await session.LoadManyAsync<DeviceRecord>(context.CancellationToken, serials)).ToDictionary(d => d.Id);
+        foreach (var device in request.Devices)
+        {
+            session.Store(device.ToRecord(existing.GetValueOrDefault(device.Identity.SerialNumber.Trim())));
+        }
+        await session.SaveChangesAsync(context.CancellationToken);
+        return new UpsertDevicesResponse { Stored = request.Devices.Count };
+    }
+
+    public override async Task<Device> GetDevice(GetDeviceRequest request, ServerCallContext context)
+    {
+        new RequestValidation().Require("serial_number", request.SerialNumber, 64).ThrowIfInvalid();
+        await using var session = store.QuerySession();
+        var record = await session.LoadAsync<DeviceRecord>(request.SerialNumber, context.CancellationToken)
+            ?? throw RequestValidation.NotFound($"device {request.SerialNumber} not found");
+        return record.ToWire();
+    }
+
+    public override async Task<ListDevicesResponse> ListDevices(ListDevicesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation().Check(request.PageSize is >= 0 and <= 1000, "page_size", "must be between 0 and 1000");
+        var offset = 0;
+        if (!string.IsNullOrEmpty(request.PageToken) && (!int.TryParse(request.PageToken, out offset) || offset < 0))
+            v.Fail("page_token", "is not a token from a previous page");
+        v.ThrowIfInvalid();
+        var pageSize = request.PageSize == 0 ? 100 : request.PageSize;
+        await using var session = store.QuerySession();
+        var page = await session.Query<DeviceRecord>().OrderBy(d => d.Id).Skip(offset).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+        var response = new ListDevicesResponse();
+        response.Devices.AddRange(page.Take(pageSize).Select(d => d.ToWire()));
+        if (page.Count > pageSize) response.NextPageToken = (offset + pageSize).ToString();
+        return response;
+    }
+
+    public override async Task<DeleteDeviceResponse> DeleteDevice(DeleteDeviceRequest request, ServerCallContext context)
+    {
+        new RequestValidation().Require("serial_number", request.SerialNumber, 64).ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        var existing = await session.LoadAsync<DeviceRecord>(request.SerialNumber, context.CancellationToken);
+        if (existing is null) return new DeleteDeviceResponse { Deleted = false };
+        session.Delete(existing);
+        await session.SaveChangesAsync(context.CancellationToken);
+        return new DeleteDeviceResponse { Deleted = true };
+    }
+
+    public override async Task<ServicePlan> UpsertServicePlan(UpsertServicePlanRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        InventoryValidation.Validate(v, request.Plan, "plan.");
+        v.ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        var document = request.Plan.ToDocument();
+        session.Store(document);
+        await session.SaveChangesAsync(context.CancellationToken);
+        return document.ToWire();
+    }
+
+    public override async Task<UpsertServicePlansResponse> UpsertServicePlans(UpsertServicePlansRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        for (var i = 0; i < request.Plans.Count; i++) InventoryValidation.Validate(v, request.Plans[i], $"plans[{i}].");
+        foreach (var name in request.Plans.GroupBy(p => p.Name.Trim()).Where(g => g.Count() > 1).Select(g => g.Key))
+            v.Fail("plans", $"lists plan '{name}' more than once");
+        v.ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        foreach (var plan in request.Plans) session.Store(plan.ToDocument());
+        await session.SaveChangesAsync(context.CancellationToken);
+        return new UpsertServicePlansResponse { Stored = request.Plans.Count };
+    }
+
+    public override async Task<ServicePlan> GetServicePlan(GetServicePlanRequest request, ServerCallContext context)
+    {
+        new RequestValidation().Require("name", request.Name, 128).ThrowIfInvalid();
+        await using var session = store.QuerySession();
+        var plan = await session.LoadAsync<ServicePlanDocument>(request.Name, context.CancellationToken)
+            ?? throw RequestValidation.NotFound($"service plan {request.Name} not found");
+        return plan.ToWire();
+    }
+
+    public override async Task<ListServicePlansResponse> ListServicePlans(ListServicePlansRequest request, ServerCallContext context)
+    {
+        await using var session = store.QuerySession();
+        var plans = await session.Query<ServicePlanDocument>().OrderBy(p => p.Id).ToListAsync(context.CancellationToken);
+        var response = new ListServicePlansResponse();
+        response.Plans.AddRange(plans.Select(p => p.ToWire()));
+        return response;
+    }
+
+    public override async Task<DeleteServicePlanResponse> DeleteServicePlan(DeleteServicePlanRequest request, ServerCallContext context)
+    {
+        new RequestValidation().Require("name", request.Name, 128).ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        var existing = await session.LoadAsync<ServicePlanDocument>(request.Name, context.CancellationToken);
+        if (existing is null) return new DeleteServicePlanResponse { Deleted = false };
+        session.Delete(existing);
+        await session.SaveChangesAsync(context.CancellationToken);
+        return new DeleteServicePlanResponse { Deleted = true };
+    }
+
+    public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
+    {
+        var rebuilder = services.GetRequiredService<Reports.ProjectionRebuilder>();
+        var (names, events) = await rebuilder.RebuildAllAsync(context.CancellationToken);
+        var response = new RebuildProjectionsResponse { EventsProcessed = events };
+        response.Projections.AddRange(names);
+        return response;
+    }
+}

@@ -1,0 +1,59 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Provisioning.Orchestrator.Grpc;
+
+/// <summary>Collects field violations and raises INVALID_ARGUMENT with the rich error model (BadRequest naming each field).</summary>
+public sealed class RequestValidation
+{
+    private readonly BadRequest _badRequest = new();
+
+    public RequestValidation Require(string field, string? value, int maxLength = 256)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return Fail(field, "is required");
+        return Limit(field, value, maxLength);
+    }
+
+    public RequestValidation Limit(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Length > maxLength) Fail(field, $"is longer than {maxLength} characters");
+        else if (value is not null && value.Any(char.IsControl)) Fail(field, "contains control characters");
+        return this;
+    }
+
+    public RequestValidation Check(bool valid, string field, string description)
+    {
+        if (!valid) Fail(field, description);
+        return this;
+    }
+
+    public RequestValidation Fail(string field, string description)
+    {
+        _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        return this;
+    }
+
+    public bool HasViolations => _badRequest.FieldViolations.Count > 0;
+
+    public void ThrowIfInvalid()
+    {
+        if (!HasViolations) return;
+        var summary = string.Join("; ", _badRequest.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
+        throw new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = $"invalid request: {summary}",
+            Details = { Any.Pack(_badRequest) },
+        }.ToRpcException();
+    }
+
+    public static RpcException NotFound(string what) => new(new global::Grpc.Core.Status(StatusCode.NotFound, what));
+
+    public static Guid ParseWorkflowId(string value, string field = "workflow_id")
+    {
+        if (Guid.TryParse(value, out var id)) return id;
+        new RequestValidation().Fail(field, "is not a workflow id (UUID)").ThrowIfInvalid();
+        return Guid.Empty;
+    }
+}

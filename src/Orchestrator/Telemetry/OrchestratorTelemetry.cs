@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Provisioning.Orchestrator.Telemetry;
+
+/// <summary>The orchestrator's ActivitySource and instruments, created once. Device identifiers go on spans, never on metric tags.</summary>
+public static class OrchestratorTelemetry
+{
+    public const string Name = "Provisioning.Orchestrator";
+
+    public static readonly ActivitySource Source = new(Name);
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Histogram<double> ProvisionDuration = Meter.CreateHistogram<double>(
+        "cpe.provision.duration", unit: "ms", description: "Time from workflow acceptance to its terminal event");
+
+    public static readonly Counter<long> ProvisionCount = Meter.CreateCounter<long>(
+        "cpe.provision.count", unit: "{workflow}", description: "Workflows ended, by result");
+
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
+        "cpe.provision.step_duration", unit: "ms", description: "Duration of one workflow step, by step and outcome");
+
+    public static readonly UpDownCounter<long> ActiveSessions = Meter.CreateUpDownCounter<long>(
+        "cpe.provision.active_sessions", unit: "{workflow}", description: "Workflows being driven by this instance");
+
+    public static readonly Counter<long> VerifyMismatches = Meter.CreateCounter<long>(
+        "cpe.verify.mismatches", unit: "{parameter}", description: "Parameters that read back differently from what was pushed");
+
+    // Span and attribute names shared with the seed's dashboards.
+    public const string ProvisionSpan = "cpe.provision";
+    public static string StepSpan(string step) => $"cpe.provision.{step}";
+}

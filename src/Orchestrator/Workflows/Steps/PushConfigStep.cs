@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Southbound;
+using Provisioning.Orchestrator.Workflows.Events;
+
+namespace Provisioning.Orchestrator.Workflows.Steps;
+
+/// <summary>The adapter applies the rendered parameters (CWMP SetParameterValues / USP Set) under the workflow's ParameterKey.</summary>
+public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters adapters, SouthboundCalls calls) : IWorkflowStep
+{
+    public WorkflowStep Step => WorkflowStep.PushConfig;
+
+    /// <summary>CWMP limits ParameterKey to 32 characters; the workflow id identifies the push.</summary>
+    public static string ParameterKeyOf(Guid workflowId) => "wf" + workflowId.ToString("N")[..30];
+
+    public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
+    {
+        var (profile, failure) = await loader.ProfileAsync(context, cancellationToken);
+        if (failure is not null) return StepOutcome.Failed(failure);
+        var rendered = profile!;
+
+        var span = Activity.Current;
+        span?.SetTag("cpe.service_plan", rendered.PlanName);
+        span?.SetTag("cpe.config.param_count", rendered.Parameters.Count);
+        span?.SetTag("cpe.config.has_voip", rendered.HasVoip);
+        span?.SetTag("cpe.config.has_iptv", rendered.HasIptv);
+        span?.SetTag("cpe.config.wifi_bands", string.Join(",", rendered.WifiBands));
+
+        var target = WorkflowContextLoader.Target(context);
+        var parameterKey = ParameterKeyOf(context.WorkflowId);
+        var request = new PushConfigRequest
+        {
+            Device = SouthboundCalls.ToRef(target),
+            WorkflowId = context.WorkflowId.ToString(),
+            ParameterKey = parameterKey,
+        };
+        request.Parameters.AddRange(rendered.Parameters.Select(p => new ParameterValue { Name = p.Name, Value = p.Value, Type = p.Type, Secret = p.Secret }));
+
+        var adapter = adapters.For(target.Protocol);
+        var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));
+        if (callFailure is not null) return StepOutcome.Failed(callFailure);
+        if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));
+
+        return StepOutcome.Done(new ConfigPushed(
+            context.Summary.SerialNumber,
+            parameterKey,
+            response.ApplyStatus,
+            rendered.Parameters.Select(p => new PushedParameter(p.Name, p.Secret ? PushedParameter.Redacted : p.Value, p.Type.ToString(), p.Secret)).ToList(),
+            TraceRef.Current));
+    }
+}

@@ -1,0 +1,13 @@
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.ServicePlans;
+
+namespace Provisioning.Orchestrator.Workflows.Steps;
+
+/// <summary>What one run of a workflow learns as it goes; rebuilt from the store when a workflow is resumed.</summary>
+public sealed class WorkflowContext(WorkflowSummary summary)
+{
+    public WorkflowSummary Summary { get; set; } = summary;
+    public DeviceRecord? Device { get; set; }
+    public RenderedProfile? Profile { get; set; }
+    public Guid WorkflowId => Summary.Id;
+}

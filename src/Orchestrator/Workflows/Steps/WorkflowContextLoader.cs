@@ -1,0 +1,61 @@
+using Marten;
+using Provisioning.Contracts.Common;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.ServicePlans;
+using Provisioning.Orchestrator.Workflows.Events;
+
+namespace Provisioning.Orchestrator.Workflows.Steps;
+
+/// <summary>Fills what a step needs from earlier steps, from the store, when a resumed run did not see them.</summary>
+public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileSource profiles)
+{
+    public async Task<DeviceRecord?> DeviceAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        if (context.Device is not null) return context.Device;
+        await using var session = store.QuerySession();
+        context.Device = await session.LoadAsync<DeviceRecord>(context.Summary.SerialNumber, cancellationToken);
+        return context.Device;
+    }
+
+    /// <summary>The device as the southbound should address it: the request's identity completed from the inventory.</summary>
+    public static DeviceDescriptor Target(WorkflowContext context)
+    {
+        var asked = context.Summary.Device;
+        var known = context.Device;
+        if (known is null) return asked;
+        return new DeviceDescriptor(
+            asked.SerialNumber,
+            string.IsNullOrEmpty(asked.Oui) ? known.Oui : asked.Oui,
+            string.IsNullOrEmpty(asked.ProductClass) ? known.ProductClass : asked.ProductClass,
+            asked.Protocol == DeviceProtocol.Unspecified ? known.Protocol : asked.Protocol,
+            string.IsNullOrEmpty(asked.EndpointId) ? known.EndpointId : asked.EndpointId);
+    }
+
+    public static string PlanName(WorkflowContext context) =>
+        !string.IsNullOrWhiteSpace(context.Summary.ServicePlanOverride)
+            ? context.Summary.ServicePlanOverride!
+            : context.Device?.ServicePlan ?? "";
+
+    /// <summary>Renders the profile (again, after a resume: secrets are never stored, only re-rendered).</summary>
+    public async Task<(RenderedProfile? Profile, StepFailureDetail? Failure)> ProfileAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        if (context.Profile is not null) return (context.Profile, null);
+        await DeviceAsync(context, cancellationToken);
+        var planName = PlanName(context);
+        if (string.IsNullOrWhiteSpace(planName))
+            return (null, new StepFailureDetail(WorkflowResult.NoProfile, "fetch_profile: the device has no service plan in the inventory"));
+        var plan = await profiles.FindPlanAsync(planName, cancellationToken);
+        if (plan is null)
+            return (null, new StepFailureDetail(WorkflowResult.NoProfile, $"fetch_profile: service plan '{planName}' not found"));
+        try
+        {
+            var protocol = Target(context).Protocol;
+            context.Profile = ProfileRenderer.Render(plan, context.Summary.DataModelRoot ?? ProfileRenderer.Tr181Root, protocol);
+            return (context.Profile, null);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, new StepFailureDetail(WorkflowResult.NoProfile, $"fetch_profile: service plan '{planName}' cannot be rendered: {e.Message}"));
+        }
+    }
+}

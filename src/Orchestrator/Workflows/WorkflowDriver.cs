@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.Southbound;
+using Provisioning.Orchestrator.Telemetry;
+using Provisioning.Orchestrator.Workflows.Events;
+using Provisioning.Orchestrator.Workflows.Steps;
+
+namespace Provisioning.Orchestrator.Workflows;
+
+/// <summary>
+/// Drives one workflow from its current step to a terminal event. Every step's result is appended to the
+/// workflow's stream with the version it was decided on (optimistic concurrency), so a concurrent cancel or
+/// another driver makes this one stop rather than write over it.
+/// </summary>
+public sealed class WorkflowDriver(
+    IDocumentStore store,
+    IEnumerable<IWorkflowStep> steps,
+    DeviceAdapters adapters,
+    IOptions<WorkflowOptions> options,
+    ILogger<WorkflowDriver> logger)
+{
+    private readonly Dictionary<WorkflowStep, IWorkflowStep> _steps = steps.ToDictionary(s => s.Step);
+
+    public static string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public async Task DriveAsync(Guid workflowId, Activity? root, CancellationToken interrupted, CancellationToken stopping)
+    {
+        var summary = await LoadAsync(workflowId, stopping);
+        if (summary is null || summary.IsTerminal)
+        {
+            WorkflowSpans.Discard(root);
+            return;
+        }
+
+        var resumed = root is null;
+        root ??= WorkflowSpans.StartResumed(summary);
+        var previous = Activity.Current;
+        Activity.Current = root;
+        OrchestratorTelemetry.ActiveSessions.Add(1);
+        var context = new WorkflowContext(summary);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupted, stopping);
+        try
+        {
+            if (resumed)
+            {
+                Log.Resuming(logger, workflowId, summary.SerialNumber, summary.CurrentStep);
+                await AppendAsync(context, [new WorkflowResumed(summary.SerialNumber, summary.CurrentStep ?? WorkflowStep.Authenticate, Instance,
+                    new TraceRef(summary.TraceId, summary.RootSpanId), TraceRef.Current)], stopping);
+            }
+
+            while (!context.Summary.IsTerminal)
+            {
+                var step = context.Summary.CurrentStep ?? WorkflowStep.Authenticate;
+                var outcome = await RunStepAsync(step, context, cancel.Token);
+                if (stopping.IsCancellationRequested) return; // left Running in the store: resumed at the next start
+                if (interrupted.IsCancellationRequested)
+                {
+                    context.Summary = await LoadAsync(workflowId, stopping) ?? context.Summary;
+                    if (context.Summary.IsTerminal) break;
+                }
+                await AppendAsync(context, EventsFor(step, outcome, context), stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: the workflow stays Running and is resumed by the next start.
+        }
+        finally
+        {
+            OrchestratorTelemetry.ActiveSessions.Add(-1);
+            if (context.Summary.IsTerminal) OnTerminal(context);
+            WorkflowSpans.End(root, context.Summary);
+            Activity.Current = previous;
+        }
+    }
+
+    private async Task<StepOutcome> RunStepAsync(WorkflowStep step, WorkflowContext context, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var workflowDeadline = context.Summary.Deadline.UtcDateTime;
+        if (now >= workflowDeadline)
+            return StepOutcome.Failed(new(WorkflowResult.TimedOut, $"{step.Name()}: the workflow deadline passed"));
+        var deadline = Min(now + options.Value.StepTimeout(step), workflowDeadline);
+
+        using var span = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.StepSpan(step.Name()));
+        span?.SetTag("cpe.workflow_id", context.WorkflowId.ToString());
+        span?.SetTag("cpe.serial_number", context.Summary.SerialNumber);
+        var started = Stopwatch.GetTimestamp();
+        StepOutcome outcome;
+        using (var stepDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            stepDeadline.CancelAfter(deadline - now);
+            try
+            {
+                outcome = await _steps[step].ExecuteAsync(context, deadline, stepDeadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                outcome = StepOutcome.Failed(new(WorkflowResult.TimedOut, $"{step.Name()}: the step deadline passed"));
+            }
+        }
+
+        var failed = outcome.Failure is not null;
+        OrchestratorTelemetry.StepDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("step", step.Name()),
+            new KeyValuePair<string, object?>("outcome", failed ? outcome.Failure!.Result.Name() : "success"));
+        if (failed && span is not null)
+        {
+            span.SetTag("cpe.fault_code", outcome.Failure!.FaultCode);
+            span.SetTag("cpe.result", outcome.Failure.Result.Name());
+            span.SetStatus(ActivityStatusCode.Error, outcome.Failure.Reason);
+        }
+        return outcome;
+    }
+
+    private static IWorkflowEvent[] EventsFor(WorkflowStep step, StepOutcome outcome, WorkflowContext context)
+    {
+        var summary = context.Summary;
+        var duration = (long)(DateTimeOffset.UtcNow - summary.CreatedAt).TotalMilliseconds;
+        if (outcome.Failure is { } failure)
+        {
+            return [new ProvisioningFailed(
+                summary.SerialNumber, failure.Result, step, failure.Reason, failure.FaultCode, failure.FaultString,
+                failure.ParameterFaults ?? [], failure.Mismatches ?? [], duration,
+                summary.Model, summary.FirmwareVersion, summary.ServicePlan ?? context.Profile?.PlanName ?? WorkflowContextLoader.PlanName(context),
+                TraceRef.Current)];
+        }
+        return step == WorkflowStep.Verify
+            ? [outcome.Completed!, new ProvisioningSucceeded(summary.SerialNumber, duration, TraceRef.Current)]
+            : [outcome.Completed!];
+    }
+
+    /// <summary>Appends at the version the decision was made on; a terminal append also frees the device for its next workflow.</summary>
+    private async Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, CancellationToken stopping)
+    {
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                session.Events.Append(context.WorkflowId, context.Summary.Version + events.Length, events.Cast<object>().ToArray());
+                var terminal = events.Any(e => e is ProvisioningSucceeded or ProvisioningFailed);
+                if (terminal) session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
+                if (events.Any(e => e is ProvisioningSucceeded) && context.Device is { } device)
+                {
+                    session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
+                }
+                await session.SaveChangesAsync(stopping);
+                context.Summary = await session.LoadAsync<WorkflowSummary>(context.WorkflowId, stopping) ?? context.Summary;
+                return;
+            }
+            catch (ConcurrencyException)
+            {
+                // Someone else wrote to the stream (a cancel): take the stored state and let the loop decide.
+                context.Summary = await LoadAsync(context.WorkflowId, stopping) ?? context.Summary;
+                return;
+            }
+            catch (NpgsqlException e) when (attempt++ < 30 && !stopping.IsCancellationRequested)
+            {
+                // The database is away (restart, failover): keep the decision and try again.
+                Log.StoreUnavailable(logger, context.WorkflowId, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stopping);
+            }
+        }
+    }
+
+    private void OnTerminal(WorkflowContext context)
+    {
+        var summary = context.Summary;
+        var result = summary.Result ?? WorkflowResult.Cancelled;
+        var duration = ((summary.CompletedAt ?? DateTimeOffset.UtcNow) - summary.CreatedAt).TotalMilliseconds;
+        OrchestratorTelemetry.ProvisionDuration.Record(duration,
+            new KeyValuePair<string, object?>("cpe.model", summary.Model ?? "unknown"),
+            new KeyValuePair<string, object?>("cpe.service_plan", summary.ServicePlan ?? "none"),
+            new KeyValuePair<string, object?>("result", result.Name()));
+        OrchestratorTelemetry.ProvisionCount.Add(1, new KeyValuePair<string, object?>("result", result.Name()));
+        Log.Ended(logger, summary.Id, summary.SerialNumber, result.Name(), summary.FailureReason);
+
+        if (summary.Result is WorkflowResult.UnknownDevice) return;
+        // Let the adapter end a held device session now rather than after its grace period. Best effort.
+        var target = WorkflowContextLoader.Target(context);
+        _ = ReleaseAsync(target, summary.Id);
+    }
+
+    private async Task ReleaseAsync(DeviceDescriptor target, Guid workflowId)
+    {
+        try
+        {
+            await adapters.For(target.Protocol).ReleaseAsync(
+                new ReleaseRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = workflowId.ToString() },
+                deadline: DateTime.UtcNow.AddSeconds(5));
+        }
+        catch (Exception e) when (e is global::Grpc.Core.RpcException or ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            Log.ReleaseFailed(logger, workflowId, e.Message);
+        }
+    }
+
+    private async Task<WorkflowSummary?> LoadAsync(Guid workflowId, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken);
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+}
