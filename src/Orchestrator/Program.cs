@@ -1,1 +1,4 @@
-Console.WriteLine("TODO");
+using Provisioning.Orchestrator.Hosting;
+
+var app = await OrchestratorApplication.BuildAsync(args);
+await app.RunAsync();

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Grpc;
+using Provisioning.Orchestrator.Hosting;
+using Provisioning.Orchestrator.Reports;
+using Provisioning.Orchestrator.Southbound;
+using Provisioning.Orchestrator.Storage;
+using Provisioning.Orchestrator.Workflows;
+using Provisioning.Orchestrator.Workflows.Steps;
+
+namespace Provisioning.Orchestrator.Extensions;
+
+public static class OrchestratorExtensions
+{
+    /// <summary>Largest northbound message (bulk inventory loads); larger ones are refused with RESOURCE_EXHAUSTED.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
+    {
+        var grpcUrl = builder.Configuration["Orchestrator:GrpcUrl"] ?? OrchestratorDefaults.GrpcUrl;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            ListenAddress.Listen(kestrel, grpcUrl, HttpProtocols.Http2);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+        });
+
+        builder.Services.AddGrpc(options =>
+        {
+            options.MaxReceiveMessageSize = MaxMessageBytes;
+            options.Interceptors.Add<ErrorInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+
+        builder.Services.Configure<WorkflowOptions>(builder.Configuration.GetSection(WorkflowOptions.Section));
+        builder.Services.Configure<AdapterOptions>(builder.Configuration.GetSection(AdapterOptions.Section));
+        builder.Services.AddSingleton<WorkflowContextLoader>();
+        builder.Services.AddSingleton<SouthboundCalls>();
+        builder.Services.AddSingleton<IWorkflowStep, AuthenticateStep>();
+        builder.Services.AddSingleton<IWorkflowStep, FetchProfileStep>();
+        builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
+        builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
+        builder.Services.AddSingleton<WorkflowDriver>();
+        builder.Services.AddSingleton<WorkflowRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunner>());
+        builder.Services.AddSingleton<WorkflowStarter>();
+        builder.Services.AddSingleton<WorkflowCanceller>();
+        builder.Services.AddSingleton<ProjectionRebuilder>();
+        builder.Services.AddSingleton<DeviceAdapters>();
+        builder.Services.AddHostedService<ListeningBanner>();
+
+        var adapters = builder.Configuration.GetSection(AdapterOptions.Section).Get<AdapterOptions>() ?? new();
+        AddAdapterClient(builder, DeviceAdapters.CwmpClient, adapters.Cwmp);
+        AddAdapterClient(builder, DeviceAdapters.UspClient, adapters.Usp);
+        return builder;
+    }
+
+    public static WebApplication MapOrchestrator(this WebApplication app)
+    {
+        app.MapGrpcService<ProvisioningGrpcService>();
+        app.MapGrpcService<InventoryGrpcService>();
+        app.MapGrpcService<DeviceContactsGrpcService>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+
+    private static void AddAdapterClient(WebApplicationBuilder builder, string name, string address)
+    {
+        builder.Services.AddGrpcClient<DeviceAdapter.DeviceAdapterClient>(name, options => options.Address = new Uri(address))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A storm keeps thousands of calls in flight: don't queue them behind one connection's stream limit.
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+            });
+    }
+}

@@ -1,0 +1,96 @@
+using Grpc.Core;
+using Marten;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.Workflows;
+using Provisioning.Orchestrator.Workflows.Events;
+
+namespace Provisioning.Orchestrator.Grpc;
+
+/// <summary>
+/// What adapters tell the orchestrator: device contacts (which may start zero-touch provisioning) and inventory
+/// lookups for device authentication. Passwords leave only as a Digest HA1 or as the Connection Request secret.
+/// </summary>
+public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStarter starter) : DeviceContacts.DeviceContactsBase
+{
+    public override async Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
+    {
+        var device = request.Identity?.Device;
+        var v = new RequestValidation();
+        if (device is null) v.Fail("identity.device", "is required");
+        else v.Check(!string.IsNullOrWhiteSpace(device.SerialNumber) || !string.IsNullOrWhiteSpace(device.EndpointId),
+            "identity.device", "needs a serial number or an endpoint id");
+        v.ThrowIfInvalid();
+
+        var record = await FindAsync(device!, username: null, context.CancellationToken);
+        var codes = request.EventCodes.ToList();
+        var serial = record?.Id ?? device!.SerialNumber;
+        var decision = new DeviceContactDecision { Registered = record is not null };
+
+        await using (var session = store.QuerySession())
+        {
+            if (!string.IsNullOrEmpty(serial) &&
+                await session.LoadAsync<ActiveWorkflowClaim>(serial, context.CancellationToken) is { } claim)
+            {
+                // A workflow is waiting for this device (e.g. after a Connection Request): keep the session for it.
+                decision.Action = ContactAction.Provision;
+                decision.WorkflowId = claim.WorkflowId.ToString();
+                return decision;
+            }
+        }
+
+        if (!ZeroTouch.Starts(device!.Protocol, codes, record)) return decision;
+        if (string.IsNullOrWhiteSpace(serial)) return decision;
+
+        var descriptor = new DeviceDescriptor(serial, device.Oui.ToUpperInvariant(), device.ProductClass,
+            device.Protocol == DeviceProtocol.Unspecified ? record?.Protocol ?? DeviceProtocol.Unspecified : device.Protocol,
+            string.IsNullOrEmpty(device.EndpointId) ? record?.EndpointId ?? "" : device.EndpointId);
+        var outcome = await starter.StartAsync(new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes), context.CancellationToken);
+        decision.WorkflowId = outcome.Workflow.Id.ToString();
+        // An unregistered device gets a workflow (so the attempt is on record, ending unknown_device) but no held session.
+        decision.Action = record is null ? ContactAction.None : ContactAction.Provision;
+        return decision;
+    }
+
+    public override async Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
+    {
+        new RequestValidation()
+            .Limit("username", request.Username, 256)
+            .Limit("realm", request.Realm, 256)
+            .Check(request.Device is not null || !string.IsNullOrEmpty(request.Username), "device", "or username is required")
+            .ThrowIfInvalid();
+        var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, context.CancellationToken);
+        if (record is null) return new LookupDeviceResponse { Registered = false };
+        return new LookupDeviceResponse
+        {
+            Registered = true,
+            Device = new DeviceRef { SerialNumber = record.Id, Oui = record.Oui, ProductClass = record.ProductClass, Protocol = record.Protocol, EndpointId = record.EndpointId },
+            CwmpUsername = record.CwmpUsername,
+            CwmpPasswordHa1 = record.CwmpPassword.Length > 0 && record.CwmpUsername.Length > 0
+                ? DigestCredential.Ha1(record.CwmpUsername, request.Realm, record.CwmpPassword) : "",
+            ConnectionRequestUsername = record.ConnectionRequestUsername,
+            ConnectionRequestPassword = record.ConnectionRequestPassword,
+            Provisioned = record.Provisioned,
+        };
+    }
+
+    private async Task<DeviceRecord?> FindAsync(DeviceRef device, string? username, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        if (!string.IsNullOrWhiteSpace(device.SerialNumber) &&
+            await session.LoadAsync<DeviceRecord>(device.SerialNumber, cancellationToken) is { } bySerial)
+            return bySerial;
+        if (!string.IsNullOrWhiteSpace(device.EndpointId))
+        {
+            var endpoint = device.EndpointId;
+            var byEndpoint = await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.EndpointId == endpoint, cancellationToken);
+            if (byEndpoint is not null) return byEndpoint;
+        }
+        if (!string.IsNullOrWhiteSpace(username))
+        {
+            return await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.CwmpUsername == username, cancellationToken);
+        }
+        return null;
+    }
+}

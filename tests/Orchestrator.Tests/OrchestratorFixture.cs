@@ -1,0 +1,83 @@
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Orchestrator.Tests.Southbound;
+using Provisioning.Testing;
+
+namespace Provisioning.Orchestrator.Tests;
+
+/// <summary>The orchestrator over a real PostgreSQL database, with the scripted adapter serving both protocols.</summary>
+public sealed class OrchestratorFixture : IAsyncLifetime
+{
+    public ScriptedAdapter Adapter { get; private set; } = null!;
+    public SystemUnderTest System { get; private set; } = null!;
+    private int _serial;
+
+    public async Task InitializeAsync()
+    {
+        Adapter = await ScriptedAdapter.StartAsync();
+        System = await SystemUnderTest.StartAsync(Settings(Adapter));
+    }
+
+    public static Dictionary<string, string?> Settings(ScriptedAdapter adapter) => new()
+    {
+        ["Orchestrator:HostAdapters"] = "false",
+        ["Orchestrator:Adapters:Cwmp"] = adapter.Address,
+        ["Orchestrator:Adapters:Usp"] = adapter.Address,
+        ["Workflow:AuthenticateTimeout"] = "00:00:03",
+        ["Workflow:PushConfigTimeout"] = "00:00:03",
+        ["Workflow:VerifyTimeout"] = "00:00:03",
+        ["Workflow:AdapterRetryDelay"] = "00:00:00.100",
+    };
+
+    public async Task DisposeAsync()
+    {
+        await System.DisposeAsync();
+        await Adapter.DisposeAsync();
+    }
+
+    public string NewSerial(string prefix = "SN") => $"{prefix}{Interlocked.Increment(ref _serial):D6}{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+
+    public static ServicePlan GoldPlan(string name = "gold") => new()
+    {
+        Name = name,
+        DataEnabled = true,
+        IptvEnabled = true,
+        Vlans = new Vlans { DataVlan = 100, VoipVlan = 200, IptvVlan = 300 },
+        PeriodicInformInterval = 3600,
+        Wifi =
+        {
+            new WifiNetwork { Band = "2.4GHz", Ssid = "Home-24", Key = "wifi-secret-24", Enabled = true },
+            new WifiNetwork { Band = "5GHz", Ssid = "Home-5", Key = "wifi-secret-5G", Enabled = true },
+        },
+        VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550101", SipUsername = "sip-user-1", SipPassword = "sip-secret-1", Registrar = "sip.example.net" } },
+    };
+
+    /// <summary>Registers a device (and its plan) and scripts how it behaves.</summary>
+    public async Task<string> RegisterAsync(DeviceScript script, string plan = "gold", string? serial = null, DeviceProtocol protocol = DeviceProtocol.Cwmp)
+    {
+        serial ??= NewSerial();
+        await System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = GoldPlan(plan) });
+        await System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+        {
+            Device = new Device
+            {
+                Identity = new DeviceRef { SerialNumber = serial, Oui = "00D09E", ProductClass = "HG", Protocol = protocol, EndpointId = protocol == DeviceProtocol.Usp ? $"os::00D09E-{serial}" : "" },
+                CustomerId = "C-" + serial,
+                ServicePlan = plan,
+                LocationId = "LOC-1",
+            },
+        });
+        Adapter.Devices[serial] = script;
+        return serial;
+    }
+
+    public Task<ProvisionDeviceResponse> ProvisionAsync(string serial, string? requestId = null, DeviceProtocol protocol = DeviceProtocol.Cwmp) =>
+        System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
+        {
+            Device = new DeviceRef { SerialNumber = serial, Oui = "00D09E", ProductClass = "HG", Protocol = protocol },
+            RequestId = requestId ?? Guid.NewGuid().ToString(),
+        }).ResponseAsync;
+}
+
+[CollectionDefinition(nameof(OrchestratorCollection))]
+public sealed class OrchestratorCollection : ICollectionFixture<OrchestratorFixture>;

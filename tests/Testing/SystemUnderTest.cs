@@ -1,0 +1,141 @@
+using Grpc.Net.Client;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Orchestrator.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Provisioning.Testing;
+
+/// <summary>
+/// The whole system as a test sees it: a fresh PostgreSQL database, the orchestrator and (unless settings say
+/// otherwise) its in-process CWMP and USP adapters, each on a free loopback port, reached over real gRPC.
+/// </summary>
+public sealed class SystemUnderTest : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplication? _orchestrator;
+    private readonly GrpcChannel _channel;
+
+    private SystemUnderTest(Dictionary<string, string?> settings, string connectionString)
+    {
+        _settings = settings;
+        ConnectionString = connectionString;
+        GrpcAddress = settings["Orchestrator:GrpcUrl"]!;
+        AcsUrl = new Uri(settings["Cwmp:AcsUrl"]!.TrimEnd('/') + "/");
+        UspWebSocketUrl = new Uri(settings["Usp:WebSocketUrl"]!.Replace("http://", "ws://").TrimEnd('/') + settings["Usp:WebSocketPath"]);
+        UspControllerEndpointId = settings["Usp:EndpointId"]!;
+        _channel = CreateChannel();
+        Provisioning = new ProvisioningService.ProvisioningServiceClient(_channel);
+        Inventory = new InventoryService.InventoryServiceClient(_channel);
+    }
+
+    public ProvisioningService.ProvisioningServiceClient Provisioning { get; }
+    public InventoryService.InventoryServiceClient Inventory { get; }
+    public Uri AcsUrl { get; }
+    public Uri UspWebSocketUrl { get; }
+    public string UspControllerEndpointId { get; }
+    public string ConnectionString { get; }
+    public string GrpcAddress { get; }
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+    public IServiceProvider Services => _orchestrator?.Services ?? throw new InvalidOperationException("the orchestrator is stopped");
+
+    public static async Task<SystemUnderTest> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("sut");
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Marten"] = connectionString,
+            ["Orchestrator:GrpcUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Orchestrator:HostAdapters"] = "true",
+            ["Cwmp:AcsUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Cwmp:GrpcUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Usp:WebSocketUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Usp:WebSocketPath"] = "/usp",
+            ["Usp:GrpcUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+            ["Usp:EndpointId"] = "self::provisioning-controller",
+            ["Workflow:AuthenticateTimeout"] = "00:00:20",
+            ["Workflow:PushConfigTimeout"] = "00:00:20",
+            ["Workflow:VerifyTimeout"] = "00:00:20",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        all["Cwmp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
+        all["Usp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
+        all["Orchestrator:Adapters:Cwmp"] = all["Cwmp:GrpcUrl"];
+        all["Orchestrator:Adapters:Usp"] = all["Usp:GrpcUrl"];
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+
+        var system = new SystemUnderTest(all, connectionString);
+        await system.StartOrchestratorAsync();
+        return system;
+    }
+
+    public async Task StartOrchestratorAsync()
+    {
+        if (_orchestrator is not null) return;
+        _orchestrator = await OrchestratorApplication.BuildAsync([], builder =>
+            builder.Configuration.AddInMemoryCollection(_settings));
+        await _orchestrator.StartAsync();
+    }
+
+    /// <summary>Stops the orchestrator process's host (as a crash would, workflows in flight stay running in the store).</summary>
+    public async Task StopOrchestratorAsync()
+    {
+        if (_orchestrator is null) return;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await _orchestrator.StopAsync(timeout.Token);
+        await _orchestrator.DisposeAsync();
+        _orchestrator = null;
+    }
+
+    public async Task<Workflow> WaitForTerminalAsync(string workflowId, TimeSpan? timeout = null)
+    {
+        return await WaitAsync(async () =>
+        {
+            var workflow = await Provisioning.GetWorkflowAsync(new GetWorkflowRequest { WorkflowId = workflowId });
+            return workflow.State is WorkflowState.Running or WorkflowState.Unspecified ? null : workflow;
+        }, timeout, $"workflow {workflowId} did not end");
+    }
+
+    public async Task<Workflow> WaitForDeviceWorkflowAsync(string serialNumber, Func<Workflow, bool> until, TimeSpan? timeout = null)
+    {
+        return await WaitAsync(async () =>
+        {
+            var page = await Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serialNumber, PageSize = 100 });
+            return page.Workflows.FirstOrDefault(until);
+        }, timeout, $"no workflow of {serialNumber} matched");
+    }
+
+    /// <summary>Every stored event (optionally of one workflow), read through the northbound stream.</summary>
+    public async Task<IReadOnlyList<ProvisioningEvent>> EventsAsync(string? workflowId = null)
+    {
+        var request = new StreamProvisioningEventsRequest { Follow = false };
+        if (workflowId is not null) request.WorkflowId = workflowId;
+        using var call = Provisioning.StreamProvisioningEvents(request);
+        var events = new List<ProvisioningEvent>();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None)) events.Add(call.ResponseStream.Current);
+        return events;
+    }
+
+    private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout, string failure) where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var found = await probe();
+            if (found is not null) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure);
+            await Task.Delay(50);
+        }
+    }
+
+    private GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await StopOrchestratorAsync();
+    }
+}
