@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Google.Protobuf;
+using Provisioning.Cli.Output;
+using Provisioning.Cli.Server;
+using Provisioning.Contracts.Northbound;
+using Spectre.Console;
+
+namespace Provisioning.Cli.Commands;
+
+/// <summary>`cpe device SERIAL`: the device's provisioning history with results, faults and trace ids.</summary>
+internal static class DeviceCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var serial = new Argument<string>("serial") { Description = "Device serial number" };
+        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("device", "A device's provisioning history: results, faults and trace ids") { serial, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var connection = context.Connect(parse);
+            var history = await connection.Provisioning.GetDeviceHistoryAsync(
+                new GetDeviceHistoryRequest { SerialNumber = parse.GetRequiredValue(serial) },
+                deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+            if (parse.GetValue(format) == "json")
+            {
+                await context.Terminal.Out.WriteLineAsync(
+                    new JsonFormatter(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true)).Format(history));
+                return ExitCodes.Success;
+            }
+            WriteTable(history, context.Console);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void WriteTable(DeviceHistory history, IAnsiConsole console)
+    {
+        if (history.Entries.Count == 0)
+        {
+            console.MarkupLine(Markup.Escape($"{history.SerialNumber}: no provisioning history"));
+            return;
+        }
+        var table = new Table().Title(Markup.Escape($"{history.SerialNumber}: {history.Entries.Count} workflow(s)"));
+        table.AddColumns("Started", "Completed", "Workflow", "Trigger", "Result", "Failed step", "Fault", "Reason", "Plan", "Model", "Firmware", "Trace id");
+        foreach (var entry in history.Entries.OrderBy(e => e.StartedAt?.ToDateTimeOffset()))
+        {
+            var result = ProtoNames.Short(entry.Result);
+            table.AddRow(
+                Time(entry.StartedAt),
+                Time(entry.CompletedAt),
+                Markup.Escape(entry.WorkflowId),
+                Markup.Escape(ProtoNames.Short(entry.Trigger)),
+                result switch { "success" => "[green]success[/]", "" => "running", _ => $"[red]{Markup.Escape(result)}[/]" },
+                Markup.Escape(ProtoNames.Short(entry.FailedStep)),
+                entry.FaultCode == 0 ? "" : entry.FaultCode.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(entry.FailureReason),
+                Markup.Escape(entry.ServicePlan),
+                Markup.Escape(entry.Model),
+                Markup.Escape(entry.FirmwareVersion),
+                Markup.Escape(entry.TraceId));
+        }
+        console.Write(table);
+    }
+
+    private static string Time(Google.Protobuf.WellKnownTypes.Timestamp? timestamp) =>
+        timestamp is null ? "" : timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Google.Protobuf;
+using Provisioning.Contracts.Northbound;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Provisioning.Cli.Imports;
+
+/// <summary>
+/// Reads a list of service plans from YAML or JSON (a top-level list, or a mapping with a "plans" list),
+/// field names as in the API (data_enabled or dataEnabled), and validates every plan before anything
+/// is sent. Each plan is converted to protobuf JSON and parsed by Google.Protobuf, so the file format
+/// follows the contract without a second model to keep in step.
+/// </summary>
+public static class ServicePlanFile
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
+
+    public static IReadOnlyList<ServicePlan> Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read {path}: {e.Message}");
+        }
+        var isJson = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        var (plans, problems) = Parse(text, isJson);
+        if (problems.Count > 0) throw new ImportRejectedException(path, problems);
+        if (plans.Count == 0) throw new ImportRejectedException(path, [new ImportProblem(1, "no plans in the file")]);
+        return plans;
+    }
+
+    public static (IReadOnlyList<ServicePlan> Plans, IReadOnlyList<ImportProblem> Problems) Parse(string text, bool isJson)
+    {
+        var problems = new List<ImportProblem>();
+        List<(int Line, string Json)> entries;
+        try
+        {
+            entries = isJson ? JsonEntries(text) : YamlEntries(text);
+        }
+        catch (YamlException e)
+        {
+            return ([], [new ImportProblem((int)e.Start.Line, $"not valid YAML: {e.Message}")]);
+        }
+        catch (JsonException e)
+        {
+            return ([], [new ImportProblem((int)(e.LineNumber ?? 0) + 1, $"not valid JSON: {e.Message}")]);
+        }
+        catch (FormatException e)
+        {
+            return ([], [new ImportProblem(1, e.Message)]);
+        }
+
+        var plans = new List<ServicePlan>();
+        var firstLineOfName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, json) in entries)
+        {
+            ServicePlan plan;
+            try
+            {
+                plan = Parser.Parse<ServicePlan>(json);
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+            {
+                problems.Add(new ImportProblem(line, $"not a service plan: {e.Message}"));
+                continue;
+            }
+            var planProblems = ServicePlanRules.Check(plan).ToList();
+            if (plan.Name.Length > 0)
+            {
+                if (firstLineOfName.TryGetValue(plan.Name, out var first)) planProblems.Add($"plan '{plan.Name}' is already defined on line {first}");
+                else firstLineOfName[plan.Name] = line;
+            }
+            if (planProblems.Count > 0) problems.Add(new ImportProblem(line, (plan.Name.Length > 0 ? $"plan '{plan.Name}': " : "") + string.Join("; ", planProblems)));
+            else plans.Add(plan);
+        }
+        return (plans, problems);
+    }
+
+    private static List<(int, string)> YamlEntries(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        if (stream.Documents.Count == 0) return [];
+        var root = stream.Documents[0].RootNode;
+        if (root is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode("plans"), out var plansNode)) root = plansNode;
+        if (root is not YamlSequenceNode sequence) throw new FormatException("expected a list of plans (or 'plans:' with a list)");
+        return sequence.Children.Select(node => ((int)node.Start.Line, YamlToJson(node))).ToList();
+    }
+
+    private static string YamlToJson(YamlNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) Write(writer, node);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+        static void Write(Utf8JsonWriter writer, YamlNode node)
+        {
+            switch (node)
+            {
+                case YamlMappingNode mapping:
+                    writer.WriteStartObject();
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
+                        Write(writer, value);
+                    }
+                    writer.WriteEndObject();
+                    break;
+                case YamlSequenceNode sequence:
+                    writer.WriteStartArray();
+                    foreach (var item in sequence.Children) Write(writer, item);
+                    writer.WriteEndArray();
+                    break;
+                case YamlScalarNode scalar when scalar.Style == ScalarStyle.Plain:
+                    // Unquoted true/false are booleans and ~/null/empty is null; everything else goes as a
+                    // string, which protobuf JSON also accepts for numeric fields (so "300" and 300 both work).
+                    var text = scalar.Value ?? "";
+                    if (text is "true" or "True" or "TRUE") writer.WriteBooleanValue(true);
+                    else if (text is "false" or "False" or "FALSE") writer.WriteBooleanValue(false);
+                    else if (text is "" or "~" or "null" or "Null" or "NULL") writer.WriteNullValue();
+                    else writer.WriteStringValue(text);
+                    break;
+                case YamlScalarNode scalar:
+                    writer.WriteStringValue(scalar.Value ?? "");
+                    break;
+                default:
+                    throw new FormatException($"line {node.Start.Line}: aliases and tags are not supported");
+            }
+        }
+    }
+
+    private static List<(int, string)> JsonEntries(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var root = document.RootElement;
+        var wrapped = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("plans", out var list) && list.ValueKind == JsonValueKind.Array;
+        if (root.ValueKind != JsonValueKind.Array && !wrapped) throw new FormatException("expected a list of plans (or {\"plans\": [...]})");
+
+        // Walk the tokens to find where each plan starts: JsonDocument keeps no line numbers.
+        var entries = new List<(int, string)>();
+        var listDepth = wrapped ? 1 : 0;
+        var inList = !wrapped;
+        while (reader.Read())
+        {
+            if (wrapped && !inList && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("plans"))
+            {
+                reader.Read();
+                inList = true;
+                continue;
+            }
+            if (inList && reader.CurrentDepth == listDepth + 1 && reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject))
+            {
+                var line = 1 + bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n');
+                using var element = JsonDocument.ParseValue(ref reader);
+                entries.Add((line, element.RootElement.GetRawText()));
+            }
+            else if (inList && reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == listDepth)
+            {
+                break;
+            }
+        }
+        return entries;
+    }
+}

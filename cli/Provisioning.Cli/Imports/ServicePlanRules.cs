@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Provisioning.Contracts.Northbound;
+
+namespace Provisioning.Cli.Imports;
+
+/// <summary>What makes a service plan pushable: checked on every plan before a file is loaded.</summary>
+public static partial class ServicePlanRules
+{
+    private static readonly string[] Bands = ["2.4GHz", "5GHz", "6GHz"];
+    private static readonly string[] SecurityModes = ["", "None", "WPA2-Personal", "WPA3-Personal", "WPA2-WPA3-Personal"];
+
+    public static IEnumerable<string> Check(ServicePlan plan)
+    {
+        if (plan.Name.Length == 0) yield return "name is empty";
+        else if (!PlanName().IsMatch(plan.Name)) yield return $"name '{plan.Name}' must be 1-64 letters, digits, '-', '_' or '.'";
+
+        var bands = new HashSet<string>();
+        foreach (var wifi in plan.Wifi)
+        {
+            var band = Bands.FirstOrDefault(b => string.Equals(b, wifi.Band, StringComparison.OrdinalIgnoreCase));
+            if (band is null) yield return $"wifi band '{wifi.Band}' must be one of {string.Join(", ", Bands)}";
+            else if (!bands.Add(band)) yield return $"wifi band {band} appears twice";
+            if (wifi.Ssid.Length is 0 or > 32) yield return $"wifi {wifi.Band}: ssid must be 1-32 characters";
+            if (!SecurityModes.Contains(wifi.SecurityMode)) yield return $"wifi {wifi.Band}: security_mode '{wifi.SecurityMode}' must be one of {string.Join(", ", SecurityModes.Skip(1))}";
+            var open = wifi.SecurityMode == "None";
+            if (!open && !WpaPassphrase().IsMatch(wifi.Key)) yield return $"wifi {wifi.Band}: key must be 8-63 printable ASCII characters (or 64 hex digits)";
+            if (open && wifi.Key.Length > 0) yield return $"wifi {wifi.Band}: key given with security_mode None";
+        }
+
+        var lines = new HashSet<int>();
+        foreach (var voip in plan.VoipLines)
+        {
+            if (voip.Line is < 1 or > 2) yield return $"voip line {voip.Line} must be 1 or 2";
+            else if (!lines.Add(voip.Line)) yield return $"voip line {voip.Line} appears twice";
+            if (voip.DirectoryNumber.Length == 0) yield return $"voip line {voip.Line}: directory_number is empty";
+            if (voip.Registrar.Length == 0) yield return $"voip line {voip.Line}: registrar is empty";
+            if (voip.SipUsername.Length > 0 != voip.SipPassword.Length > 0) yield return $"voip line {voip.Line}: sip_username and sip_password go together";
+        }
+
+        if (plan.Vlans is { } vlans)
+        {
+            foreach (var (name, id) in new[] { ("data_vlan", vlans.DataVlan), ("voip_vlan", vlans.VoipVlan), ("iptv_vlan", vlans.IptvVlan) })
+                if (id > 4094) yield return $"vlans.{name} {id} must be 0 (none) or 1-4094";
+        }
+
+        foreach (var name in plan.ExtraParameters.Keys)
+        {
+            if (name.StartsWith("Device.", StringComparison.Ordinal) || name.StartsWith("InternetGatewayDevice.", StringComparison.Ordinal))
+                yield return $"extra parameter '{name}' must be relative to the root (e.g. 'Time.NTPServer1')";
+            else if (!ParameterPath().IsMatch(name))
+                yield return $"extra parameter '{name}' is not a parameter path";
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,64}$")]
+    private static partial Regex PlanName();
+
+    [GeneratedRegex(@"^([\x20-\x7E]{8,63}|[0-9A-Fa-f]{64})$")]
+    private static partial Regex WpaPassphrase();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")]
+    private static partial Regex ParameterPath();
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Provisioning.Contracts.Northbound;
+using Spectre.Console;
+
+namespace Provisioning.Cli.Output;
+
+/// <summary>One human-readable line per provisioning event (watch, provision --wait, demo).</summary>
+public static class EventText
+{
+    public static string Line(ProvisioningEvent e)
+    {
+        var time = e.OccurredAt?.ToDateTimeOffset().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) ?? "--:--:--.---";
+        var step = e.Step == WorkflowStep.Unspecified ? "" : $" [{ProtoNames.Short(e.Step)}]";
+        var detail = Detail(e);
+        return $"{time}  #{e.GlobalPosition}  {e.SerialNumber}  {e.WorkflowId}  {e.EventType}{step}{(detail.Length > 0 ? "  " + detail : "")}";
+    }
+
+    /// <summary>The line as Spectre markup: failures red, successes green.</summary>
+    public static string Markup(ProvisioningEvent e)
+    {
+        var line = Spectre.Console.Markup.Escape(Line(e));
+        return e.PayloadCase switch
+        {
+            ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => $"[red]{line}[/]",
+            ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => $"[green]{line}[/]",
+            ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled => $"[yellow]{line}[/]",
+            _ => line,
+        };
+    }
+
+    public static string Detail(ProvisioningEvent e) => e.PayloadCase switch
+    {
+        ProvisioningEvent.PayloadOneofCase.ProvisioningRequested =>
+            Join($"trigger={ProtoNames.Short(e.ProvisioningRequested.Trigger)}",
+                e.ProvisioningRequested.EventCodes.Count > 0 ? $"events={string.Join(',', e.ProvisioningRequested.EventCodes)}" : "",
+                e.ProvisioningRequested.ServicePlanOverride is { Length: > 0 } plan ? $"plan={plan}" : ""),
+        ProvisioningEvent.PayloadOneofCase.DeviceAuthenticated =>
+            Join($"model={e.DeviceAuthenticated.Model}", $"firmware={e.DeviceAuthenticated.FirmwareVersion}",
+                $"root={e.DeviceAuthenticated.DataModelRoot}", $"via={e.DeviceAuthenticated.ReachedVia}"),
+        ProvisioningEvent.PayloadOneofCase.ServiceProfileFetched =>
+            Join($"plan={e.ServiceProfileFetched.ServicePlan}", $"parameters={e.ServiceProfileFetched.ParameterCount}"),
+        ProvisioningEvent.PayloadOneofCase.ConfigPushed =>
+            Join($"parameters={e.ConfigPushed.ParameterCount}", $"key={e.ConfigPushed.ParameterKey}"),
+        ProvisioningEvent.PayloadOneofCase.ConfigVerified => $"parameters={e.ConfigVerified.ParameterCount}",
+        ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => $"result=success duration={e.ProvisioningSucceeded.DurationMs}ms",
+        ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => Failure(e.ProvisioningFailed),
+        ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled =>
+            Join("result=cancelled", $"reason={e.ProvisioningCancelled.Reason}", $"by={e.ProvisioningCancelled.CancelledBy}"),
+        ProvisioningEvent.PayloadOneofCase.WorkflowResumed =>
+            Join($"step={ProtoNames.Short(e.WorkflowResumed.Step)}", $"instance={e.WorkflowResumed.Instance}"),
+        _ => "",
+    };
+
+    private static string Failure(ProvisioningFailed failed) => Join(
+        $"result={ProtoNames.Short(failed.Result)}",
+        failed.Step == WorkflowStep.Unspecified ? "" : $"step={ProtoNames.Short(failed.Step)}",
+        failed.FaultCode == 0 ? "" : $"fault={failed.FaultCode}",
+        failed.Reason is { Length: > 0 } reason ? $"reason=\"{reason}\"" : "",
+        failed.ParameterFaults.Count == 0 ? "" : "parameter_faults=" + string.Join(',', failed.ParameterFaults.Select(f => $"{f.Name}:{f.FaultCode}")),
+        failed.Mismatches.Count == 0 ? "" : "mismatches=" + string.Join(',', failed.Mismatches.Select(m => m.Name)));
+
+    private static string Join(params string[] parts) => string.Join(' ', parts.Where(p => p.Length > 0 && !p.EndsWith('=')));
+}

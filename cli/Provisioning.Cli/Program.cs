@@ -1,0 +1,3 @@
+using Provisioning.Cli;
+
+return await CliApplication.RunAsync(args, CliTerminal.System);

@@ -1,0 +1,24 @@
+namespace Provisioning.Cli.Tests;
+
+/// <summary>What one in-process run of `cpe` printed: human console, machine stdout, stderr.</summary>
+public sealed record CliRun(int ExitCode, string Console, string Out, string Error)
+{
+    public static async Task<CliRun> ExecuteAsync(
+        string[] args,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
+    {
+        var console = new StringWriter();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var terminal = new CliTerminal(
+            CliTerminal.PlainConsole(console),
+            output,
+            error,
+            name => environment is not null && environment.TryGetValue(name, out var value) ? value : null);
+        var exitCode = await CliApplication.RunAsync(args, terminal, cancellationToken);
+        return new CliRun(exitCode, console.ToString(), output.ToString(), error.ToString());
+    }
+
+    public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
