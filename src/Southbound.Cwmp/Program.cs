@@ -1,1 +1,1 @@
-Console.WriteLine("TODO");
+await Provisioning.Southbound.Cwmp.CwmpAdapterApplication.Build(args).RunAsync();

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Provisioning.Southbound.Cwmp.Authentication;
+using Provisioning.Southbound.Cwmp.Telemetry;
+
+namespace Provisioning.Southbound.Cwmp.ConnectionRequests;
+
+/// <summary>
+/// Wakes a CPE with a Connection Request (TR-069 3.2.2): an HTTP GET to its ConnectionRequestURL, with
+/// Digest (or Basic) auth when the CPE challenges. Retried with backoff until the caller's deadline; a busy
+/// CPE answers 503 and is retried too. One pooled HttpClient serves every device.
+/// </summary>
+public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : IDisposable
+{
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(3),
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = 4,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>True when the CPE accepted the request (200/204) before the token fired.</summary>
+    public async Task<bool> RequestAsync(string serialNumber, string url, string? username, string? password, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            ConnectionRequestOutcome(serialNumber, url, "invalid ConnectionRequestURL", 0);
+            return false;
+        }
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
+        {
+            string outcome;
+            try
+            {
+                var status = await AttemptAsync(uri, username, password, cancellationToken).ConfigureAwait(false);
+                if (status is HttpStatusCode.OK or HttpStatusCode.NoContent)
+                {
+                    ConnectionRequestOutcome(serialNumber, url, "accepted", attempt);
+                    return true;
+                }
+                outcome = status == HttpStatusCode.ServiceUnavailable ? "busy (503)" : $"HTTP {(int)status}";
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            {
+                outcome = ex is OperationCanceledException ? "no answer" : $"failed: {ex.Message}";
+            }
+            ConnectionRequestOutcome(serialNumber, url, outcome, attempt);
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+        }
+        return false;
+    }
+
+    private async Task<HttpStatusCode> AttemptAsync(Uri uri, string? username, string? password, CancellationToken cancellationToken)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.CancelAfter(AttemptTimeout);
+        using var first = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+        if (first.StatusCode != HttpStatusCode.Unauthorized || username is null) return first.StatusCode;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var digest = first.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase));
+        if (digest is not null)
+        {
+            var challenge = DigestHeader.ParseParameters(digest.Parameter);
+            request.Headers.TryAddWithoutValidation("Authorization", DigestHeader.Authorize(challenge, username, password ?? "", "GET", uri.PathAndQuery));
+        }
+        else if (first.Headers.WwwAuthenticate.Any(h => h.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{username}:{password}")));
+        }
+        else return first.StatusCode;
+        using var second = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+        return second.StatusCode;
+    }
+
+    private void ConnectionRequestOutcome(string serialNumber, string url, string outcome, int attempt)
+    {
+        CwmpTelemetry.ConnectionRequests.Add(1, new KeyValuePair<string, object?>("cwmp.outcome", outcome.StartsWith("failed", StringComparison.Ordinal) ? "failed" : outcome));
+        CwmpLog.ConnectionRequestOutcome(logger, serialNumber, url, outcome, attempt);
+    }
+
+    public void Dispose() => http.Dispose();
+}

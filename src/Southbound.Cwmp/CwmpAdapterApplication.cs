@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Provisioning.ServiceDefaults;
+using Provisioning.Southbound.Cwmp.Extensions;
+
+namespace Provisioning.Southbound.Cwmp;
+
+/// <summary>The TR-069 ACS adapter host: standalone (Program.cs) or hosted in-process by the orchestrator.</summary>
+public static class CwmpAdapterApplication
+{
+    /// <summary>Builds (does not start) the adapter host. <paramref name="configure"/> may add configuration/services before Build().</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddProvisioningTelemetry("provisioning-southbound-cwmp");
+        builder.AddCwmpAdapter();
+        var app = builder.Build();
+        app.MapCwmpAdapter();
+        return app;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Provisioning.Southbound.Cwmp;
+
+/// <summary>Settings under "Cwmp:" (env vars Cwmp__AcsUrl etc.). Durations accept "30" (seconds) or "00:00:30".</summary>
+public sealed record CwmpOptions
+{
+    public const string Section = "Cwmp";
+
+    public string AcsUrl { get; init; } = "http://0.0.0.0:7547";
+    public string GrpcUrl { get; init; } = "http://127.0.0.1:50061";
+    public string OrchestratorUrl { get; init; } = "http://127.0.0.1:50051";
+    /// <summary>The gRPC address reported to the orchestrator for routing; defaults to <see cref="GrpcUrl"/>.</summary>
+    public string? AdapterAddress { get; init; }
+
+    /// <summary>A session with no HTTP request for this long is closed.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long the CPE's empty POST may wait for a workflow's first RPC (well inside the CPE's own timeout).</summary>
+    public TimeSpan HoldTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>How long a held session waits for the next RPC after the last answer before it ends with 204.</summary>
+    public TimeSpan IdleGrace { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Bound on the ReportDeviceContact call made during an Inform.</summary>
+    public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Largest accepted envelope in bytes; larger bodies get HTTP 413.</summary>
+    public int MaxEnvelopeBytes { get; init; } = 1024 * 1024;
+
+    public CwmpAuthOptions Auth { get; init; } = new();
+
+    public static CwmpOptions FromConfiguration(IConfiguration configuration)
+    {
+        var s = configuration.GetSection(Section);
+        var a = s.GetSection("Auth");
+        var defaults = new CwmpOptions();
+        var authDefaults = new CwmpAuthOptions();
+        return new CwmpOptions
+        {
+            AcsUrl = s["AcsUrl"] ?? defaults.AcsUrl,
+            GrpcUrl = s["GrpcUrl"] ?? defaults.GrpcUrl,
+            OrchestratorUrl = s["OrchestratorUrl"] ?? defaults.OrchestratorUrl,
+            AdapterAddress = s["AdapterAddress"],
+            SessionTimeout = Duration(s["SessionTimeout"], defaults.SessionTimeout),
+            HoldTimeout = Duration(s["HoldTimeout"], defaults.HoldTimeout),
+            IdleGrace = Duration(s["IdleGrace"], defaults.IdleGrace),
+            ContactReportTimeout = Duration(s["ContactReportTimeout"], defaults.ContactReportTimeout),
+            MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
+            Auth = new CwmpAuthOptions
+            {
+                Enabled = a.GetValue("Enabled", authDefaults.Enabled),
+                AllowBasic = a.GetValue("AllowBasic", authDefaults.AllowBasic),
+                Realm = a["Realm"] ?? authDefaults.Realm,
+                BootstrapUsername = a["BootstrapUsername"] ?? authDefaults.BootstrapUsername,
+                BootstrapPassword = a["BootstrapPassword"] ?? authDefaults.BootstrapPassword,
+                CacheDuration = Duration(a["CacheDuration"], authDefaults.CacheDuration),
+                NonceLifetime = Duration(a["NonceLifetime"], authDefaults.NonceLifetime),
+            },
+        };
+    }
+
+    private static TimeSpan Duration(string? text, TimeSpan fallback)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>CPE authentication ("Cwmp:Auth:").</summary>
+public sealed record CwmpAuthOptions
+{
+    public bool Enabled { get; init; } = true;
+    /// <summary>Accept HTTP Basic (many CPEs send it pre-emptively); Digest is always offered.</summary>
+    public bool AllowBasic { get; init; } = true;
+    public string Realm { get; init; } = "Provisioning ACS";
+    /// <summary>Credential for devices not yet provisioned (the factory-default ACS credential).</summary>
+    public string? BootstrapUsername { get; init; } = "bootstrap";
+    public string? BootstrapPassword { get; init; } = "bootstrap";
+    /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
+    public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    // Keep the bootstrap password out of any log of the options.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Enabled = ").Append(Enabled).Append(", AllowBasic = ").Append(AllowBasic).Append(", Realm = ").Append(Realm);
+        return true;
+    }
+}

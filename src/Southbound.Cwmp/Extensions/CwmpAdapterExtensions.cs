@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Cwmp.Authentication;
+using Provisioning.Southbound.Cwmp.ConnectionRequests;
+using Provisioning.Southbound.Cwmp.Grpc;
+using Provisioning.Southbound.Cwmp.Sessions;
+
+namespace Provisioning.Southbound.Cwmp.Extensions;
+
+public static class CwmpAdapterExtensions
+{
+    /// <summary>Kestrel on exactly two listeners (HTTP/1.1 ACS, HTTP/2 cleartext gRPC) and the adapter's services.</summary>
+    public static WebApplicationBuilder AddCwmpAdapter(this WebApplicationBuilder builder)
+    {
+        var options = CwmpOptions.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(options);
+
+        var acs = ParseListenUrl(options.AcsUrl);
+        var grpc = ParseListenUrl(options.GrpcUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, acs, HttpProtocols.Http1);
+            Listen(kestrel, grpc, HttpProtocols.Http2);
+            // The ACS enforces its own, smaller envelope limit (answered with 413).
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxEnvelopeBytes * 2L, 64 * 1024);
+        });
+
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcClient<DeviceContacts.DeviceContactsClient>(client => client.Address = new Uri(options.OrchestratorUrl))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                EnableMultipleHttp2Connections = true,
+            });
+        // One client instance for the whole adapter (the factory would build one per resolution).
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<global::Grpc.Net.ClientFactory.GrpcClientFactory>()
+            .CreateClient<DeviceContacts.DeviceContactsClient>(nameof(DeviceContacts.DeviceContactsClient)));
+
+        builder.Services.AddSingleton<CwmpSessionManager>();
+        builder.Services.AddSingleton<KnownDevices>();
+        builder.Services.AddSingleton<DeviceCredentialStore>();
+        builder.Services.AddSingleton<CpeAuthenticator>();
+        builder.Services.AddSingleton<ConnectionRequester>();
+        builder.Services.AddSingleton<DeviceRpcRunner>();
+        builder.Services.AddSingleton<AcsEndpoint>();
+        builder.Services.AddHostedService<SessionSweeper>();
+        return builder;
+    }
+
+    /// <summary>gRPC only on the gRPC listener; the ACS (POST on any path) only on the ACS listener.</summary>
+    public static WebApplication MapCwmpAdapter(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<CwmpOptions>();
+        var acsPort = ParseListenUrl(options.AcsUrl).Port;
+        var grpcPort = ParseListenUrl(options.GrpcUrl).Port;
+        app.MapGrpcService<DeviceAdapterService>().RequireHost($"*:{grpcPort}");
+        var endpoint = app.Services.GetRequiredService<AcsEndpoint>();
+        app.MapPost("/{**path}", (HttpContext context) => endpoint.HandleAsync(context)).RequireHost($"*:{acsPort}");
+        return app;
+    }
+
+    private readonly record struct ListenUrl(string Host, int Port);
+
+    private static ListenUrl ParseListenUrl(string url)
+    {
+        // Kestrel-style wildcards are not valid URI hosts.
+        var normalized = url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
+        var uri = new Uri(normalized);
+        return new ListenUrl(uri.Host, uri.Port);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, ListenUrl url, HttpProtocols protocols)
+    {
+        if (url.Host is "localhost") kestrel.ListenLocalhost(url.Port, o => o.Protocols = protocols);
+        else if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, url.Port, o => o.Protocols = protocols);
+        else kestrel.ListenAnyIP(url.Port, o => o.Protocols = protocols);
+    }
+}

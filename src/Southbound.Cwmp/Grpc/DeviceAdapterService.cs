@@ -1,0 +1,104 @@
+using Grpc.Core;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Cwmp.Methods;
+using Provisioning.Southbound.Cwmp.Sessions;
+
+namespace Provisioning.Southbound.Cwmp.Grpc;
+
+/// <summary>
+/// The southbound contract over CWMP: each call becomes RPCs in the device's session and returns when the
+/// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
+/// </summary>
+public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionManager sessions) : DeviceAdapter.DeviceAdapterBase
+{
+    private static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
+
+    public override async Task<AuthenticateResponse> Authenticate(AuthenticateRequest request, ServerCallContext context)
+    {
+        using var deadline = DeadlineFor(context);
+        var (lease, failure) = await runner.ReachAsync(request.Device, request.WorkflowId, deadline.Token);
+        return lease is null
+            ? new AuthenticateResponse { Failure = failure }
+            : new AuthenticateResponse { Identity = lease.Session.Identity, ReachedVia = lease.ReachedVia };
+    }
+
+    public override async Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
+    {
+        var list = new ParameterValueStruct[request.Parameters.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var p = request.Parameters[i];
+            list[i] = new ParameterValueStruct(p.Name, p.Value, ParameterTypes.ToXsi(p.Type));
+        }
+        using var deadline = DeadlineFor(context);
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new SetParameterValues(list, request.ParameterKey), deadline.Token);
+        return outcome.Response switch
+        {
+            SetParameterValuesResponse applied => new PushConfigResponse { ApplyStatus = applied.Status },
+            null => new PushConfigResponse { Failure = outcome.Failure },
+            var other => new PushConfigResponse { Failure = Unusable(other, "SetParameterValuesResponse") },
+        };
+    }
+
+    public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
+    {
+        using var deadline = DeadlineFor(context);
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new GetParameterValues([.. request.ParameterNames]), deadline.Token);
+        switch (outcome.Response)
+        {
+            case GetParameterValuesResponse values:
+                var response = new VerifyResponse();
+                foreach (var p in values.ParameterList)
+                    response.Values.Add(new Contracts.Common.ParameterValue { Name = p.Name, Value = p.Value, Type = ParameterTypes.FromXsi(p.Type) });
+                return response;
+            case null:
+                return new VerifyResponse { Failure = outcome.Failure };
+            default:
+                return new VerifyResponse { Failure = Unusable(outcome.Response, "GetParameterValuesResponse") };
+        }
+    }
+
+    public override async Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context)
+    {
+        using var deadline = DeadlineFor(context);
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new Methods.Reboot(request.CommandKey), deadline.Token);
+        return Operation(outcome, "RebootResponse");
+    }
+
+    public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
+    {
+        using var deadline = DeadlineFor(context);
+        var download = new Download(request.CommandKey, "1 Firmware Upgrade Image", request.Url, request.Username, request.Password,
+            request.FileSize, request.TargetFileName);
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, download, deadline.Token);
+        return Operation(outcome, "DownloadResponse");
+    }
+
+    public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)
+    {
+        var session = sessions.FindByDevice(request.Device.SerialNumber);
+        // Only the workflow holding the session may let it go; an empty workflow id releases whatever holds it.
+        if (session is not null && (string.IsNullOrEmpty(request.WorkflowId) || session.WorkflowId is null || session.WorkflowId == request.WorkflowId))
+            session.Release();
+        return Task.FromResult(new ReleaseResponse());
+    }
+
+    private static DeviceOperationResponse Operation(RpcOutcome outcome, string expected) =>
+        outcome.Response is null ? new DeviceOperationResponse { Failure = outcome.Failure }
+        : outcome.Response.MethodName == expected ? new DeviceOperationResponse()
+        : new DeviceOperationResponse { Failure = Unusable(outcome.Response, expected) };
+
+    private static StepFailure Unusable(CwmpMessage response, string expected) =>
+        DeviceRpcRunner.Failure(FailureKind.ProtocolError, $"Expected {expected}, the device answered {response.MethodName}");
+
+    /// <summary>The call's deadline less a margin, so a TIMEOUT answer reaches the caller before its own deadline fires.</summary>
+    private static CancellationTokenSource DeadlineFor(ServerCallContext context)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var remaining = context.Deadline == DateTime.MaxValue ? DefaultCallTimeout : context.Deadline - DateTime.UtcNow;
+        var margin = TimeSpan.FromMilliseconds(Math.Min(250, Math.Max(0, remaining.TotalMilliseconds) * 0.1));
+        var budget = remaining - margin;
+        source.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
+        return source;
+    }
+}

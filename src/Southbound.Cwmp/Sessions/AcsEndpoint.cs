@@ -1,0 +1,272 @@
+using System.Buffers;
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Cwmp.Authentication;
+using Provisioning.Southbound.Cwmp.Methods;
+using Provisioning.Southbound.Cwmp.Soap;
+using Provisioning.Southbound.Cwmp.Telemetry;
+
+namespace Provisioning.Southbound.Cwmp.Sessions;
+
+/// <summary>
+/// The ACS's HTTP endpoint. Each POST is one step of a session: the Inform opens it (and sets the session
+/// cookie), CPE requests are answered, the empty POST hands the turn to the ACS, and every later POST
+/// carries the answer to the previous RPC and receives the next one, until an HTTP 204 ends the session.
+/// </summary>
+public sealed class AcsEndpoint(
+    CwmpSessionManager sessions,
+    KnownDevices devices,
+    CpeAuthenticator authenticator,
+    DeviceContacts.DeviceContactsClient contacts,
+    CwmpOptions options,
+    ILogger<AcsEndpoint> logger)
+{
+    public const string CookieName = "cwmp-session";
+
+    private static readonly string[] AcsRpcMethods = ["Inform", "GetRPCMethods", "TransferComplete", "AutonomousTransferComplete", "RequestDownload"];
+    private readonly CwmpReaderLimits limits = new() { MaxCharacters = options.MaxEnvelopeBytes };
+    private readonly string adapterAddress = options.AdapterAddress ?? options.GrpcUrl;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var cancellationToken = context.RequestAborted;
+        var session = sessions.FindById(request.Cookies[CookieName]);
+        session?.Touch();
+
+        CpeCredential? credential = null;
+        if (session is null && options.Auth.Enabled)
+        {
+            var result = await authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == CpeAuthOutcome.Challenge)
+            {
+                authenticator.Challenge(context.Response, result.Stale);
+                return;
+            }
+            if (result.Outcome == CpeAuthOutcome.Unavailable)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "10";
+                return;
+            }
+            credential = result.Credential;
+        }
+
+        if (request.ContentLength > options.MaxEnvelopeBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        CwmpEnvelope? envelope;
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 256, options.MaxEnvelopeBytes + 1L));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > options.MaxEnvelopeBytes) break;
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, options.MaxEnvelopeBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                length += read;
+            }
+            if (length > options.MaxEnvelopeBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+            if (IsBlank(buffer.AsSpan(0, length)))
+            {
+                envelope = null;
+            }
+            else
+            {
+                try
+                {
+                    envelope = CwmpReader.Read(buffer.AsMemory(0, length), limits);
+                }
+                catch (CwmpProtocolException ex)
+                {
+                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, ex.Message);
+                    CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
+                    await WriteAsync(context, new CwmpEnvelope(session?.CwmpNamespace ?? CwmpNamespaces.Cwmp10, CwmpHeader.Empty,
+                        CwmpFault.Acs(ex.FaultCode, ex.Message)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        switch (envelope?.Body)
+        {
+            case null:
+                // The empty POST: the CPE has nothing more to say; the ACS may now send its RPCs.
+                if (session is null) context.Response.StatusCode = StatusCodes.Status204NoContent;
+                else await SendNextAsync(context, session).ConfigureAwait(false);
+                break;
+            case Inform inform:
+                await OnInformAsync(context, envelope, inform, session, credential).ConfigureAwait(false);
+                break;
+            case TransferComplete or AutonomousTransferComplete or GetRpcMethods or RequestDownload when session is not null:
+                CwmpMessage answer = envelope.Body switch
+                {
+                    TransferComplete => new TransferCompleteResponse(),
+                    AutonomousTransferComplete => new AutonomousTransferCompleteResponse(),
+                    GetRpcMethods => new GetRpcMethodsResponse(AcsRpcMethods),
+                    _ => new RequestDownloadResponse(),
+                };
+                await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, new CwmpHeader { Id = envelope.Header.Id }, answer), StatusCodes.Status200OK)
+                    .ConfigureAwait(false);
+                break;
+            case TransferComplete or AutonomousTransferComplete or GetRpcMethods or RequestDownload:
+                await WriteAsync(context, new CwmpEnvelope(envelope.CwmpNamespace, new CwmpHeader { Id = envelope.Header.Id },
+                    CwmpFault.Acs(AcsFaultCode.InvalidArguments, "No session: a session starts with an Inform")), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+                break;
+            case var answerToAcs when answerToAcs is CwmpFault || answerToAcs.MethodName.EndsWith("Response", StringComparison.Ordinal):
+                if (session is null)
+                {
+                    // The session it belonged to is gone (timed out or superseded): nothing more to do.
+                    context.Response.StatusCode = StatusCodes.Status204NoContent;
+                    return;
+                }
+                if (session.CompleteInFlight(answerToAcs) is null) CwmpLog.UnexpectedMessage(logger, session.Id, answerToAcs.MethodName);
+                await SendNextAsync(context, session).ConfigureAwait(false);
+                break;
+            case var other:
+                CwmpTelemetry.RecordFault((uint)AcsFaultCode.MethodNotSupported, other.MethodName);
+                await WriteAsync(context, new CwmpEnvelope(session?.CwmpNamespace ?? envelope.CwmpNamespace, new CwmpHeader { Id = envelope.Header.Id },
+                    CwmpFault.Acs(AcsFaultCode.MethodNotSupported, $"{other.MethodName} is not an ACS method")), StatusCodes.Status500InternalServerError)
+                    .ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task OnInformAsync(HttpContext context, CwmpEnvelope envelope, Inform inform, CwmpSession? previous, CpeCredential? credential)
+    {
+        var serial = inform.DeviceId.SerialNumber;
+        if (options.Auth.Enabled)
+        {
+            // A cookie only vouches for the device whose session it names; another device must authenticate.
+            if (credential is null && previous is not null && previous.SerialNumber != serial)
+            {
+                authenticator.Challenge(context.Response, stale: false);
+                return;
+            }
+            if (credential is { SerialNumber: { } bound } && bound != serial)
+            {
+                CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", "credentials of another device"));
+                CwmpLog.AuthenticationFailed(logger, credential.Username, context.Connection.RemoteIpAddress?.ToString(), $"credentials belong to another device than {serial}");
+                authenticator.Challenge(context.Response, stale: false);
+                return;
+            }
+        }
+
+        var identity = DeviceIdentityFactory.FromInform(inform);
+        var eventCodes = new string[inform.Events.Count];
+        for (var i = 0; i < eventCodes.Length; i++) eventCodes[i] = inform.Events[i].EventCode;
+
+        using var activity = CwmpTelemetry.Source.StartActivity("cpe.inform", ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("cpe.serial_number", serial);
+            activity.SetTag("cpe.oui", identity.Device.Oui);
+            activity.SetTag("cpe.product_class", identity.Device.ProductClass);
+            activity.SetTag("cpe.manufacturer", identity.Manufacturer);
+            activity.SetTag("cpe.model", identity.Model);
+            activity.SetTag("cpe.firmware_version", identity.FirmwareVersion);
+            activity.SetTag("cpe.event_codes", eventCodes);
+            activity.SetTag("cwmp.namespace", envelope.CwmpNamespace);
+        }
+
+        var session = new CwmpSession(CwmpSessionManager.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
+            credential?.Username ?? previous?.AuthenticatedUser);
+        sessions.Open(session);
+        devices.Remember(identity);
+        CwmpTelemetry.RecordInformEvents(eventCodes);
+        CwmpLog.InformReceived(logger, serial, identity.Device.Oui, identity.Device.ProductClass, string.Join(", ", eventCodes), session.Id);
+        activity?.SetTag("cwmp.session_id", session.Id);
+
+        // Inside the cpe.inform span, so a workflow the orchestrator starts becomes its child.
+        var decision = await ReportContactAsync(identity, eventCodes, context.RequestAborted).ConfigureAwait(false);
+        if (decision is { Action: ContactAction.Provision })
+        {
+            session.Hold(decision.WorkflowId);
+            activity?.SetTag("workflow.id", decision.WorkflowId);
+        }
+
+        var header = new CwmpHeader
+        {
+            Id = envelope.Header.Id,
+            UseCwmpVersion = envelope.Header.SupportedCwmpVersions is { } supported ? CwmpNamespaces.NegotiateVersion(supported) : null,
+        };
+        context.Response.Cookies.Append(CookieName, session.Id, new CookieOptions { HttpOnly = true, Path = "/", IsEssential = true });
+        await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new InformResponse(1)), StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    private async Task<DeviceContactDecision?> ReportContactAsync(DeviceIdentity identity, string[] eventCodes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = new DeviceContactReport { Identity = identity, AdapterAddress = adapterAddress };
+            report.EventCodes.Add(eventCodes);
+            return await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow.Add(options.ContactReportTimeout), cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (RpcException ex)
+        {
+            CwmpLog.ContactReportFailed(logger, ex, identity.Device.SerialNumber);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The ACS's turn: send the next queued RPC; when none is queued and a workflow holds the session, keep
+    /// this response waiting (bounded: the hold timeout before the first RPC, the idle grace after one) for the
+    /// workflow's next RPC; otherwise end the session with 204.
+    /// </summary>
+    private async Task SendNextAsync(HttpContext context, CwmpSession session)
+    {
+        while (true)
+        {
+            if (session.TryStartNext() is { } rpc)
+            {
+                session.Touch();
+                await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, new CwmpHeader { Id = rpc.Id }, rpc.Request), StatusCodes.Status200OK)
+                    .ConfigureAwait(false);
+                return;
+            }
+            if (!session.ShouldHold) break;
+            session.Touch();
+            var wait = session.HasSentRpc ? options.IdleGrace : options.HoldTimeout;
+            if (!await session.WaitForWorkAsync(wait, context.RequestAborted).ConfigureAwait(false)) break;
+        }
+        sessions.Close(session, session.CloseReason ?? "ended by the ACS");
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private static async Task WriteAsync(HttpContext context, CwmpEnvelope envelope, int statusCode)
+    {
+        using var stream = new MemoryStream(1024);
+        CwmpWriter.Write(stream, envelope);
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = "text/xml; charset=utf-8";
+        response.ContentLength = stream.Length;
+        await response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body) => body.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+}

@@ -1,0 +1,197 @@
+using Provisioning.Contracts.Southbound;
+
+namespace Provisioning.Southbound.Cwmp.Sessions;
+
+/// <summary>
+/// One CWMP session: from an Inform to the ACS's final HTTP 204. Bound to the ACS cookie, not to a TCP
+/// connection. Holds the queue of ACS RPCs waiting for the CPE's next POST. State changes happen under a
+/// short lock that is never held across an await.
+/// </summary>
+public sealed class CwmpSession
+{
+    private readonly Lock gate = new();
+    private readonly Queue<PendingRpc> queue = new();
+    private TaskCompletionSource? workSignal;
+    private PendingRpc? inFlight;
+    private bool held;
+    private bool released;
+    private long lastActivity = Environment.TickCount64;
+
+    public CwmpSession(string id, string serialNumber, DeviceIdentity identity, string cwmpNamespace, IReadOnlyList<string> eventCodes, string? authenticatedUser)
+    {
+        Id = id;
+        SerialNumber = serialNumber;
+        Identity = identity;
+        CwmpNamespace = cwmpNamespace;
+        EventCodes = eventCodes;
+        AuthenticatedUser = authenticatedUser;
+    }
+
+    public string Id { get; }
+    public string SerialNumber { get; }
+    public DeviceIdentity Identity { get; }
+    /// <summary>The cwmp namespace of the CPE's Inform; every envelope of the session is written in it.</summary>
+    public string CwmpNamespace { get; }
+    public IReadOnlyList<string> EventCodes { get; }
+    public string? AuthenticatedUser { get; }
+    /// <summary>The workflow that holds the session, when the orchestrator answered PROVISION.</summary>
+    public string? WorkflowId { get; private set; }
+    /// <summary>Set once the ACS has sent at least one RPC: later waits use the short idle grace.</summary>
+    public bool HasSentRpc { get; private set; }
+    public bool IsClosed { get; private set; }
+    public string? CloseReason { get; private set; }
+
+    public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref lastActivity);
+
+    public void Touch() => Interlocked.Exchange(ref lastActivity, Environment.TickCount64);
+
+    /// <summary>A workflow wants this session: the CPE's empty POST waits for its RPCs instead of ending the session.</summary>
+    public void Hold(string? workflowId)
+    {
+        lock (gate)
+        {
+            held = true;
+            released = false;
+            if (!string.IsNullOrEmpty(workflowId)) WorkflowId = workflowId;
+        }
+    }
+
+    /// <summary>The workflow let go: a waiting or later empty POST ends the session with 204.</summary>
+    public void Release()
+    {
+        TaskCompletionSource? signal;
+        lock (gate)
+        {
+            released = true;
+            signal = TakeSignal();
+        }
+        signal?.TrySetResult();
+    }
+
+    /// <summary>Queues an RPC for the CPE's next POST; false when the session already ended.</summary>
+    public bool TryEnqueue(PendingRpc rpc)
+    {
+        TaskCompletionSource? signal;
+        lock (gate)
+        {
+            if (IsClosed) return false;
+            queue.Enqueue(rpc);
+            held = true;
+            released = false;
+            signal = TakeSignal();
+        }
+        signal?.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Takes the next live RPC to send and marks it in flight.</summary>
+    public PendingRpc? TryStartNext()
+    {
+        lock (gate)
+        {
+            if (IsClosed) return null;
+            while (queue.TryDequeue(out var rpc))
+            {
+                if (rpc.IsDone) continue; // its caller gave up while it waited
+                inFlight = rpc;
+                HasSentRpc = true;
+                return rpc;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Hands the CPE's answer to the RPC in flight; null when none was waiting (e.g. its caller gave up).</summary>
+    public PendingRpc? CompleteInFlight(Methods.CwmpMessage response)
+    {
+        PendingRpc? rpc;
+        lock (gate)
+        {
+            rpc = inFlight;
+            inFlight = null;
+        }
+        rpc?.Complete(response);
+        return rpc;
+    }
+
+    /// <summary>Whether an empty POST should wait for more work rather than end the session.</summary>
+    public bool ShouldHold
+    {
+        get
+        {
+            lock (gate) return held && !released && !IsClosed;
+        }
+    }
+
+    /// <summary>
+    /// Waits until an RPC is queued, the workflow releases the session, the session closes, or the timeout
+    /// passes. True only when there is work to send.
+    /// </summary>
+    public async Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task signal;
+        lock (gate)
+        {
+            if (queue.Count > 0) return true;
+            if (IsClosed || released) return false;
+            workSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            signal = workSignal.Task;
+        }
+        try
+        {
+            await signal.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        lock (gate) return queue.Count > 0 && !IsClosed;
+    }
+
+    /// <summary>
+    /// Ends the session. The RPC in flight fails (the CPE will never answer it here); queued RPCs are
+    /// returned so a superseding session can take them over, or failed when <paramref name="failQueued"/>.
+    /// </summary>
+    public IReadOnlyList<PendingRpc> Close(string reason, bool failQueued)
+    {
+        PendingRpc? current;
+        PendingRpc[] queued;
+        TaskCompletionSource? signal;
+        lock (gate)
+        {
+            if (IsClosed) return [];
+            IsClosed = true;
+            CloseReason = reason;
+            current = inFlight;
+            inFlight = null;
+            queued = queue.ToArray();
+            queue.Clear();
+            signal = TakeSignal();
+        }
+        signal?.TrySetResult();
+        current?.Fail(reason);
+        if (!failQueued) return queued;
+        foreach (var rpc in queued) rpc.Fail(reason);
+        return [];
+    }
+
+    /// <summary>Whether the session was held by a workflow (carried over when a new Inform supersedes it).</summary>
+    public bool IsHeld
+    {
+        get
+        {
+            lock (gate) return held && !released;
+        }
+    }
+
+    private TaskCompletionSource? TakeSignal()
+    {
+        var signal = workSignal;
+        workSignal = null;
+        return signal;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Provisioning.Southbound.Cwmp.Telemetry;
+
+namespace Provisioning.Southbound.Cwmp.Sessions;
+
+/// <summary>The open sessions, by ACS cookie and by device (serial number), and waiters for a device's next session.</summary>
+public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
+{
+    private readonly ConcurrentDictionary<string, CwmpSession> byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CwmpSession> byDevice = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<CwmpSession>> waiters = new(StringComparer.Ordinal);
+
+    public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public int Count => byId.Count;
+
+    public CwmpSession? FindById(string? sessionId) =>
+        sessionId is not null && byId.TryGetValue(sessionId, out var s) && !s.IsClosed ? s : null;
+
+    public CwmpSession? FindByDevice(string serialNumber) =>
+        byDevice.TryGetValue(serialNumber, out var s) && !s.IsClosed ? s : null;
+
+    /// <summary>
+    /// Registers a new session. One session per device: a second Inform while a session is open means the
+    /// CPE gave up on the old one (rebooted, lost its connection, timed out on its side). The old session is
+    /// closed as superseded: its RPC in flight fails (the CPE will never answer it there), its queued RPCs
+    /// move to the new session, and a workflow's hold carries over, so the work continues where the device now is.
+    /// </summary>
+    public void Open(CwmpSession session)
+    {
+        byId[session.Id] = session;
+        CwmpTelemetry.OpenSessions.Add(1);
+        CwmpSession? previous = null;
+        byDevice.AddOrUpdate(session.SerialNumber, session, (_, old) =>
+        {
+            previous = old;
+            return session;
+        });
+        if (previous is not null && !ReferenceEquals(previous, session))
+        {
+            var wasHeld = previous.IsHeld;
+            var carried = CloseCore(previous, "superseded by a new Inform", failQueued: false);
+            if (wasHeld) session.Hold(previous.WorkflowId);
+            foreach (var rpc in carried)
+                if (!session.TryEnqueue(rpc)) rpc.Fail("session closed");
+        }
+        if (waiters.TryRemove(session.SerialNumber, out var waiter))
+        {
+            // Someone is waiting to reach this device (a Connection Request): keep the session for them.
+            session.Hold(null);
+            waiter.TrySetResult(session);
+        }
+    }
+
+    public void Close(CwmpSession session, string reason) => CloseCore(session, reason, failQueued: true);
+
+    private IReadOnlyList<PendingRpc> CloseCore(CwmpSession session, string reason, bool failQueued)
+    {
+        if (session.IsClosed) return [];
+        var leftovers = session.Close(reason, failQueued);
+        if (byId.TryRemove(new KeyValuePair<string, CwmpSession>(session.Id, session)))
+            CwmpTelemetry.OpenSessions.Add(-1);
+        byDevice.TryRemove(new KeyValuePair<string, CwmpSession>(session.SerialNumber, session));
+        CwmpLog.SessionEnded(logger, session.Id, session.SerialNumber, reason);
+        return leftovers;
+    }
+
+    /// <summary>Waits for the device's next session (after a Connection Request); returns a live one at once.</summary>
+    public async Task<CwmpSession> WaitForSessionAsync(string serialNumber, CancellationToken cancellationToken)
+    {
+        var waiter = waiters.GetOrAdd(serialNumber, static _ => new TaskCompletionSource<CwmpSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // A session may have opened between the caller's check and the registration above.
+        if (FindByDevice(serialNumber) is { } live)
+        {
+            live.Hold(null);
+            return live;
+        }
+        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes sessions idle for longer than the timeout (called periodically).</summary>
+    public void CloseIdle(TimeSpan timeout)
+    {
+        var limit = (long)timeout.TotalMilliseconds;
+        foreach (var (_, session) in byId)
+            if (session.IdleMilliseconds > limit) Close(session, "session timeout");
+    }
+
+    /// <summary>Closes every session (shutdown).</summary>
+    public void CloseAll(string reason)
+    {
+        foreach (var (_, session) in byId) Close(session, reason);
+    }
+}

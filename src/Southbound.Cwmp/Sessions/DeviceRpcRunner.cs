@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Cwmp.Authentication;
+using Provisioning.Southbound.Cwmp.ConnectionRequests;
+using Provisioning.Southbound.Cwmp.Methods;
+using Provisioning.Southbound.Cwmp.Telemetry;
+
+namespace Provisioning.Southbound.Cwmp.Sessions;
+
+/// <summary>A session reached for a southbound call, and how.</summary>
+public sealed record SessionLease(CwmpSession Session, ReachedVia ReachedVia);
+
+/// <summary>The CPE's answer to one RPC, or why there is none.</summary>
+public sealed record RpcOutcome(CwmpMessage? Response, StepFailure? Failure, SessionLease? Lease);
+
+/// <summary>
+/// Reaches devices and runs ACS RPCs in their sessions for the southbound gRPC calls: the live session
+/// when there is one, otherwise a Connection Request and the session that follows it. Each call ends when
+/// the CPE answered or the caller's token (the step's deadline) fired.
+/// </summary>
+public sealed class DeviceRpcRunner(
+    CwmpSessionManager sessions,
+    KnownDevices devices,
+    DeviceCredentialStore credentials,
+    ConnectionRequester connectionRequester)
+{
+    private const int MaxSessionRetries = 3;
+
+    public async Task<(SessionLease? Lease, StepFailure? Failure)> ReachAsync(DeviceRef device, string? workflowId, CancellationToken cancellationToken)
+    {
+        var serial = device.SerialNumber;
+        if (sessions.FindByDevice(serial) is { } live)
+        {
+            live.Hold(workflowId);
+            return (new SessionLease(live, ReachedVia.LiveSession), null);
+        }
+        var known = devices.Find(serial);
+        if (known is null || string.IsNullOrEmpty(known.Endpoint))
+            return (null, Failure(FailureKind.Unreachable, "No session and no ConnectionRequestURL known: the device has not informed this ACS"));
+
+        LookupDeviceResponse? inventory = null;
+        try
+        {
+            inventory = await credentials.FindDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            // Without inventory credentials the request is still tried: some CPEs accept it unauthenticated.
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, Failure(FailureKind.Unreachable, "Deadline passed before the Connection Request"));
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sessionOpened = sessions.WaitForSessionAsync(serial, waiting.Token);
+        var accepted = await connectionRequester.RequestAsync(serial, known.Endpoint,
+            string.IsNullOrEmpty(inventory?.ConnectionRequestUsername) ? null : inventory.ConnectionRequestUsername,
+            inventory?.ConnectionRequestPassword, cancellationToken).ConfigureAwait(false);
+        if (!accepted && !sessionOpened.IsCompletedSuccessfully)
+        {
+            await waiting.CancelAsync().ConfigureAwait(false);
+            await ObserveAsync(sessionOpened).ConfigureAwait(false);
+            return (null, Failure(FailureKind.Unreachable, "The device did not answer the Connection Request before the deadline"));
+        }
+        try
+        {
+            var session = await sessionOpened.ConfigureAwait(false);
+            session.Hold(workflowId);
+            return (new SessionLease(session, ReachedVia.ConnectionRequest), null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, Failure(FailureKind.Unreachable, "The device accepted the Connection Request but opened no session before the deadline"));
+        }
+    }
+
+    public async Task<RpcOutcome> ExecuteAsync(DeviceRef device, string? workflowId, CwmpMessage request, CancellationToken cancellationToken)
+    {
+        // Activity.Current is the incoming southbound gRPC call's span: the exchange becomes its child.
+        using var activity = CwmpTelemetry.Source.StartActivity("cwmp." + request.MethodName, ActivityKind.Client);
+        activity?.SetTag("cpe.serial_number", device.SerialNumber);
+        activity?.SetTag("cwmp.method", request.MethodName);
+        if (!string.IsNullOrEmpty(workflowId)) activity?.SetTag("workflow.id", workflowId);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var (lease, failure) = await ReachAsync(device, workflowId, cancellationToken).ConfigureAwait(false);
+            if (failure is not null || lease is null) return Failed(activity, failure ?? Failure(FailureKind.Unreachable, "unreachable"), null);
+            activity?.SetTag("cwmp.session_id", lease.Session.Id);
+            activity?.SetTag("cwmp.reached_via", lease.ReachedVia.ToString());
+
+            var rpc = new PendingRpc(request);
+            if (!lease.Session.TryEnqueue(rpc)) continue; // it closed in between: reach the device again
+            try
+            {
+                var response = await rpc.Result.WaitAsync(cancellationToken).ConfigureAwait(false);
+                CwmpTelemetry.RpcDuration.Record(Stopwatch.GetElapsedTime(rpc.QueuedAt).TotalMilliseconds,
+                    new KeyValuePair<string, object?>("cwmp.method", request.MethodName));
+                if (response is CwmpFault fault)
+                {
+                    CwmpTelemetry.RecordFault(fault.FaultCode, request.MethodName);
+                    activity?.SetTag("cpe.fault_code", (long)fault.FaultCode);
+                    activity?.SetTag("cpe.fault_string", fault.FaultString);
+                    var deviceFault = new StepFailure { Kind = FailureKind.DeviceFault, FaultCode = fault.FaultCode, FaultString = fault.FaultString };
+                    foreach (var p in fault.ParameterFaults)
+                        deviceFault.ParameterFaults.Add(new ParameterFault { Name = p.ParameterName, FaultCode = p.FaultCode, FaultString = p.FaultString });
+                    activity?.SetStatus(ActivityStatusCode.Error, $"CPE fault {fault.FaultCode}");
+                    return new RpcOutcome(null, deviceFault, lease);
+                }
+                return new RpcOutcome(response, null, lease);
+            }
+            catch (CwmpSessionClosedException ex) when (attempt < MaxSessionRetries && !cancellationToken.IsCancellationRequested)
+            {
+                // The session ended before the CPE answered (superseded by a reboot's Inform, dropped): try again
+                // in the device's next session while the deadline allows.
+                activity?.AddEvent(new ActivityEvent("session closed", tags: new ActivityTagsCollection { ["reason"] = ex.Reason }));
+            }
+            catch (CwmpSessionClosedException ex)
+            {
+                return Failed(activity, Failure(FailureKind.Timeout, $"The session ended before the device answered {request.MethodName}: {ex.Reason}"), lease);
+            }
+            catch (OperationCanceledException)
+            {
+                rpc.Abandon();
+                return Failed(activity, Failure(FailureKind.Timeout, $"The device did not answer {request.MethodName} before the deadline"), lease);
+            }
+        }
+    }
+
+    private static RpcOutcome Failed(Activity? activity, StepFailure failure, SessionLease? lease)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, failure.FaultString);
+        activity?.SetTag("cwmp.failure_kind", failure.Kind.ToString());
+        return new RpcOutcome(null, failure, lease);
+    }
+
+    public static StepFailure Failure(FailureKind kind, string message) => new() { Kind = kind, FaultString = message };
+
+    private static async Task ObserveAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Provisioning.Southbound.Cwmp.Sessions;
+
+/// <summary>Enforces the idle session timeout (Cwmp:SessionTimeout).</summary>
+internal sealed class SessionSweeper(CwmpSessionManager sessions, CwmpOptions options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(options.SessionTimeout.TotalMilliseconds / 4, 100, 1000));
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+                sessions.CloseIdle(options.SessionTimeout);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        sessions.CloseAll("ACS shutting down");
+    }
+}

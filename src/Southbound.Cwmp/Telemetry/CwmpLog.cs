@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Provisioning.Southbound.Cwmp.Telemetry;
+
+/// <summary>Source-generated log messages of the ACS. Never pass a password, key or Digest response here.</summary>
+internal static partial class CwmpLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Inform from {SerialNumber} ({Oui}-{ProductClass}) events [{EventCodes}], session {SessionId}")]
+    public static partial void InformReceived(ILogger logger, string serialNumber, string oui, string productClass, string eventCodes, string sessionId);
+
+    [LoggerMessage(2, LogLevel.Information, "Session {SessionId} of {SerialNumber} ended: {Reason}")]
+    public static partial void SessionEnded(ILogger logger, string sessionId, string serialNumber, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "Rejected envelope from {RemoteAddress}: fault {FaultCode} {Reason}")]
+    public static partial void EnvelopeRejected(ILogger logger, string? remoteAddress, uint faultCode, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "CPE authentication failed for user '{Username}' from {RemoteAddress}: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string username, string? remoteAddress, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "ReportDeviceContact for {SerialNumber} failed; continuing without a workflow")]
+    public static partial void ContactReportFailed(ILogger logger, Exception exception, string serialNumber);
+
+    [LoggerMessage(6, LogLevel.Information, "Connection Request to {SerialNumber} at {Url}: {Outcome} (attempt {Attempt})")]
+    public static partial void ConnectionRequestOutcome(ILogger logger, string serialNumber, string url, string outcome, int attempt);
+
+    [LoggerMessage(7, LogLevel.Warning, "Device {SerialNumber} answered {Method} with fault {FaultCode} {FaultString}")]
+    public static partial void CpeFault(ILogger logger, string serialNumber, string method, uint faultCode, string faultString);
+
+    [LoggerMessage(8, LogLevel.Warning, "Session {SessionId}: unexpected {Method} from the CPE")]
+    public static partial void UnexpectedMessage(ILogger logger, string sessionId, string method);
+
+    [LoggerMessage(9, LogLevel.Warning, "Device lookup for authentication failed")]
+    public static partial void LookupFailed(ILogger logger, Exception exception);
+}
