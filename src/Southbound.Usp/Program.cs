@@ -1,1 +1,3 @@
-Console.WriteLine("TODO");
+using Provisioning.Southbound.Usp;
+
+await UspAdapterApplication.Build(args).RunAsync();

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Provisioning.Southbound.Usp.Telemetry;
+
+namespace Provisioning.Southbound.Usp.Agents;
+
+/// <summary>
+/// The connected agents, one session per endpoint ID: the newest connection wins, and requests still
+/// waiting on the connection it replaces fail at once.
+/// </summary>
+internal sealed class AgentRegistry(ILogger<AgentRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, AgentSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<AgentSession>> _waiters = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count;
+
+    public AgentSession? Find(string endpointId) =>
+        _sessions.TryGetValue(endpointId, out var session) && !session.IsClosed ? session : null;
+
+    public AgentSession Connect(string endpointId, IAgentLink link)
+    {
+        var session = new AgentSession(endpointId, link);
+        AgentSession? replaced = null;
+        _sessions.AddOrUpdate(endpointId, session, (_, old) => { replaced = old; return session; });
+        if (replaced is not null && !replaced.IsClosed)
+        {
+            replaced.Close("superseded by a newer connection");
+            UspTelemetry.AgentConnected(replaced.Mtp, -1);
+            if (!ReferenceEquals(replaced.Link, link)) _ = replaced.Link.CloseAsync("superseded by a newer connection").AsTask();
+        }
+        UspTelemetry.AgentConnected(link.Mtp, 1);
+        UspLog.AgentConnected(logger, endpointId, link.Mtp);
+        if (_waiters.TryRemove(endpointId, out var waiter)) waiter.TrySetResult(session);
+        return session;
+    }
+
+    /// <summary>The session's connection ended; it is dropped only if it is still the current one.</summary>
+    public void Disconnect(AgentSession session, string reason)
+    {
+        if (session.IsClosed) return;
+        session.Close(reason);
+        _sessions.TryRemove(new KeyValuePair<string, AgentSession>(session.EndpointId, session));
+        UspTelemetry.AgentConnected(session.Mtp, -1);
+        UspLog.AgentDisconnected(logger, session.EndpointId, session.Mtp);
+    }
+
+    /// <summary>The current session, or the next one to connect before the token fires.</summary>
+    public async Task<AgentSession?> WaitForAsync(string endpointId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (Find(endpointId) is { } current) return current;
+            var waiter = _waiters.GetOrAdd(endpointId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (Find(endpointId) is { } raced) return raced;
+            try
+            {
+                var session = await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!session.IsClosed) return session;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+    }
+}

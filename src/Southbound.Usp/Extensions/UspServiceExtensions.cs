@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Grpc;
+using Provisioning.Southbound.Usp.Messages;
+using Provisioning.Southbound.Usp.Messages.Notify;
+using Provisioning.Southbound.Usp.Messages.Operate;
+using Provisioning.Southbound.Usp.Onboarding;
+using Provisioning.Southbound.Usp.Records;
+using Provisioning.Southbound.Usp.Transport.Mqtt;
+using Provisioning.Southbound.Usp.Transport.WebSocket;
+
+namespace Provisioning.Southbound.Usp.Extensions;
+
+public static class UspServiceExtensions
+{
+    /// <summary>The USP controller: agent sessions, MTPs, first contact and the DeviceAdapter gRPC service.</summary>
+    public static IHostApplicationBuilder AddUspController(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(UspOptions.Section);
+        builder.Services.Configure<UspOptions>(section);
+        var options = section.Get<UspOptions>() ?? new UspOptions();
+
+        builder.Services.AddSingleton<AgentRegistry>();
+        builder.Services.AddSingleton<UspRequester>();
+        builder.Services.AddSingleton<OperationCompletions>();
+        builder.Services.AddSingleton<InstanceMaps>();
+        builder.Services.AddSingleton<FirstContact>();
+        builder.Services.AddSingleton<NotifyHandler>();
+        builder.Services.AddSingleton<RecordDispatcher>();
+        builder.Services.AddSingleton<UspWebSocketEndpoint>();
+
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcClient<DeviceContacts.DeviceContactsClient>(o => o.Address = new Uri(options.OrchestratorUrl));
+
+        if (options.Mqtt.Enabled)
+        {
+            builder.Services.AddSingleton<UspMqttTransport>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
+        }
+        return builder;
+    }
+
+    /// <summary>The WebSocket MTP at its path, only on the WebSocket listener.</summary>
+    public static IEndpointConventionBuilder MapUspWebSocket(this IEndpointRouteBuilder endpoints, string path, string host) =>
+        endpoints.Map(path, context => context.RequestServices.GetRequiredService<UspWebSocketEndpoint>().HandleAsync(context))
+            .RequireHost(host);
+}

@@ -1,0 +1,193 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Messages;
+using Provisioning.Southbound.Usp.Messages.Add;
+using Provisioning.Southbound.Usp.Messages.Get;
+using Provisioning.Southbound.Usp.Messages.Operate;
+using Provisioning.Southbound.Usp.Messages.Set;
+using Provisioning.Southbound.Usp.Onboarding;
+
+namespace Provisioning.Southbound.Usp.Grpc;
+
+/// <summary>
+/// The southbound contract for USP agents. Each call returns when the agent has answered or the call's
+/// deadline (the orchestrator's step deadline) passes; device problems are StepFailures, not RPC errors.
+/// </summary>
+internal sealed class UspDeviceAdapterService(
+    AgentRegistry registry,
+    UspRequester requester,
+    OperationCompletions completions,
+    InstanceMaps instanceMaps,
+    IOptions<UspOptions> options) : DeviceAdapter.DeviceAdapterBase
+{
+    public const string RebootCommand = "Device.Reboot()";
+    public const string DownloadCommand = "Device.DeviceInfo.FirmwareImage.1.Download()";
+
+    public override async Task<AuthenticateResponse> Authenticate(AuthenticateRequest request, ServerCallContext context)
+    {
+        var endpointId = EndpointIdOf(request.Device);
+        // A rebooting agent reconnects within seconds: wait for it, bounded by the deadline.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        wait.CancelAfter(options.Value.ReconnectWait);
+        var session = registry.Find(endpointId) ?? await registry.WaitForAsync(endpointId, wait.Token);
+        if (session is null) return new AuthenticateResponse { Failure = Failure(new AgentNotConnectedException(endpointId)) };
+        try
+        {
+            var identity = session.Identity;
+            if (identity is null)
+            {
+                var values = await requester.GetAsync(session, FirstContact.IdentityParameters, context.CancellationToken);
+                identity = FirstContact.IdentityFrom(session, values.Values);
+                session.Identity = identity;
+            }
+            var asked = request.Device.SerialNumber;
+            if (!string.IsNullOrEmpty(asked) && !string.IsNullOrEmpty(identity.Device.SerialNumber) && asked != identity.Device.SerialNumber)
+            {
+                return new AuthenticateResponse
+                {
+                    Identity = identity,
+                    Failure = new StepFailure { Kind = FailureKind.IdentityMismatch, FaultString = $"agent {endpointId} reports serial number {identity.Device.SerialNumber}" },
+                };
+            }
+            return new AuthenticateResponse { Identity = identity, ReachedVia = ReachedVia.MtpConnection };
+        }
+        catch (UspRequestException ex)
+        {
+            return new AuthenticateResponse { Failure = Failure(ex) };
+        }
+    }
+
+    public override async Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
+    {
+        var endpointId = EndpointIdOf(request.Device);
+        try
+        {
+            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
+            var map = instanceMaps.For(endpointId);
+            var groups = ConfigPlan.GroupByObject(request.Parameters, map);
+            if (groups.Count == 0) return new PushConfigResponse();
+            try
+            {
+                await requester.SetAsync(session, groups, context.CancellationToken);
+            }
+            catch (UspErrorException ex) when (MissingObjects(ex, groups) is { Count: > 0 } missing)
+            {
+                // Multi-instance objects that do not exist yet: create them with their values (the agent
+                // picks the instance number), then set what belongs to existing objects.
+                var created = instanceMaps.GetOrCreate(endpointId);
+                foreach (var group in missing)
+                {
+                    var table = ConfigPlan.TableOf(group.ObjectPath)!;
+                    var actual = await requester.AddAsync(session, table, group.Parameters, context.CancellationToken);
+                    created.Add(group.ObjectPath, actual);
+                }
+                var rest = groups.Except(missing).ToList();
+                if (rest.Count > 0) await requester.SetAsync(session, rest, context.CancellationToken);
+            }
+            return new PushConfigResponse { ApplyStatus = 0 };
+        }
+        catch (UspRequestException ex)
+        {
+            return new PushConfigResponse { Failure = Failure(ex) };
+        }
+        catch (ArgumentException ex)
+        {
+            return new PushConfigResponse { Failure = new StepFailure { Kind = FailureKind.ProtocolError, FaultString = ex.Message } };
+        }
+    }
+
+    /// <summary>The groups the agent says do not exist (7016), if each is an instance of a table; else none (the error stands).</summary>
+    private static List<ObjectUpdate> MissingObjects(UspErrorException error, List<ObjectUpdate> groups)
+    {
+        // Another kind of error among them: report it rather than paper over it with Adds.
+        if (error.ParamErrors.Count == 0 || error.ParamErrors.Any(p => p.Code != UspErrorCodes.ObjectDoesNotExist)) return [];
+        var missing = groups.Where(g => error.ParamErrors.Any(p => p.Path.StartsWith(g.ObjectPath, StringComparison.Ordinal) || p.Path + "." == g.ObjectPath)).ToList();
+        return missing.All(g => ConfigPlan.TableOf(g.ObjectPath) is not null) ? missing : [];
+    }
+
+    public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
+    {
+        var endpointId = EndpointIdOf(request.Device);
+        try
+        {
+            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
+            var map = instanceMaps.For(endpointId);
+            var result = await requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), context.CancellationToken);
+            var response = new VerifyResponse();
+            foreach (var name in request.ParameterNames)
+            {
+                if (result.Values.TryGetValue(map.Apply(name), out var value))
+                    response.Values.Add(new ParameterValue { Name = name, Value = value });
+            }
+            return response;
+        }
+        catch (UspRequestException ex)
+        {
+            return new VerifyResponse { Failure = Failure(ex) };
+        }
+    }
+
+    public override async Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context)
+    {
+        var endpointId = EndpointIdOf(request.Device);
+        try
+        {
+            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
+            await requester.OperateAsync(completions, session, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), null, waitForCompletion: false, context.CancellationToken);
+            return new DeviceOperationResponse();
+        }
+        catch (UspRequestException ex)
+        {
+            return new DeviceOperationResponse { Failure = Failure(ex) };
+        }
+    }
+
+    public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
+    {
+        var endpointId = EndpointIdOf(request.Device);
+        try
+        {
+            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
+            var inputs = new Dictionary<string, string>
+            {
+                ["URL"] = request.Url,
+                ["AutoActivate"] = "true",
+            };
+            if (!string.IsNullOrEmpty(request.Username)) inputs["Username"] = request.Username;
+            if (!string.IsNullOrEmpty(request.Password)) inputs["Password"] = request.Password;
+            if (request.FileSize > 0) inputs["FileSize"] = request.FileSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await requester.OperateAsync(completions, session, DownloadCommand, CommandKey(request.CommandKey, request.WorkflowId), inputs, waitForCompletion: true, context.CancellationToken);
+            return new DeviceOperationResponse();
+        }
+        catch (UspRequestException ex)
+        {
+            return new DeviceOperationResponse { Failure = Failure(ex) };
+        }
+    }
+
+    /// <summary>USP agents keep their connection; there is nothing to let go of.</summary>
+    public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) => Task.FromResult(new ReleaseResponse());
+
+    private static string CommandKey(string commandKey, string workflowId) =>
+        !string.IsNullOrEmpty(commandKey) ? commandKey : !string.IsNullOrEmpty(workflowId) ? workflowId : Guid.NewGuid().ToString("N");
+
+    private static string EndpointIdOf(DeviceRef? device)
+    {
+        if (device is null || string.IsNullOrEmpty(device.EndpointId))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "device.endpoint_id is required for a USP agent"));
+        return device.EndpointId;
+    }
+
+    private static StepFailure Failure(UspRequestException ex)
+    {
+        var failure = new StepFailure { Kind = ex.Kind, FaultCode = ex.Code, FaultString = ex.Message };
+        if (ex is UspErrorException error)
+        {
+            failure.ParameterFaults.AddRange(error.ParamErrors.Select(p => new ParameterFault { Name = p.Path, FaultCode = p.Code, FaultString = p.Message }));
+        }
+        return failure;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Messages;
+using Provisioning.Southbound.Usp.Messages.Add;
+using Provisioning.Southbound.Usp.Messages.Get;
+using Provisioning.Southbound.Usp.Telemetry;
+
+namespace Provisioning.Southbound.Usp.Onboarding;
+
+/// <summary>
+/// Zero touch: on an agent's connect record, Boot! or OnBoardRequest, admit it against the inventory,
+/// make sure it will announce every boot (a persistent Boot! subscription), read its identity and
+/// report the contact to the orchestrator, which decides whether a workflow starts. Contacts of one
+/// connection are handled one after another, and codes arriving meanwhile go into one report.
+/// </summary>
+internal sealed class FirstContact(
+    AgentRegistry registry,
+    UspRequester requester,
+    DeviceContacts.DeviceContactsClient contacts,
+    IOptions<UspOptions> options,
+    ILogger<FirstContact> logger)
+{
+    public const string SubscriptionTable = "Device.LocalAgent.Subscription.";
+    public const string BootEvent = "Device.Boot!";
+    private static readonly TimeSpan OrchestratorTimeout = TimeSpan.FromSeconds(15);
+    private readonly UspOptions _options = options.Value;
+
+    public static readonly string[] IdentityParameters =
+    [
+        "Device.DeviceInfo.Manufacturer", "Device.DeviceInfo.ModelName", "Device.DeviceInfo.SoftwareVersion",
+        "Device.DeviceInfo.HardwareVersion", "Device.DeviceInfo.SerialNumber", "Device.DeviceInfo.ManufacturerOUI",
+        "Device.DeviceInfo.ProductClass",
+    ];
+
+    public void OnContact(AgentSession session, string eventCode)
+    {
+        if (session.AddContactCode(eventCode)) _ = Task.Run(() => ContactLoopAsync(session));
+    }
+
+    private async Task ContactLoopAsync(AgentSession session)
+    {
+        // The agent carries no trace context: each contact is a trace of its own, not a child of the
+        // long-lived WebSocket request.
+        Activity.Current = null;
+        try
+        {
+            while (!session.IsClosed)
+            {
+                using var activity = UspTelemetry.Source.StartActivity("usp.contact", ActivityKind.Server);
+                activity?.SetTag(UspTelemetry.AttrEndpointId, session.EndpointId);
+                activity?.SetTag(UspTelemetry.AttrMtp, session.Mtp);
+
+                if (session.Admission == AgentAdmission.Pending) await AdmitAsync(session).ConfigureAwait(false);
+                if (session.Admission != AgentAdmission.Admitted)
+                {
+                    activity?.SetTag("usp.admission", session.Admission.ToString());
+                    session.AbandonContact();
+                    return;
+                }
+                using var timeout = new CancellationTokenSource(_options.RequestTimeout);
+                if (!session.BootSubscriptionChecked || session.Identity is null) await PrepareAsync(session, timeout.Token).ConfigureAwait(false);
+
+                var codes = session.TakeContactCodes();
+                if (codes is null) return;
+                if (activity is not null)
+                {
+                    activity.DisplayName = codes.Contains("Boot!") ? "usp.Boot!" : codes.Contains("OnBoardRequest") ? "usp.OnBoardRequest" : "usp.first_contact";
+                    activity.SetTag("usp.event_codes", string.Join(',', codes));
+                }
+                await ReportAsync(session, codes).ConfigureAwait(false);
+            }
+            session.AbandonContact();
+        }
+        catch (Exception ex)
+        {
+            Activity.Current?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            UspLog.FirstContactFailed(logger, session.EndpointId, ex);
+            session.AbandonContact();
+        }
+    }
+
+    private async Task AdmitAsync(AgentSession session)
+    {
+        var lookup = await contacts.LookupDeviceAsync(
+            new LookupDeviceRequest { Device = new DeviceRef { EndpointId = session.EndpointId, Protocol = DeviceProtocol.Usp } },
+            deadline: DateTime.UtcNow + OrchestratorTimeout).ConfigureAwait(false);
+        if (lookup.Registered)
+        {
+            session.Admission = AgentAdmission.Admitted;
+            return;
+        }
+        if (_options.QuarantineUnknownAgents)
+        {
+            session.Admission = AgentAdmission.Quarantined;
+            UspLog.UnknownAgent(logger, session.EndpointId, "quarantined");
+            return;
+        }
+        session.Admission = AgentAdmission.Refused;
+        UspLog.UnknownAgent(logger, session.EndpointId, "refused");
+        if (session.Mtp == Transport.WebSocket.WebSocketAgentLink.MtpName)
+        {
+            registry.Disconnect(session, "unknown agent");
+            await session.Link.CloseAsync("unknown agent").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One Get reads the identity and the subscription table; an Add creates the Boot! subscription if missing.</summary>
+    private async Task PrepareAsync(AgentSession session, CancellationToken cancellationToken)
+    {
+        var result = await requester.GetAsync(session, [.. IdentityParameters, SubscriptionTable], cancellationToken).ConfigureAwait(false);
+        session.Identity = IdentityFrom(session, result.Values);
+        if (!HasBootSubscription(result.Values))
+        {
+            await requester.AddAsync(session, SubscriptionTable,
+            [
+                new("Enable", "true"),
+                new("ID", _options.BootSubscriptionId),
+                new("NotifType", "Event"),
+                new("ReferenceList", BootEvent),
+                new("Persistent", "true"),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        session.BootSubscriptionChecked = true;
+    }
+
+    private static bool HasBootSubscription(Dictionary<string, string> values)
+    {
+        foreach (var (path, value) in values)
+        {
+            if (!path.StartsWith(SubscriptionTable, StringComparison.Ordinal) || !path.EndsWith(".ReferenceList", StringComparison.Ordinal)) continue;
+            if (!value.Split(',', StringSplitOptions.TrimEntries).Contains(BootEvent)) continue;
+            var instance = path[..^"ReferenceList".Length];
+            if (values.TryGetValue(instance + "NotifType", out var type) && type == "Event"
+                && (!values.TryGetValue(instance + "Enable", out var enabled) || enabled is "true" or "1"))
+                return true;
+        }
+        return false;
+    }
+
+    public static DeviceIdentity IdentityFrom(AgentSession session, IReadOnlyDictionary<string, string> values)
+    {
+        string Value(string name) => values.TryGetValue("Device.DeviceInfo." + name, out var v) ? v : "";
+        return new DeviceIdentity
+        {
+            Device = new DeviceRef
+            {
+                SerialNumber = Value("SerialNumber"),
+                Oui = Value("ManufacturerOUI"),
+                ProductClass = Value("ProductClass"),
+                Protocol = DeviceProtocol.Usp,
+                EndpointId = session.EndpointId,
+            },
+            Manufacturer = Value("Manufacturer"),
+            Model = Value("ModelName"),
+            FirmwareVersion = Value("SoftwareVersion"),
+            HardwareVersion = Value("HardwareVersion"),
+            DataModelRoot = "Device.",
+            Endpoint = session.Mtp,
+        };
+    }
+
+    private async Task ReportAsync(AgentSession session, string[] codes)
+    {
+        var report = new DeviceContactReport { Identity = session.Identity, AdapterAddress = _options.GrpcUrl };
+        report.EventCodes.AddRange(codes);
+        var decision = await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow + OrchestratorTimeout).ConfigureAwait(false);
+        UspLog.ContactReported(logger, session.EndpointId, string.Join(',', codes), decision.Action.ToString(), decision.WorkflowId);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+
+namespace Provisioning.Southbound.Usp.Telemetry;
+
+internal static partial class UspLog
+{
+    [LoggerMessage(1, LogLevel.Information, "USP agent {EndpointId} connected over {Mtp}")]
+    public static partial void AgentConnected(ILogger logger, string endpointId, string mtp);
+
+    [LoggerMessage(2, LogLevel.Information, "USP agent {EndpointId} disconnected from {Mtp}")]
+    public static partial void AgentDisconnected(ILogger logger, string endpointId, string mtp);
+
+    [LoggerMessage(3, LogLevel.Warning, "USP WebSocket upgrade refused: {Reason}")]
+    public static partial void UpgradeRefused(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Warning, "Unparseable USP record from {EndpointId}: {Reason}")]
+    public static partial void BadRecord(ILogger logger, string endpointId, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "USP record ignored ({Reason}) from {EndpointId}")]
+    public static partial void RecordIgnored(ILogger logger, string endpointId, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "USP agent {EndpointId} is not in the inventory: {Action}")]
+    public static partial void UnknownAgent(ILogger logger, string endpointId, string action);
+
+    [LoggerMessage(7, LogLevel.Warning, "First contact of USP agent {EndpointId} failed")]
+    public static partial void FirstContactFailed(ILogger logger, string endpointId, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Information, "USP agent {EndpointId} reported {EventCodes}: orchestrator decided {Action} {WorkflowId}")]
+    public static partial void ContactReported(ILogger logger, string endpointId, string eventCodes, string action, string workflowId);
+
+    [LoggerMessage(9, LogLevel.Debug, "USP notification {Kind} from {EndpointId}")]
+    public static partial void Notification(ILogger logger, string endpointId, string kind);
+
+    [LoggerMessage(10, LogLevel.Warning, "USP MQTT transport error")]
+    public static partial void MqttError(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "USP MQTT transport connected to {Broker}, listening on {Topic}")]
+    public static partial void MqttConnected(ILogger logger, string broker, string topic);
+
+    [LoggerMessage(12, LogLevel.Debug, "USP request {MsgType} {MsgId} to {EndpointId} failed: {Reason}")]
+    public static partial void RequestFailed(ILogger logger, string endpointId, string msgType, string msgId, string reason);
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Provisioning.Southbound.Usp.Telemetry;
+
+/// <summary>The controller's ActivitySource and instruments, created once. No device identifiers on metric tags.</summary>
+public static class UspTelemetry
+{
+    public const string Name = "Provisioning.Southbound.Usp";
+
+    public static readonly ActivitySource Source = new(Name);
+    private static readonly Meter Meter = new(Name);
+
+    public static readonly UpDownCounter<long> AgentsConnected =
+        Meter.CreateUpDownCounter<long>("usp.agents.connected", "{agent}", "USP agents with an open MTP connection");
+    public static readonly Counter<long> Messages =
+        Meter.CreateCounter<long>("usp.messages", "{message}", "USP messages sent and received, by type");
+    public static readonly Counter<long> Errors =
+        Meter.CreateCounter<long>("usp.errors", "{error}", "USP errors received from agents, by code");
+    public static readonly Counter<long> RecordsIgnored =
+        Meter.CreateCounter<long>("usp.records.ignored", "{record}", "USP records ignored (wrong to_id, unsupported, duplicates)");
+
+    public const string AttrEndpointId = "usp.endpoint_id";
+    public const string AttrMsgId = "usp.msg_id";
+    public const string AttrErrorCode = "usp.error_code";
+    public const string AttrMtp = "usp.mtp";
+
+    public static void CountMessage(string type, string direction) =>
+        Messages.Add(1, new KeyValuePair<string, object?>("type", type), new KeyValuePair<string, object?>("direction", direction));
+
+    public static void CountError(uint code) =>
+        Errors.Add(1, new KeyValuePair<string, object?>("code", (long)code));
+
+    public static void CountIgnored(string reason) =>
+        RecordsIgnored.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public static void AgentConnected(string mtp, int delta) =>
+        AgentsConnected.Add(delta, new KeyValuePair<string, object?>("mtp", mtp));
+}

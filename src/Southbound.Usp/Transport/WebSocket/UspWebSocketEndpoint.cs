@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Records;
+using Provisioning.Southbound.Usp.Telemetry;
+
+namespace Provisioning.Southbound.Usp.Transport.WebSocket;
+
+/// <summary>
+/// The WebSocket MTP (TR-369 Annex, "v1.usp"): the agent names itself in ?eid=, the answer carries the
+/// controller's endpoint ID in the bbf-usp-protocol extension header, records travel in binary frames.
+/// </summary>
+internal sealed class UspWebSocketEndpoint(
+    AgentRegistry registry,
+    RecordDispatcher dispatcher,
+    IOptions<UspOptions> options,
+    ILogger<UspWebSocketEndpoint> logger)
+{
+    public const string SubProtocol = "v1.usp";
+    private readonly UspOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "a WebSocket upgrade with subprotocol v1.usp is required").ConfigureAwait(false);
+            return;
+        }
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol, StringComparer.Ordinal))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "the WebSocket subprotocol v1.usp is required").ConfigureAwait(false);
+            return;
+        }
+        var endpointId = context.Request.Query["eid"].ToString();
+        if (EndpointIdValidator.Validate(endpointId) is { } invalid)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "eid: " + invalid).ConfigureAwait(false);
+            return;
+        }
+        if (registry.Count >= _options.MaxConnections && registry.Find(endpointId) is null)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.Headers["Sec-WebSocket-Extensions"] = $"bbf-usp-protocol; eid=\"{_options.EndpointId}\"";
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = SubProtocol,
+            KeepAliveInterval = _options.KeepAliveInterval,
+        }).ConfigureAwait(false);
+
+        var link = new WebSocketAgentLink(socket);
+        var session = registry.Connect(endpointId, link);
+        try
+        {
+            await ReceiveLoopAsync(socket, link, session, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            // The agent went away without a close handshake: a normal event for CPEs.
+        }
+        finally
+        {
+            registry.Disconnect(session, "connection closed");
+        }
+    }
+
+    private async Task ReceiveLoopAsync(System.Net.WebSockets.WebSocket socket, WebSocketAgentLink link, AgentSession session, CancellationToken aborted)
+    {
+        while (socket.State == WebSocketState.Open)
+        {
+            // Zero-byte read: no buffer is held while the agent is idle (20,000 idle agents hold nothing).
+            var peek = await socket.ReceiveAsync(Memory<byte>.Empty, aborted).ConfigureAwait(false);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                await link.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
+                return;
+            }
+            if (peek.MessageType == WebSocketMessageType.Text)
+            {
+                await link.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "USP records travel in binary frames").ConfigureAwait(false);
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            var length = 0;
+            try
+            {
+                var end = peek.EndOfMessage;
+                while (!end)
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (buffer.Length >= _options.MaxRecordBytes)
+                        {
+                            await link.CloseAsync(WebSocketCloseStatus.MessageTooBig, "record too large").ConfigureAwait(false);
+                            return;
+                        }
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxRecordBytes));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var result = await socket.ReceiveAsync(buffer.AsMemory(length), aborted).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (result.MessageType == WebSocketMessageType.Text)
+                    {
+                        await link.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "USP records travel in binary frames").ConfigureAwait(false);
+                        return;
+                    }
+                    length += result.Count;
+                    end = result.EndOfMessage;
+                }
+
+                Provisioning.Usp.Records.Record record;
+                try
+                {
+                    record = RecordCodec.ParseRecord(buffer.AsSpan(0, length));
+                }
+                catch (UspRecordException ex)
+                {
+                    UspLog.BadRecord(logger, session.EndpointId, ex.Message);
+                    UspTelemetry.CountIgnored("unparseable");
+                    await link.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "unparseable USP record").ConfigureAwait(false);
+                    return;
+                }
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = [];
+
+                try
+                {
+                    await dispatcher.DispatchAsync(session, record, aborted).ConfigureAwait(false);
+                }
+                catch (UspRecordException ex)
+                {
+                    UspLog.BadRecord(logger, session.EndpointId, ex.Message);
+                    UspTelemetry.CountIgnored("unparseable");
+                    await link.CloseAsync(WebSocketCloseStatus.InvalidMessageType, "unparseable USP message").ConfigureAwait(false);
+                    return;
+                }
+            }
+            finally
+            {
+                if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task RefuseAsync(HttpContext context, int status, string reason)
+    {
+        UspLog.UpgradeRefused(logger, reason);
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,46 @@
+namespace Provisioning.Southbound.Usp;
+
+/// <summary>The "Usp" configuration section (env vars Usp__EndpointId etc.).</summary>
+public sealed class UspOptions
+{
+    public const string Section = "Usp";
+
+    /// <summary>The controller's own endpoint ID; records addressed elsewhere are ignored.</summary>
+    public string EndpointId { get; set; } = "self::provisioning-controller";
+    public string WebSocketUrl { get; set; } = "http://0.0.0.0:8081";
+    public string WebSocketPath { get; set; } = "/usp";
+    public string GrpcUrl { get; set; } = "http://127.0.0.1:50062";
+    public string OrchestratorUrl { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>"refuse" (close / ignore the agent) or "quarantine" (keep it connected, report nothing).</summary>
+    public string UnknownAgents { get; set; } = "refuse";
+
+    /// <summary>WebSocket ping interval; agents behind NAT lose idle connections otherwise.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxConnections { get; set; } = 50_000;
+    public int MaxInFlightPerAgent { get; set; } = 8;
+    /// <summary>Upper bound for one USP request; a gRPC deadline shortens it.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Largest record accepted on an MTP.</summary>
+    public int MaxRecordBytes { get; set; } = 1 << 20;
+    /// <summary>ID of the persistent Boot! subscription created on first contact.</summary>
+    public string BootSubscriptionId { get; set; } = "provisioning-boot";
+    /// <summary>How long Authenticate waits for an agent that is not connected (within the gRPC deadline).</summary>
+    public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    public UspMqttOptions Mqtt { get; set; } = new();
+
+    public bool QuarantineUnknownAgents => string.Equals(UnknownAgents, "quarantine", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed class UspMqttOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>mqtt://host:port</summary>
+    public string BrokerUrl { get; set; } = "mqtt://127.0.0.1:1883";
+    /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
+    public string? Topic { get; set; }
+    public string? ClientId { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+}
