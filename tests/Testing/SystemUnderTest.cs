@@ -37,7 +37,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public string ConnectionString { get; }
     public string GrpcAddress { get; }
     public IReadOnlyDictionary<string, string?> Settings => _settings;
-    public IServiceProvider Services => _orchestrator?.Services ?? throw new InvalidOperationException("the orchestrator is stopped");
+    public IServiceProvider Services => Host.Services;
+    public Microsoft.Extensions.Hosting.IHost Host => _orchestrator ?? throw new InvalidOperationException("the orchestrator is stopped");
 
     public static async Task<SystemUnderTest> StartAsync(IDictionary<string, string?>? settings = null)
     {

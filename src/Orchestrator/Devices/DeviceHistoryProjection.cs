@@ -19,7 +19,7 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
         var entry = history.Entry(e.StreamId);
         entry.Trigger = e.Data.Trigger;
         entry.TraceId = e.Data.Trace.TraceId;
-        entry.StartedAt = e.Timestamp;
+        entry.StartedAt = EventTime.Stored(e.Timestamp);
     }
 
     public void Apply(DeviceHistory history, IEvent<DeviceAuthenticated> e)
@@ -36,7 +36,7 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
     {
         var entry = history.Entry(e.StreamId);
         entry.Result = WorkflowResult.Success;
-        entry.CompletedAt = e.Timestamp;
+        entry.CompletedAt = EventTime.Stored(e.Timestamp);
     }
 
     public void Apply(DeviceHistory history, IEvent<ProvisioningFailed> e)
@@ -47,7 +47,7 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
         entry.FaultCode = e.Data.FaultCode;
         entry.FailureReason = e.Data.Reason;
         entry.ServicePlan ??= e.Data.ServicePlan;
-        entry.CompletedAt = e.Timestamp;
+        entry.CompletedAt = EventTime.Stored(e.Timestamp);
     }
 
     public void Apply(DeviceHistory history, IEvent<ProvisioningCancelled> e)
@@ -55,6 +55,6 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
         var entry = history.Entry(e.StreamId);
         entry.Result = WorkflowResult.Cancelled;
         entry.FailureReason = e.Data.Reason;
-        entry.CompletedAt = e.Timestamp;
+        entry.CompletedAt = EventTime.Stored(e.Timestamp);
     }
 }

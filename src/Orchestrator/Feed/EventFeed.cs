@@ -12,11 +12,17 @@ public sealed class EventFeed(IDocumentStore store, FeedSignal signal, SequenceG
 {
     private const int PageSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// A transaction draws its sequence number a moment before it writes (and only writing gives it a transaction
+    /// id the snapshot can show), so a gap is also given this long before it is stepped over.
+    /// </summary>
+    private static readonly TimeSpan MinimumGapAge = TimeSpan.FromMilliseconds(200);
 
     public async IAsyncEnumerable<IEvent> ReadAsync(FeedFilter filter, long afterPosition, bool follow,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = afterPosition;
+        (long Position, long Since) gap = (-1, 0);
         while (!cancellationToken.IsCancellationRequested)
         {
             var pulse = signal.NextPulse();
@@ -26,8 +32,15 @@ public sealed class EventFeed(IDocumentStore store, FeedSignal signal, SequenceG
             {
                 // The next event's number is missing: wait until every transaction that could still fill it has ended,
                 // then read again; if it is still missing it never will be, and is stepped over.
+                if (gap.Position != position) gap = (position, System.Diagnostics.Stopwatch.GetTimestamp());
                 var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
                 await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
+                var age = System.Diagnostics.Stopwatch.GetElapsedTime(gap.Since);
+                if (age < MinimumGapAge)
+                {
+                    await Task.WhenAny(signal.NextPulse(), Task.Delay(MinimumGapAge - age, cancellationToken));
+                    continue;
+                }
                 var again = await ReadPageAsync(filter, position, cancellationToken);
                 ready = again.Where(e => e.Sequence <= horizon).ToList();
                 gapAhead = false;

@@ -19,7 +19,7 @@ public sealed class SequenceGaps(NpgsqlDataSource dataSource)
             snapshot = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
         await using var pending = new NpgsqlCommand(
-            "select count(*) from unnest(pg_snapshot_xip($1::pg_snapshot)) as x where pg_xact_status(x) = 'in progress'", connection);
+            "select count(*) from pg_snapshot_xip($1::pg_snapshot) as x where pg_xact_status(x) = 'in progress'", connection);
         pending.Parameters.AddWithValue(snapshot);
         var delay = 1;
         while ((long)(await pending.ExecuteScalarAsync(cancellationToken))! > 0)

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Error, "Workflow {WorkflowId} stopped unexpectedly")]
     public static partial void DriverCrashed(ILogger logger, Exception exception, Guid workflowId);
 
+    [LoggerMessage(1008, LogLevel.Error, "Workflow {WorkflowId}: step {Step} failed unexpectedly")]
+    public static partial void StepCrashed(ILogger logger, Exception exception, Guid workflowId, string step);
+
     [LoggerMessage(1007, LogLevel.Information, "Resuming {Count} unfinished workflow(s)")]
     public static partial void ResumingUnfinished(ILogger logger, int count);
 }

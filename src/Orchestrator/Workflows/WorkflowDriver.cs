@@ -103,6 +103,15 @@ public sealed class WorkflowDriver(
             {
                 outcome = StepOutcome.Failed(new(WorkflowResult.TimedOut, $"{step.Name()}: the step deadline passed"));
             }
+            catch (Exception e) when (e is not OperationCanceledException && e is not Npgsql.NpgsqlException)
+            {
+                // A bug or an unusable answer must end the workflow with a reason, not leave it running.
+                Log.StepCrashed(logger, e, context.WorkflowId, step.Name());
+                outcome = StepOutcome.Failed(new(step == WorkflowStep.Authenticate ? WorkflowResult.DeviceUnreachable
+                    : step == WorkflowStep.Verify ? WorkflowResult.VerificationFailed
+                    : step == WorkflowStep.PushConfig ? WorkflowResult.ConfigPushFailed : WorkflowResult.NoProfile,
+                    $"{step.Name()}: internal error ({e.GetType().Name})"));
+            }
         }
 
         var failed = outcome.Failure is not null;

@@ -23,8 +23,8 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         RetryOf = e.Data.RetryOf,
         TraceId = e.Data.Trace.TraceId,
         RootSpanId = e.Data.Trace.SpanId,
-        CreatedAt = e.Timestamp,
-        UpdatedAt = e.Timestamp,
+        CreatedAt = EventTime.Stored(e.Timestamp),
+        UpdatedAt = EventTime.Stored(e.Timestamp),
         Deadline = e.Data.Deadline,
         EventCodes = e.Data.EventCodes,
     };
@@ -38,20 +38,20 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         DataModelRoot = e.Data.DataModelRoot,
         CustomerId = e.Data.CustomerId,
         LocationId = e.Data.LocationId,
-        UpdatedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ServiceProfileFetched> e, WorkflowSummary s) => s with
     {
         CurrentStep = WorkflowStep.PushConfig,
         ServicePlan = e.Data.ServicePlan,
-        UpdatedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ConfigPushed> e, WorkflowSummary s) => s with
     {
         CurrentStep = WorkflowStep.Verify,
-        UpdatedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ConfigVerified> e, WorkflowSummary s) => s with { UpdatedAt = e.Timestamp };
@@ -59,7 +59,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
     public WorkflowSummary Apply(IEvent<WorkflowResumed> e, WorkflowSummary s) => s with
     {
         Resumptions = s.Resumptions + 1,
-        UpdatedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ProvisioningSucceeded> e, WorkflowSummary s) => s with
@@ -67,8 +67,8 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         Status = WorkflowStatus.Succeeded,
         Result = WorkflowResult.Success,
         CurrentStep = null,
-        UpdatedAt = e.Timestamp,
-        CompletedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
+        CompletedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ProvisioningFailed> e, WorkflowSummary s) => s with
@@ -81,8 +81,8 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         Mismatches = e.Data.Mismatches,
         ParameterFaults = e.Data.ParameterFaults,
         CurrentStep = null,
-        UpdatedAt = e.Timestamp,
-        CompletedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
+        CompletedAt = EventTime.Stored(e.Timestamp),
     };
 
     public WorkflowSummary Apply(IEvent<ProvisioningCancelled> e, WorkflowSummary s) => s with
@@ -92,7 +92,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         FailedStep = s.CurrentStep,
         FailureReason = e.Data.Reason,
         CurrentStep = null,
-        UpdatedAt = e.Timestamp,
-        CompletedAt = e.Timestamp,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
+        CompletedAt = EventTime.Stored(e.Timestamp),
     };
 }

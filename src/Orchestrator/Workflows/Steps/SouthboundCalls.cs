@@ -35,7 +35,12 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             {
                 return (default, new StepFailureDetail(WorkflowResult.DeviceUnreachable, $"{step.Name()}: adapter unavailable ({e.Status.Detail})"));
             }
-            catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled || !cancellationToken.IsCancellationRequested)
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                // Our own deadline or a cancel, not the adapter's doing: let the driver tell which.
+                throw new OperationCanceledException(cancellationToken);
+            }
+            catch (RpcException e)
             {
                 return (default, new StepFailureDetail(FaultResult(step), $"{step.Name()}: adapter error {e.StatusCode} ({e.Status.Detail})"));
             }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the orchestrator with its CWMP ACS and USP controller in one process. With no connection string
+# (ConnectionStrings__Marten) it starts the embedded PostgreSQL in .data/postgres (loopback only).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+./scripts/prepare.sh
+exec dotnet run --project src/Orchestrator -c Release --no-restore -- "$@"
