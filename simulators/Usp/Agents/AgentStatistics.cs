@@ -1,0 +1,15 @@
+namespace Provisioning.Simulators.Usp.Agents;
+
+/// <summary>Counters of one agent (read by tests and the fleet summary).</summary>
+public sealed class AgentStatistics
+{
+    internal int connects, requests, errorsReturned, bootsSent, onBoardRequestsSent, notifyRespReceived, unparseable;
+
+    public int Connects => Volatile.Read(ref connects);
+    public int Requests => Volatile.Read(ref requests);
+    public int ErrorsReturned => Volatile.Read(ref errorsReturned);
+    public int BootsSent => Volatile.Read(ref bootsSent);
+    public int OnBoardRequestsSent => Volatile.Read(ref onBoardRequestsSent);
+    public int NotifyResponsesReceived => Volatile.Read(ref notifyRespReceived);
+    public int Unparseable => Volatile.Read(ref unparseable);
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Provisioning.Usp.Records;
+
+namespace Provisioning.Simulators.Usp.Transport;
+
+/// <summary>The agent side of the WebSocket MTP: subprotocol v1.usp, ?eid=, binary frames.</summary>
+internal sealed class WebSocketConnection : IAgentConnection
+{
+    private readonly ClientWebSocket _socket;
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+
+    private WebSocketConnection(ClientWebSocket socket) => _socket = socket;
+
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+    public string? CloseDescription => _socket.CloseStatusDescription;
+    public IReadOnlyDictionary<string, IEnumerable<string>>? ResponseHeaders => _socket.HttpResponseHeaders;
+
+    public static async Task<WebSocketConnection> ConnectAsync(Uri controllerUrl, string endpointId, string subProtocol, TimeSpan keepAlive, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(subProtocol);
+        socket.Options.KeepAliveInterval = keepAlive;
+        socket.Options.CollectHttpResponseDetails = true;
+        var separator = string.IsNullOrEmpty(controllerUrl.Query) ? "?" : "&";
+        var url = new Uri(controllerUrl + separator + "eid=" + Uri.EscapeDataString(endpointId));
+        try
+        {
+            await socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new WebSocketConnection(socket);
+    }
+
+    public Record ConnectRecord(string fromId, string toId) => new()
+    {
+        Version = "1.3",
+        FromId = fromId,
+        ToId = toId,
+        WebsocketConnect = new WebSocketConnectRecord(),
+    };
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken) =>
+        SendAsync(record, WebSocketMessageType.Binary, cancellationToken);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> data, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(data, type, true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
+    public async Task ReceiveAsync(Func<ReadOnlyMemory<byte>, ValueTask> onRecord, CancellationToken cancellationToken)
+    {
+        while (_socket.State == WebSocketState.Open)
+        {
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            if (peek.MessageType == WebSocketMessageType.Close) return;
+            var buffer = ArrayPool<byte>.Shared.Rent(4096);
+            try
+            {
+                var length = 0;
+                var end = peek.EndOfMessage;
+                while (!end)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    length += result.Count;
+                    end = result.EndOfMessage;
+                }
+                await onRecord(buffer.AsMemory(0, length)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        if (_socket.State == WebSocketState.Open)
+            await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "agent closing", cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Abort() => _socket.Abort();
+
+    public ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        _sendGate.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
