@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+
+namespace Provisioning.Simulators.Cwmp;
+
+public enum ConnectionRequestMode
+{
+    /// <summary>Answer 200 and open a session with "6 CONNECTION REQUEST".</summary>
+    Accept,
+    /// <summary>Answer 503 (busy) every time.</summary>
+    Busy,
+    /// <summary>Reset the connection without answering (an unreachable device behind NAT, or powered off).</summary>
+    Ignore,
+}
+
+/// <summary>Faults and misbehaviour injected into one simulated CPE; may be changed while it runs.</summary>
+public sealed class CpeBehavior
+{
+    /// <summary>SetParameterValues of these parameters fails with the given code (9002, 9005, 9007, 9008…) as a SetParameterValuesFault.</summary>
+    public ConcurrentDictionary<string, uint> ParameterFaults { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>These parameters are acknowledged by SetParameterValues but silently not applied (a verification mismatch).</summary>
+    public ConcurrentDictionary<string, bool> IgnoredParameters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Delay before answering each ACS RPC (slow CPE).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
+    /// <summary>On receiving this RPC (e.g. "SetParameterValues") the CPE abandons the session without answering, once.</summary>
+    public string? DropSessionOn { get; set; }
+
+    /// <summary>Answer SetParameterValues with Status 1 (applied after reboot).</summary>
+    public bool ApplyAfterReboot { get; set; }
+
+    public ConnectionRequestMode ConnectionRequests { get; set; } = ConnectionRequestMode.Accept;
+
+    public CpeBehavior WithFault(string parameter, uint code)
+    {
+        ParameterFaults[parameter] = code;
+        return this;
+    }
+
+    public CpeBehavior Ignoring(string parameter)
+    {
+        IgnoredParameters[parameter] = true;
+        return this;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics.Metrics;
+using Provisioning.Simulators.Cwmp;
+using Provisioning.Southbound.Cwmp.Tests.Support;
+
+namespace Provisioning.Southbound.Cwmp.Tests.Authentication;
+
+public sealed class CpeAuthenticationTests
+{
+    [Theory]
+    [InlineData(CpeAuthScheme.Digest)]
+    [InlineData(CpeAuthScheme.Basic)]
+    public async Task Per_device_credentials_from_the_inventory_are_accepted(CpeAuthScheme scheme)
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-AUTH"] = new InventoryEntry("SN-AUTH", "cpe-sn-auth", "s3cret");
+        var cpe = h.AddDevice("SN-AUTH", configure: o => o with { Username = "cpe-sn-auth", Password = "s3cret", AuthScheme = scheme });
+
+        var result = await cpe.BootstrapAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Single(h.Orchestrator.Reports);
+    }
+
+    [Theory]
+    [InlineData(CpeAuthScheme.Digest)]
+    [InlineData(CpeAuthScheme.Basic)]
+    public async Task A_wrong_password_gets_401_and_is_counted(CpeAuthScheme scheme)
+    {
+        using var failures = new FailureCounter();
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-BAD"] = new InventoryEntry("SN-BAD", "cpe-sn-bad", "right");
+        var cpe = h.AddDevice("SN-BAD", configure: o => o with { Username = "cpe-sn-bad", Password = "wrong", AuthScheme = scheme });
+
+        var result = await cpe.BootstrapAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("401", result.Error);
+        Assert.Empty(h.Orchestrator.Reports);
+        Assert.True(failures.Count >= 1);
+    }
+
+    [Fact]
+    public async Task The_bootstrap_credential_admits_a_device_not_yet_in_the_inventory()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var cpe = h.AddDevice("SN-NEW", configure: o => o with { AuthScheme = CpeAuthScheme.Digest });
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Credentials_of_another_device_are_refused()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-OWNER"] = new InventoryEntry("SN-OWNER", "owner", "pw");
+        var thief = h.AddDevice("SN-THIEF", configure: o => o with { Username = "owner", Password = "pw" });
+        Assert.False((await thief.BootstrapAsync()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Basic_is_refused_when_not_allowed_but_digest_still_works()
+    {
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:AllowBasic"] = "false" });
+        var basic = h.AddDevice("SN-B", configure: o => o with { AuthScheme = CpeAuthScheme.Basic });
+        var digest = h.AddDevice("SN-D", configure: o => o with { AuthScheme = CpeAuthScheme.Digest });
+        Assert.False((await basic.BootstrapAsync()).Succeeded);
+        Assert.True((await digest.BootstrapAsync()).Succeeded);
+    }
+
+    [Fact]
+    public async Task No_credentials_at_all_get_a_digest_challenge()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        using var http = new HttpClient();
+        var response = await http.PostAsync(h.AcsUrl, new StringContent("<Envelope/>"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, c => c.Scheme == "Digest" && c.Parameter!.Contains("qop=\"auth\""));
+    }
+
+    [Fact]
+    public async Task Lookups_are_cached_during_an_inform_burst()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-CACHE"] = new InventoryEntry("SN-CACHE", "cached", "pw");
+        var cpe = h.AddDevice("SN-CACHE", configure: o => o with { Username = "cached", Password = "pw", AuthScheme = CpeAuthScheme.Basic });
+        for (var i = 0; i < 5; i++) Assert.True((await cpe.InformAsync("2 PERIODIC")).Succeeded);
+        Assert.Equal(1, h.Orchestrator.Lookups);
+    }
+
+    /// <summary>Counts cwmp.auth.failures measurements (other tests may add to it concurrently, hence "at least").</summary>
+    private sealed class FailureCounter : IDisposable
+    {
+        private readonly MeterListener listener = new();
+        private long count;
+
+        public FailureCounter()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Provisioning.Southbound.Cwmp" && instrument.Name == "cwmp.auth.failures") l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref count, value));
+            listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref count);
+
+        public void Dispose() => listener.Dispose();
+    }
+}

@@ -1,0 +1,208 @@
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Simulators.Cwmp;
+using Provisioning.Simulators.Cwmp.DataModel;
+using Provisioning.Southbound.Cwmp.Tests.Support;
+
+namespace Provisioning.Southbound.Cwmp.Tests.Sessions;
+
+public sealed class SessionFlowTests
+{
+    private static readonly ParameterValue[] WifiConfig =
+    [
+        new() { Name = "Device.WiFi.SSID.1.SSID", Value = "HomeNet", Type = ParameterType.String },
+        new() { Name = "Device.WiFi.SSID.1.Enable", Value = "true", Type = ParameterType.Boolean },
+        new() { Name = "Device.WiFi.AccessPoint.1.Security.KeyPassphrase", Value = "correct horse", Type = ParameterType.String, Secret = true },
+        new() { Name = "Device.Ethernet.VLANTermination.1.VLANID", Value = "100", Type = ParameterType.UnsignedInt },
+    ];
+
+    [Fact]
+    public async Task An_inform_is_reported_with_its_events_and_an_idle_session_ends_with_204()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var cpe = h.AddDevice("SN-IDLE");
+
+        var result = await cpe.BootstrapAsync();
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Empty(result.AcsMethods);
+        var report = Assert.Single(h.Orchestrator.Reports);
+        Assert.Equal(["0 BOOTSTRAP", "1 BOOT"], report.EventCodes);
+        Assert.Equal("SN-IDLE", report.Identity.Device.SerialNumber);
+        Assert.Equal("00D09E", report.Identity.Device.Oui);
+        Assert.Equal("SIM-1000", report.Identity.Model);
+        Assert.Equal("1.0.0", report.Identity.FirmwareVersion);
+        Assert.Equal("Device.", report.Identity.DataModelRoot);
+        Assert.Equal(cpe.ConnectionRequestUrl, report.Identity.Endpoint);
+    }
+
+    [Fact]
+    public async Task A_held_session_runs_the_workflows_rpcs_and_ends_on_release()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-1", Registered = true };
+        var cpe = h.AddDevice("SN-HELD");
+
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-HELD");
+
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-HELD"), WorkflowId = "wf-1" }, deadline: AcsHarness.Deadline());
+        Assert.Null(auth.Failure);
+        Assert.Equal(ReachedVia.LiveSession, auth.ReachedVia);
+        Assert.Equal("SN-HELD", auth.Identity.Device.SerialNumber);
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-HELD"), WorkflowId = "wf-1", ParameterKey = "wf-1" };
+        push.Parameters.Add(WifiConfig);
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+        Assert.Null(pushed.Failure);
+        Assert.Equal(0, pushed.ApplyStatus);
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-HELD"), WorkflowId = "wf-1" };
+        verify.ParameterNames.Add(WifiConfig.Select(p => p.Name));
+        var verified = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline());
+        Assert.Null(verified.Failure);
+        Assert.Equal(["HomeNet", "true", "", "100"], verified.Values.Select(v => v.Value));
+        Assert.Equal(ParameterType.Boolean, verified.Values[1].Type);
+
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-HELD"), WorkflowId = "wf-1" });
+        var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Equal(["SetParameterValues", "GetParameterValues"], result.AcsMethods);
+        Assert.Equal("wf-1", cpe.ParameterKey);
+        Assert.Equal("correct horse", cpe.GetValue("Device.WiFi.AccessPoint.1.Security.KeyPassphrase"));
+    }
+
+    [Fact]
+    public async Task A_parameter_fault_comes_back_as_a_device_fault_with_parameter_faults()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-2" };
+        var cpe = h.AddDevice("SN-FAULT", new CpeBehavior().WithFault("Device.WiFi.SSID.1.SSID", 9007));
+
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-FAULT");
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-FAULT"), WorkflowId = "wf-2", ParameterKey = "wf-2" };
+        push.Parameters.Add(WifiConfig);
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+
+        Assert.Equal(FailureKind.DeviceFault, pushed.Failure.Kind);
+        Assert.Equal(9003u, pushed.Failure.FaultCode);
+        var fault = Assert.Single(pushed.Failure.ParameterFaults);
+        Assert.Equal(("Device.WiFi.SSID.1.SSID", 9007u), (fault.Name, fault.FaultCode));
+        Assert.Equal("", cpe.ParameterKey); // not stored on failure
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-FAULT") });
+        Assert.True((await session.WaitAsync(TimeSpan.FromSeconds(5))).Succeeded);
+    }
+
+    [Fact]
+    public async Task An_idle_device_is_woken_by_a_connection_request_and_its_rpcs_run_in_the_new_session()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-CR"] = new InventoryEntry("SN-CR");
+        var cpe = h.AddDevice("SN-CR", configure: o => o with { DataModel = DataModelKind.Tr098 });
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CR"), WorkflowId = "wf-3" }, deadline: AcsHarness.Deadline());
+
+        Assert.Null(auth.Failure);
+        Assert.Equal(ReachedVia.ConnectionRequest, auth.ReachedVia);
+        Assert.Equal("InternetGatewayDevice.", auth.Identity.DataModelRoot);
+        await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("6 CONNECTION REQUEST"));
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-CR"), WorkflowId = "wf-3", ParameterKey = "k3" };
+        push.Parameters.Add(new ParameterValue { Name = "InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID", Value = "Legacy" });
+        Assert.Null((await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline())).Failure);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-CR"), WorkflowId = "wf-3" });
+        await cpe.WaitForSessionsAsync(2, TimeSpan.FromSeconds(5));
+        Assert.Equal("Legacy", cpe.GetValue("InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID"));
+        Assert.Equal(["SetParameterValues"], cpe.History[1].AcsMethods);
+    }
+
+    [Fact]
+    public async Task A_device_that_ignores_connection_requests_is_unreachable_by_the_deadline()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var cpe = h.AddDevice("SN-DEAF", new CpeBehavior { ConnectionRequests = ConnectionRequestMode.Ignore });
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        var started = DateTime.UtcNow;
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-DEAF") }, deadline: AcsHarness.Deadline(2));
+
+        Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task A_device_that_never_informed_is_unreachable_at_once()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-NEVER") }, deadline: AcsHarness.Deadline(5));
+        Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+    }
+
+    [Fact]
+    public async Task A_silently_ignored_value_reads_back_unchanged()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-4" };
+        var cpe = h.AddDevice("SN-LIAR", new CpeBehavior().Ignoring("Device.WiFi.SSID.1.SSID"));
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-LIAR");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-LIAR"), ParameterKey = "k" };
+        push.Parameters.Add(WifiConfig[0]);
+        Assert.Null((await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline())).Failure);
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-LIAR") };
+        verify.ParameterNames.Add("Device.WiFi.SSID.1.SSID");
+        var values = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline());
+
+        Assert.Equal("SN-LIAR-1", Assert.Single(values.Values).Value);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-LIAR") });
+        await session;
+    }
+
+    [Fact]
+    public async Task A_slow_device_that_misses_the_deadline_times_out()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-5" };
+        var cpe = h.AddDevice("SN-SLOW", new CpeBehavior { AnswerDelay = TimeSpan.FromSeconds(3) });
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-SLOW");
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-SLOW") };
+        verify.ParameterNames.Add("Device.WiFi.SSID.1.SSID");
+        var values = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline(1.5));
+
+        Assert.Equal(FailureKind.Timeout, values.Failure.Kind);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-SLOW") });
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Reboot_and_download_complete_and_the_device_informs_again()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = r => r.EventCodes.Contains("0 BOOTSTRAP")
+            ? new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-6" }
+            : new DeviceContactDecision();
+        var cpe = h.AddDevice("SN-BOOT");
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-BOOT");
+
+        var download = await h.Client.DownloadFirmwareAsync(new DownloadFirmwareRequest
+        {
+            Device = AcsHarness.Ref("SN-BOOT"), CommandKey = "fw-2", Url = "http://files.example/fw-2.bin", Password = "not-logged", FileSize = 10,
+        }, deadline: AcsHarness.Deadline());
+        Assert.Null(download.Failure);
+        var reboot = await h.Client.RebootAsync(new RebootRequest { Device = AcsHarness.Ref("SN-BOOT"), CommandKey = "rb-1" }, deadline: AcsHarness.Deadline());
+        Assert.Null(reboot.Failure);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-BOOT") });
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The device reboots ("1 BOOT", "M Reboot") — the transfer is reported in its own follow-up session.
+        await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("M Reboot"));
+        Assert.Equal(["Download", "Reboot"], cpe.History[0].AcsMethods);
+    }
+}

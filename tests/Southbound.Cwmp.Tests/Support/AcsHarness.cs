@@ -1,0 +1,75 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Simulators.Cwmp;
+using Provisioning.Testing;
+
+namespace Provisioning.Southbound.Cwmp.Tests.Support;
+
+/// <summary>
+/// The real CWMP adapter host on free loopback ports, a stand-in orchestrator, a gRPC client for the
+/// adapter's southbound service, and a simulator fleet pointed at the ACS.
+/// </summary>
+public sealed class AcsHarness : IAsyncDisposable
+{
+    private GrpcChannel? channel;
+
+    public required FakeOrchestrator Orchestrator { get; init; }
+    public required WebApplication Adapter { get; init; }
+    public required Uri AcsUrl { get; init; }
+    public required CwmpFleet Fleet { get; init; }
+    public DeviceAdapter.DeviceAdapterClient Client { get; private set; } = null!;
+
+    public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var orchestrator = await FakeOrchestrator.StartAsync();
+        var acsPort = FreePort.Next();
+        var grpcPort = FreePort.Next();
+        var all = new Dictionary<string, string?>
+        {
+            ["Cwmp:AcsUrl"] = $"http://127.0.0.1:{acsPort}",
+            ["Cwmp:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
+            ["Cwmp:OrchestratorUrl"] = orchestrator.Url,
+            ["Cwmp:HoldTimeout"] = "5",
+            ["Cwmp:IdleGrace"] = "0.5",
+            ["Cwmp:ContactReportTimeout"] = "3",
+            ["Cwmp:Auth:BootstrapUsername"] = "bootstrap",
+            ["Cwmp:Auth:BootstrapPassword"] = "bootstrap",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        var adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
+        await adapter.StartAsync();
+        var harness = new AcsHarness
+        {
+            Orchestrator = orchestrator,
+            Adapter = adapter,
+            AcsUrl = new Uri($"http://127.0.0.1:{acsPort}/acs"),
+            Fleet = await CwmpFleet.StartAsync(),
+        };
+        harness.channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        harness.Client = new DeviceAdapter.DeviceAdapterClient(harness.channel);
+        return harness;
+    }
+
+    public SimulatedCpe AddDevice(string serial, CpeBehavior? behavior = null, Func<SimulatedCpeOptions, SimulatedCpeOptions>? configure = null)
+    {
+        var options = new SimulatedCpeOptions { SerialNumber = serial, AcsUrl = AcsUrl, Username = "bootstrap", Password = "bootstrap" };
+        return Fleet.Add(configure?.Invoke(options) ?? options, behavior);
+    }
+
+    public static DeviceRef Ref(string serial) => new() { SerialNumber = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp };
+
+    public static DateTime Deadline(double seconds = 10) => DateTime.UtcNow.AddSeconds(seconds);
+
+    public async ValueTask DisposeAsync()
+    {
+        channel?.Dispose();
+        await Fleet.DisposeAsync();
+        await Adapter.StopAsync();
+        await Adapter.DisposeAsync();
+        await Orchestrator.DisposeAsync();
+    }
+}
