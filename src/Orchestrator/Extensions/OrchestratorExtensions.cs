@@ -48,6 +48,10 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<DeviceAdapters>();
         builder.Services.AddHostedService<ListeningBanner>();
+        if (builder.Configuration.GetValue(HostedAdapters.Setting, defaultValue: true))
+        {
+            builder.Services.AddHostedService<HostedAdapters>();
+        }
 
         var adapters = builder.Configuration.GetSection(AdapterOptions.Section).Get<AdapterOptions>() ?? new();
         AddAdapterClient(builder, DeviceAdapters.CwmpClient, adapters.Cwmp);

@@ -1,0 +1,47 @@
+using Provisioning.ServiceDefaults;
+using Provisioning.Southbound.Cwmp;
+using Provisioning.Southbound.Usp;
+
+namespace Provisioning.Orchestrator.Hosting;
+
+/// <summary>
+/// The default deployment: the CWMP ACS and the USP controller run in the orchestrator's process, each as its own
+/// host with its own listeners, and the orchestrator still reaches them over gRPC (loopback) exactly as it would
+/// reach them in separate processes. Off with Orchestrator:HostAdapters=false.
+/// </summary>
+public sealed partial class HostedAdapters(IConfiguration configuration, ILogger<HostedAdapters> logger) : IHostedService
+{
+    public const string Setting = "Orchestrator:HostAdapters";
+    private readonly List<WebApplication> _adapters = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        (string Name, Func<string[], Action<WebApplicationBuilder>?, WebApplication> Build)[] adapters =
+            [("CWMP ACS", CwmpAdapterApplication.Build), ("USP controller", UspAdapterApplication.Build)];
+        foreach (var (name, build) in adapters)
+        {
+            var adapter = build([], builder =>
+            {
+                builder.Configuration.AddConfiguration(configuration);
+                // The orchestrator's telemetry already covers every source in the process.
+                builder.Configuration[TelemetryExtensions.SharedTelemetryKey] = "true";
+            });
+            await adapter.StartAsync(cancellationToken);
+            _adapters.Add(adapter);
+            Started(logger, name, string.Join(", ", adapter.Urls));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var adapter in Enumerable.Reverse(_adapters))
+        {
+            await adapter.StopAsync(cancellationToken);
+            await adapter.DisposeAsync();
+        }
+        _adapters.Clear();
+    }
+
+    [LoggerMessage(3002, LogLevel.Information, "Adapter {Adapter} started in-process, listening on {Urls}")]
+    private static partial void Started(ILogger logger, string adapter, string urls);
+}
