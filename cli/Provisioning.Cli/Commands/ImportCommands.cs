@@ -63,7 +63,7 @@ internal static partial class ImportCommands
         import.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(file);
-            IReadOnlyList<ServicePlan> plans;
+            IReadOnlyList<ParsedPlan> plans;
             try
             {
                 plans = ServicePlanFile.Read(path);
@@ -79,15 +79,15 @@ internal static partial class ImportCommands
             }
             using var connection = context.Connect(parse);
             var request = new UpsertServicePlansRequest();
-            request.Plans.AddRange(plans);
+            request.Plans.AddRange(plans.Select(p => p.Plan));
             try
             {
                 var response = await connection.Inventory.UpsertServicePlansAsync(request,
                     deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
-                context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} plan(s) from {path}: {string.Join(", ", plans.Select(p => p.Name))}"));
+                context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} plan(s) from {path}: {string.Join(", ", plans.Select(p => p.Plan.Name))}"));
                 return ExitCodes.Success;
             }
-            catch (RpcException e) when (ServerRejection(e, "plans", index => index + 1) is { } rejection)
+            catch (RpcException e) when (ServerRejection(e, "plans", index => index < plans.Count ? plans[index].Line : 0) is { } rejection)
             {
                 return await Reject(context, new ImportRejectedException(path, rejection));
             }

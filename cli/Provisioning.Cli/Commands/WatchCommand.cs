@@ -31,7 +31,7 @@ internal static class WatchCommand
             var criteria = new ReplayCriteria
             {
                 // The server has no "from now" position: skip what happened before the watch unless asked.
-                Since = parse.GetValue(since) ?? (parse.GetValue(fromPosition) is null ? startedAt.AddSeconds(-1) : null),
+                Since = parse.GetValue(since) ?? (parse.GetValue(fromPosition) is null ? startedAt : null),
                 Result = parse.GetValue(result),
             };
             var filter = new ReplayFilter(criteria);

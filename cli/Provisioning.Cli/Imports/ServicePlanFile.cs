@@ -14,11 +14,14 @@ namespace Provisioning.Cli.Imports;
 /// is sent. Each plan is converted to protobuf JSON and parsed by Google.Protobuf, so the file format
 /// follows the contract without a second model to keep in step.
 /// </summary>
+/// <summary>A valid plan and the line its entry starts on (to name it if the server refuses it).</summary>
+public sealed record ParsedPlan(ServicePlan Plan, int Line);
+
 public static class ServicePlanFile
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
-    public static IReadOnlyList<ServicePlan> Read(string path)
+    public static IReadOnlyList<ParsedPlan> Read(string path)
     {
         string text;
         try
@@ -36,7 +39,7 @@ public static class ServicePlanFile
         return plans;
     }
 
-    public static (IReadOnlyList<ServicePlan> Plans, IReadOnlyList<ImportProblem> Problems) Parse(string text, bool isJson)
+    public static (IReadOnlyList<ParsedPlan> Plans, IReadOnlyList<ImportProblem> Problems) Parse(string text, bool isJson)
     {
         var problems = new List<ImportProblem>();
         List<(int Line, string Json)> entries;
@@ -57,7 +60,7 @@ public static class ServicePlanFile
             return ([], [new ImportProblem(1, e.Message)]);
         }
 
-        var plans = new List<ServicePlan>();
+        var plans = new List<ParsedPlan>();
         var firstLineOfName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (line, json) in entries)
         {
@@ -78,7 +81,7 @@ public static class ServicePlanFile
                 else firstLineOfName[plan.Name] = line;
             }
             if (planProblems.Count > 0) problems.Add(new ImportProblem(line, (plan.Name.Length > 0 ? $"plan '{plan.Name}': " : "") + string.Join("; ", planProblems)));
-            else plans.Add(plan);
+            else plans.Add(new ParsedPlan(plan, line));
         }
         return (plans, problems);
     }

@@ -7,11 +7,17 @@ namespace Provisioning.Cli.Imports;
 public static partial class ServicePlanRules
 {
     private static readonly string[] Bands = ["2.4GHz", "5GHz", "6GHz"];
-    private static readonly string[] SecurityModes = ["", "None", "WPA2-Personal", "WPA3-Personal", "WPA2-WPA3-Personal"];
+    // TR-181 AccessPoint.{i}.Security.ModeEnabled values; "" means the orchestrator's default (WPA2-Personal).
+    private static readonly string[] SecurityModes =
+    [
+        "", "WPA2-Personal", "WPA3-Personal", "WPA-WPA2-Personal", "WPA3-Personal-Transition",
+        "WPA2-Enterprise", "WPA3-Enterprise", "WPA-WPA2-Enterprise",
+    ];
 
     public static IEnumerable<string> Check(ServicePlan plan)
     {
         if (plan.Name.Length == 0) yield return "name is empty";
+        if (plan.Description.Length > 1024) yield return "description is longer than 1024 characters";
         else if (!PlanName().IsMatch(plan.Name)) yield return $"name '{plan.Name}' must be 1-64 letters, digits, '-', '_' or '.'";
 
         var bands = new HashSet<string>();
@@ -22,19 +28,15 @@ public static partial class ServicePlanRules
             else if (!bands.Add(band)) yield return $"wifi band {band} appears twice";
             if (wifi.Ssid.Length is 0 or > 32) yield return $"wifi {wifi.Band}: ssid must be 1-32 characters";
             if (!SecurityModes.Contains(wifi.SecurityMode)) yield return $"wifi {wifi.Band}: security_mode '{wifi.SecurityMode}' must be one of {string.Join(", ", SecurityModes.Skip(1))}";
-            var open = wifi.SecurityMode == "None";
-            if (!open && !WpaPassphrase().IsMatch(wifi.Key)) yield return $"wifi {wifi.Band}: key must be 8-63 printable ASCII characters (or 64 hex digits)";
-            if (open && wifi.Key.Length > 0) yield return $"wifi {wifi.Band}: key given with security_mode None";
+            if (!WpaPassphrase().IsMatch(wifi.Key)) yield return $"wifi {wifi.Band}: key must be a WPA passphrase of 8-63 printable ASCII characters";
         }
 
         var lines = new HashSet<int>();
         foreach (var voip in plan.VoipLines)
         {
-            if (voip.Line is < 1 or > 2) yield return $"voip line {voip.Line} must be 1 or 2";
+            if (voip.Line is < 1 or > 8) yield return $"voip line {voip.Line} must be between 1 and 8";
             else if (!lines.Add(voip.Line)) yield return $"voip line {voip.Line} appears twice";
-            if (voip.DirectoryNumber.Length == 0) yield return $"voip line {voip.Line}: directory_number is empty";
-            if (voip.Registrar.Length == 0) yield return $"voip line {voip.Line}: registrar is empty";
-            if (voip.SipUsername.Length > 0 != voip.SipPassword.Length > 0) yield return $"voip line {voip.Line}: sip_username and sip_password go together";
+            if (voip.SipUsername.Length == 0) yield return $"voip line {voip.Line}: sip_username is empty";
         }
 
         if (plan.Vlans is { } vlans)
@@ -55,7 +57,7 @@ public static partial class ServicePlanRules
     [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,64}$")]
     private static partial Regex PlanName();
 
-    [GeneratedRegex(@"^([\x20-\x7E]{8,63}|[0-9A-Fa-f]{64})$")]
+    [GeneratedRegex(@"^[\x20-\x7E]{8,63}$")]
     private static partial Regex WpaPassphrase();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")]

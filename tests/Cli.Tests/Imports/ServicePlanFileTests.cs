@@ -40,8 +40,8 @@ public sealed class ServicePlanFileTests
     {
         var (plans, problems) = ServicePlanFile.Parse(Yaml, isJson: false);
         Assert.Empty(problems);
-        Assert.Equal(["gold", "basic"], plans.Select(p => p.Name));
-        var gold = plans[0];
+        Assert.Equal(["gold", "basic"], plans.Select(p => p.Plan.Name));
+        var gold = plans[0].Plan;
         Assert.True(gold.DataEnabled);
         Assert.Equal(2, gold.Wifi.Count);
         Assert.Equal("WPA3-Personal", gold.Wifi[1].SecurityMode);
@@ -64,8 +64,8 @@ public sealed class ServicePlanFileTests
             """;
         var (plans, problems) = ServicePlanFile.Parse(json, isJson: true);
         Assert.Empty(problems);
-        Assert.Equal(["gold", "silver"], plans.Select(p => p.Name));
-        Assert.Equal(600u, plans[1].PeriodicInformInterval);
+        Assert.Equal(["gold", "silver"], plans.Select(p => p.Plan.Name));
+        Assert.Equal(600u, plans[1].Plan.PeriodicInformInterval);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ServicePlanFileTests
         var (plans, problems) = ServicePlanFile.Parse(yaml, isJson: false);
         Assert.Equal([3, 6, 7], problems.Select(p => p.Line));
         Assert.Contains("wifi band '4GHz' must be one of 2.4GHz, 5GHz, 6GHz", problems[0].Message);
-        Assert.Contains("key must be 8-63 printable ASCII characters", problems[0].Message);
+        Assert.Contains("key must be a WPA passphrase of 8-63 printable ASCII characters", problems[0].Message);
         Assert.Contains("plan 'ok' is already defined on line 1", problems[1].Message);
         Assert.Contains("data_enabeld", problems[2].Message);
         // The Wi-Fi key is a secret: a problem names the field, never its value.

@@ -1,0 +1,96 @@
+using Grpc.Core;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+
+namespace Provisioning.Cli.Tests.EndToEnd;
+
+[Collection(nameof(CliSystemCollection))]
+public sealed class ImportCommandTests(CliSystemFixture fixture)
+{
+    private const string Header = "serial_number,oui,product_class,protocol,endpoint_id,customer_id,service_plan,location_id,cwmp_username,cwmp_password,connection_request_username,connection_request_password";
+
+    [Fact]
+    public async Task Inventory_import_stores_every_device()
+    {
+        var cwmp = CliSystemFixture.NewSerial("OK");
+        var usp = CliSystemFixture.NewSerial("OK");
+        var path = await fixture.WriteFileAsync($"{Guid.NewGuid():N}.csv",
+            $"{Header}\n{cwmp},00d09e,HG8245,cwmp,,C-1,gold,L-1,cpe,pw,acs,crpw\n{usp},A1B2C3,X1,usp,,C-2,silver,,,,,\n");
+
+        var run = await fixture.RunAsync("inventory", "import", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($"loaded 2 device(s) from {path}", run.Console.Trim());
+        var stored = await fixture.System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = cwmp });
+        Assert.Equal("00D09E", stored.Identity.Oui);
+        Assert.Equal("gold", stored.ServicePlan);
+        Assert.True(stored.HasCwmpPassword);
+        var agent = await fixture.System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = usp });
+        Assert.Equal(DeviceProtocol.Usp, agent.Identity.Protocol);
+        Assert.Equal($"os::A1B2C3-{usp}", agent.Identity.EndpointId);
+    }
+
+    [Fact]
+    public async Task Inventory_import_with_one_bad_row_loads_nothing_and_names_the_row()
+    {
+        var good = CliSystemFixture.NewSerial("OK");
+        var alsoGood = CliSystemFixture.NewSerial("OK");
+        var path = await fixture.WriteFileAsync($"{Guid.NewGuid():N}.csv",
+            $"{Header}\n{good},00D09E,HG,cwmp,,,gold,,,,,\n{alsoGood},00D09E,HG,cwmp,,,gold,,,,,\nBAD-1,00D09G,HG,cwmp,,,gold,,,,,\n");
+
+        var run = await fixture.RunAsync("inventory", "import", path);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"cpe: {path}: 1 bad row(s), nothing loaded", run.ErrorLines[0]);
+        Assert.Equal("  line 4: oui '00D09G' must be 6 hexadecimal digits", run.ErrorLines[1]);
+        foreach (var serial in new[] { good, alsoGood })
+        {
+            var missing = await Assert.ThrowsAsync<RpcException>(() =>
+                fixture.System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = serial }).ResponseAsync);
+            Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Plans_import_from_json_stores_every_plan()
+    {
+        var name = $"plan-{Guid.NewGuid():N}"[..20];
+        var path = await fixture.WriteFileAsync($"{name}.json", $$"""
+            [
+              { "name": "{{name}}", "data_enabled": true, "iptv_enabled": true,
+                "vlans": { "data_vlan": 10, "iptv_vlan": 30 },
+                "wifi": [ { "band": "6GHz", "ssid": "Six", "key": "six-secret-key", "security_mode": "WPA3-Personal", "enabled": true } ],
+                "extra_parameters": { "Time.NTPServer1": "ntp.example.net" } }
+            ]
+            """);
+
+        var run = await fixture.RunAsync("plans", "import", path);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal($"loaded 1 plan(s) from {path}: {name}", run.Console.Trim());
+        var plan = await fixture.System.Inventory.GetServicePlanAsync(new GetServicePlanRequest { Name = name });
+        Assert.Equal("6GHz", plan.Wifi.Single().Band);
+        Assert.Equal(30u, plan.Vlans.IptvVlan);
+        Assert.Equal("ntp.example.net", plan.ExtraParameters["Time.NTPServer1"]);
+    }
+
+    [Fact]
+    public async Task Plans_import_with_one_bad_plan_loads_nothing()
+    {
+        var good = $"plan-{Guid.NewGuid():N}"[..20];
+        var path = await fixture.WriteFileAsync($"{good}.yaml", $"""
+            - name: {good}
+              data_enabled: true
+            - name: {good}-bad
+              vlans: {"{"} data_vlan: 5000 {"}"}
+            """);
+
+        var run = await fixture.RunAsync("plans", "import", path);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"  line 3: plan '{good}-bad': vlans.data_vlan 5000 must be 0 (none) or 1-4094", run.ErrorLines[1]);
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.Inventory.GetServicePlanAsync(new GetServicePlanRequest { Name = good }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+
+namespace Provisioning.Cli.Tests.EndToEnd;
+
+[Collection(nameof(CliSystemCollection))]
+public sealed class ReportCommandTests(CliSystemFixture fixture)
+{
+    [Fact]
+    public async Task Failures_report_groups_by_step_result_fault_model_firmware_and_plan()
+    {
+        await fixture.ProvisionAsync(CliSystemFixture.NewSerial("FAULT"));
+        await fixture.ProvisionAsync(CliSystemFixture.NewSerial("FAULT"));
+        await fixture.ProvisionAsync(CliSystemFixture.NewSerial("OK"));
+
+        // The statistics projection may trail the workflow by a moment.
+        CliRun csv = null!;
+        var count = 0L;
+        for (var attempt = 0; attempt < 50 && count < 2; attempt++)
+        {
+            csv = await fixture.RunAsync("failures", "--since", "1h", "--format", "csv");
+            Assert.Equal(0, csv.ExitCode);
+            count = Rows(csv.Out).Where(r => r["model"] == "F@ST5670" && r["fault_code"] == "9003")
+                .Sum(r => long.Parse(r["count"], CultureInfo.InvariantCulture));
+            if (count < 2) await Task.Delay(100);
+        }
+
+        var row = Assert.Single(Rows(csv.Out), r => r["model"] == "F@ST5670" && r["fault_code"] == "9003");
+        Assert.Equal("push_config", row["step"]);
+        Assert.Equal("config_push_failed", row["result"]);
+        Assert.Equal("1.0.4", row["firmware_version"]);
+        Assert.Equal("gold", row["service_plan"]);
+        Assert.True(long.Parse(row["count"], CultureInfo.InvariantCulture) >= 2);
+        Assert.DoesNotContain(Rows(csv.Out), r => r["result"] == "success");
+
+        var table = await fixture.RunAsync("failures", "--since", "1h");
+        Assert.Matches(@"\d+ failed workflow\(s\)", table.Console);
+        Assert.Contains(table.Console.Split('\n'), l => l.Contains("push_config") && l.Contains("config_push_failed") && l.Contains("9003") && l.Contains("F@ST5670") && l.Contains("1.0.4") && l.Contains("gold"));
+
+        var json = await fixture.RunAsync("failures", "--since", "1h", "--format", "json");
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.True(long.Parse(document.RootElement.GetProperty("total_failed").GetString()!, CultureInfo.InvariantCulture) >= 2);
+        Assert.Contains(document.RootElement.GetProperty("rows").EnumerateArray(), r => r.GetProperty("model").GetString() == "F@ST5670");
+    }
+
+    [Fact]
+    public async Task Failures_in_a_range_without_any_are_empty()
+    {
+        var run = await fixture.RunAsync("failures", "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z", "--format", "csv");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("step,result,fault_code,model,firmware_version,service_plan,count", run.Out.Trim());
+    }
+
+    [Fact]
+    public async Task Device_history_lists_results_faults_and_trace_ids()
+    {
+        var serial = CliSystemFixture.NewSerial("FAULT");
+        var workflow = await fixture.ProvisionAsync(serial);
+
+        // The history projection may trail the workflow by a moment.
+        var run = await fixture.RunAsync("device", serial);
+        for (var attempt = 0; attempt < 50 && !run.Console.Contains(workflow.WorkflowId); attempt++)
+        {
+            await Task.Delay(100);
+            run = await fixture.RunAsync("device", serial);
+        }
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"{serial}: 1 workflow(s)", run.Console);
+        var line = Assert.Single(run.Console.Split('\n'), l => l.Contains(workflow.WorkflowId));
+        Assert.Contains("config_push_failed", line);
+        Assert.Contains("push_config", line);
+        Assert.Contains("9003", line);
+        Assert.Contains("F@ST5670", line);
+        Assert.False(string.IsNullOrEmpty(workflow.TraceId));
+        Assert.Contains(workflow.TraceId, line);
+
+        var json = await fixture.RunAsync("device", serial, "--format", "json");
+        Assert.Contains($"\"trace_id\": \"{workflow.TraceId}\"", json.Out);
+    }
+
+    [Fact]
+    public async Task Unknown_device_has_no_history()
+    {
+        var run = await fixture.RunAsync("device", "NEVER-SEEN");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("NEVER-SEEN: no provisioning history", run.Console.Trim());
+    }
+
+    private static List<Dictionary<string, string>> Rows(string csv)
+    {
+        using var reader = new CsvReader(new StringReader(csv), CultureInfo.InvariantCulture);
+        reader.Read();
+        reader.ReadHeader();
+        var rows = new List<Dictionary<string, string>>();
+        while (reader.Read()) rows.Add(reader.HeaderRecord!.ToDictionary(h => h, h => reader.GetField(h)!));
+        return rows;
+    }
+}
