@@ -10,7 +10,13 @@ public static class CwmpAdapterApplication
     /// <summary>Builds (does not start) the adapter host. <paramref name="configure"/> may add configuration/services before Build().</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Own application name and content root: hosted in-process, the host's entry assembly and folder are not ours.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(CwmpAdapterApplication).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         configure?.Invoke(builder);
         builder.AddProvisioningTelemetry("provisioning-southbound-cwmp");
         builder.AddCwmpAdapter();
