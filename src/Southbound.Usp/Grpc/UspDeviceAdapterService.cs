@@ -31,7 +31,10 @@ internal sealed class UspDeviceAdapterService(
         var endpointId = EndpointIdOf(request.Device);
         // A rebooting agent reconnects within seconds: wait for it, bounded by the deadline.
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        wait.CancelAfter(options.Value.ReconnectWait);
+        // Answer UNREACHABLE a little before the deadline, so the orchestrator sees a typed failure rather than DEADLINE_EXCEEDED.
+        var beforeDeadline = context.Deadline == DateTime.MaxValue ? options.Value.ReconnectWait : context.Deadline - DateTime.UtcNow - TimeSpan.FromMilliseconds(250);
+        var waitFor = beforeDeadline < options.Value.ReconnectWait ? beforeDeadline : options.Value.ReconnectWait;
+        wait.CancelAfter(waitFor > TimeSpan.Zero ? waitFor : TimeSpan.Zero);
         var session = registry.Find(endpointId) ?? await registry.WaitForAsync(endpointId, wait.Token);
         if (session is null) return new AuthenticateResponse { Failure = Failure(new AgentNotConnectedException(endpointId)) };
         try
@@ -39,7 +42,8 @@ internal sealed class UspDeviceAdapterService(
             var identity = session.Identity;
             if (identity is null)
             {
-                var values = await requester.GetAsync(session, FirstContact.IdentityParameters, context.CancellationToken);
+                using var step = StepToken(context);
+                var values = await requester.GetAsync(session, FirstContact.IdentityParameters, step.Token);
                 identity = FirstContact.IdentityFrom(session, values.Values);
                 session.Identity = identity;
             }
@@ -63,6 +67,7 @@ internal sealed class UspDeviceAdapterService(
     public override async Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
     {
         var endpointId = EndpointIdOf(request.Device);
+        using var step = StepToken(context);
         try
         {
             var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
@@ -71,7 +76,7 @@ internal sealed class UspDeviceAdapterService(
             if (groups.Count == 0) return new PushConfigResponse();
             try
             {
-                await requester.SetAsync(session, groups, context.CancellationToken);
+                await requester.SetAsync(session, groups, step.Token);
             }
             catch (UspErrorException ex) when (MissingObjects(ex, groups) is { Count: > 0 } missing)
             {
@@ -81,11 +86,11 @@ internal sealed class UspDeviceAdapterService(
                 foreach (var group in missing)
                 {
                     var table = ConfigPlan.TableOf(group.ObjectPath)!;
-                    var actual = await requester.AddAsync(session, table, group.Parameters, context.CancellationToken);
+                    var actual = await requester.AddAsync(session, table, group.Parameters, step.Token);
                     created.Add(group.ObjectPath, actual);
                 }
                 var rest = groups.Except(missing).ToList();
-                if (rest.Count > 0) await requester.SetAsync(session, rest, context.CancellationToken);
+                if (rest.Count > 0) await requester.SetAsync(session, rest, step.Token);
             }
             return new PushConfigResponse { ApplyStatus = 0 };
         }
@@ -111,11 +116,12 @@ internal sealed class UspDeviceAdapterService(
     public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
     {
         var endpointId = EndpointIdOf(request.Device);
+        using var step = StepToken(context);
         try
         {
             var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
             var map = instanceMaps.For(endpointId);
-            var result = await requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), context.CancellationToken);
+            var result = await requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token);
             var response = new VerifyResponse();
             foreach (var name in request.ParameterNames)
             {
@@ -133,10 +139,11 @@ internal sealed class UspDeviceAdapterService(
     public override async Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context)
     {
         var endpointId = EndpointIdOf(request.Device);
+        using var step = StepToken(context);
         try
         {
             var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
-            await requester.OperateAsync(completions, session, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), null, waitForCompletion: false, context.CancellationToken);
+            await requester.OperateAsync(completions, session, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), null, waitForCompletion: false, step.Token);
             return new DeviceOperationResponse();
         }
         catch (UspRequestException ex)
@@ -148,6 +155,7 @@ internal sealed class UspDeviceAdapterService(
     public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
     {
         var endpointId = EndpointIdOf(request.Device);
+        using var step = StepToken(context);
         try
         {
             var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
@@ -159,7 +167,7 @@ internal sealed class UspDeviceAdapterService(
             if (!string.IsNullOrEmpty(request.Username)) inputs["Username"] = request.Username;
             if (!string.IsNullOrEmpty(request.Password)) inputs["Password"] = request.Password;
             if (request.FileSize > 0) inputs["FileSize"] = request.FileSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await requester.OperateAsync(completions, session, DownloadCommand, CommandKey(request.CommandKey, request.WorkflowId), inputs, waitForCompletion: true, context.CancellationToken);
+            await requester.OperateAsync(completions, session, DownloadCommand, CommandKey(request.CommandKey, request.WorkflowId), inputs, waitForCompletion: true, step.Token);
             return new DeviceOperationResponse();
         }
         catch (UspRequestException ex)
@@ -170,6 +178,22 @@ internal sealed class UspDeviceAdapterService(
 
     /// <summary>USP agents keep their connection; there is nothing to let go of.</summary>
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) => Task.FromResult(new ReleaseResponse());
+
+    /// <summary>
+    /// Cancelled a little before the call's deadline: the agent's lateness then reaches the orchestrator as a
+    /// typed TIMEOUT failure instead of a bare DEADLINE_EXCEEDED.
+    /// </summary>
+    private static CancellationTokenSource StepToken(ServerCallContext context)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (context.Deadline != DateTime.MaxValue)
+        {
+            var remaining = context.Deadline - DateTime.UtcNow;
+            var margin = TimeSpan.FromMilliseconds(Math.Min(250, remaining.TotalMilliseconds / 10));
+            cts.CancelAfter(remaining - margin > TimeSpan.Zero ? remaining - margin : TimeSpan.Zero);
+        }
+        return cts;
+    }
 
     private static string CommandKey(string commandKey, string workflowId) =>
         !string.IsNullOrEmpty(commandKey) ? commandKey : !string.IsNullOrEmpty(workflowId) ? workflowId : Guid.NewGuid().ToString("N");

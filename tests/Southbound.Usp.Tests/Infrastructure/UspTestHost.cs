@@ -1,0 +1,130 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Simulators.Usp.Agents;
+using Provisioning.Simulators.Usp.DataModel;
+using Provisioning.Testing;
+
+namespace Provisioning.Southbound.Usp.Tests.Infrastructure;
+
+/// <summary>
+/// The USP controller on real Kestrel (WebSocket + gRPC listeners on free loopback ports) and an in-test
+/// DeviceContacts gRPC server standing in for the orchestrator; agents are the real simulator.
+/// </summary>
+public sealed class UspTestHost : IAsyncDisposable
+{
+    public const string ControllerId = "self::test-controller";
+    private readonly WebApplication _orchestrator;
+    private readonly WebApplication _controller;
+    private readonly GrpcChannel _channel;
+    private readonly List<SimulatedUspAgent> _agents = [];
+
+    private UspTestHost(WebApplication orchestrator, WebApplication controller, FakeOrchestrator fake, Uri webSocketUrl, string grpcUrl, string? mqttTopic)
+    {
+        _orchestrator = orchestrator;
+        _controller = controller;
+        Orchestrator = fake;
+        WebSocketUrl = webSocketUrl;
+        GrpcUrl = grpcUrl;
+        MqttTopic = mqttTopic;
+        _channel = GrpcChannel.ForAddress(grpcUrl);
+        Adapter = new DeviceAdapter.DeviceAdapterClient(_channel);
+    }
+
+    public FakeOrchestrator Orchestrator { get; }
+    public Uri WebSocketUrl { get; }
+    public string GrpcUrl { get; }
+    public string? MqttTopic { get; }
+    public DeviceAdapter.DeviceAdapterClient Adapter { get; }
+    public IServiceProvider Services => _controller.Services;
+
+    public static async Task<UspTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var fake = new FakeOrchestrator();
+        var orchestratorPort = FreePort.Next();
+        var orchestratorBuilder = WebApplication.CreateBuilder();
+        orchestratorBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
+        orchestratorBuilder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(orchestratorPort, o => o.Protocols = HttpProtocols.Http2));
+        orchestratorBuilder.Services.AddGrpc();
+        orchestratorBuilder.Services.AddSingleton(fake);
+        var orchestrator = orchestratorBuilder.Build();
+        orchestrator.MapGrpcService<FakeOrchestrator>();
+        await orchestrator.StartAsync();
+
+        var wsPort = FreePort.Next();
+        var grpcPort = FreePort.Next();
+        var all = new Dictionary<string, string?>
+        {
+            ["Usp:EndpointId"] = ControllerId,
+            ["Usp:WebSocketUrl"] = $"http://127.0.0.1:{wsPort}",
+            ["Usp:WebSocketPath"] = "/usp",
+            ["Usp:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
+            ["Usp:OrchestratorUrl"] = $"http://localhost:{orchestratorPort}",
+            ["Usp:RequestTimeout"] = "00:00:05",
+            ["Usp:ReconnectWait"] = "00:00:02",
+            ["Telemetry:SharedWithHost"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        var controller = UspAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
+        await controller.StartAsync();
+        var topic = all.TryGetValue("Usp:Mqtt:Topic", out var t) ? t : "usp/controller/" + ControllerId;
+        return new UspTestHost(orchestrator, controller, fake, new Uri($"ws://127.0.0.1:{wsPort}/usp"), $"http://127.0.0.1:{grpcPort}", topic);
+    }
+
+    /// <summary>A simulated agent (registered in the fake inventory unless told otherwise), started.</summary>
+    public SimulatedUspAgent StartAgent(string serial, bool registered = true, Uri? mqttBroker = null, Action<SimulatedUspAgent>? prepare = null, AgentIdentity? identity = null)
+    {
+        var agent = CreateAgent(serial, mqttBroker, identity);
+        if (registered) Orchestrator.Registered[agent.EndpointId] = true;
+        prepare?.Invoke(agent);
+        agent.Start();
+        return agent;
+    }
+
+    public SimulatedUspAgent CreateAgent(string serial, Uri? mqttBroker = null, AgentIdentity? identity = null)
+    {
+        var agent = new SimulatedUspAgent(new UspAgentOptions
+        {
+            Identity = identity ?? new AgentIdentity(serial),
+            ControllerEndpointId = ControllerId,
+            WebSocketUrl = mqttBroker is null ? WebSocketUrl : null,
+            MqttBrokerUrl = mqttBroker,
+            ControllerTopic = MqttTopic,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            OnBoardRetryInterval = TimeSpan.FromSeconds(1),
+            RebootDuration = TimeSpan.FromMilliseconds(100),
+        });
+        lock (_agents) _agents.Add(agent);
+        return agent;
+    }
+
+    public static async Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) Assert.Fail("timed out waiting: " + because);
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        SimulatedUspAgent[] agents;
+        lock (_agents) agents = [.. _agents];
+        await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
+        _channel.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _controller.StopAsync(timeout.Token);
+        await _controller.DisposeAsync();
+        await _orchestrator.StopAsync(timeout.Token);
+        await _orchestrator.DisposeAsync();
+    }
+}
