@@ -12,6 +12,9 @@ public sealed class OrchestratorFixture : IAsyncLifetime
     public SystemUnderTest System { get; private set; } = null!;
     private int _serial;
 
+    /// <summary>The same helpers over a system a test class started itself (with its own settings).</summary>
+    public static OrchestratorFixture Over(ScriptedAdapter adapter, SystemUnderTest system) => new() { Adapter = adapter, System = system };
+
     public async Task InitializeAsync()
     {
         Adapter = await ScriptedAdapter.StartAsync();

@@ -40,7 +40,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public IServiceProvider Services => Host.Services;
     public Microsoft.Extensions.Hosting.IHost Host => _orchestrator ?? throw new InvalidOperationException("the orchestrator is stopped");
 
-    public static async Task<SystemUnderTest> StartAsync(IDictionary<string, string?>? settings = null)
+    private Action<WebApplicationBuilder>? _configure;
+
+    public static async Task<SystemUnderTest> StartAsync(IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync("sut");
         var all = new Dictionary<string, string?>
@@ -65,7 +67,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
         all["Orchestrator:Adapters:Usp"] = all["Usp:GrpcUrl"];
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
 
-        var system = new SystemUnderTest(all, connectionString);
+        var system = new SystemUnderTest(all, connectionString) { _configure = configure };
         await system.StartOrchestratorAsync();
         return system;
     }
@@ -74,7 +76,10 @@ public sealed class SystemUnderTest : IAsyncDisposable
     {
         if (_orchestrator is not null) return;
         _orchestrator = await OrchestratorApplication.BuildAsync([], builder =>
-            builder.Configuration.AddInMemoryCollection(_settings));
+        {
+            builder.Configuration.AddInMemoryCollection(_settings);
+            _configure?.Invoke(builder);
+        });
         await _orchestrator.StartAsync();
     }
 
