@@ -11,6 +11,7 @@ public static class CliApplication
     public const string DefaultServer = "http://127.0.0.1:50051";
     public const string ServerVariable = "CPE_SERVER";
     public const string TokenVariable = "CPE_TOKEN";
+    public const string DebugVariable = "CPE_DEBUG";
 
     public static Task<int> RunAsync(string[] args, CliTerminal terminal) => RunAsync(args, terminal, CancellationToken.None);
 
@@ -87,6 +88,12 @@ public static class CliApplication
         catch (UnauthorizedAccessException e)
         {
             return await Fail(terminal, e.Message, ExitCodes.Usage);
+        }
+        catch (Exception e)
+        {
+            // A bug of ours: still one line, with the details on request.
+            if (terminal.Environment(DebugVariable) is { Length: > 0 }) await terminal.Error.WriteLineAsync(e.ToString());
+            return await Fail(terminal, $"unexpected error: {e.Message} (set {DebugVariable}=1 for details)", ExitCodes.Failed);
         }
     }
 

@@ -76,7 +76,7 @@ internal static class FailuresCommand
         csv.Flush();
     }
 
-    private static void WriteTable(FailureReport report, DateTimeOffset from, DateTimeOffset to, IAnsiConsole console)
+    internal static void WriteTable(FailureReport report, DateTimeOffset from, DateTimeOffset to, IAnsiConsole console)
     {
         var title = $"{report.TotalFailed} failed workflow(s) {from:yyyy-MM-dd HH:mm} .. {to:yyyy-MM-dd HH:mm} UTC";
         if (report.Rows.Count == 0)

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Provisioning.Cli.Output;
+using Provisioning.Cli.Server;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Simulators.Cwmp;
+using Provisioning.Simulators.Usp.Agents;
+using Provisioning.Simulators.Usp.DataModel;
+using Spectre.Console;
+
+namespace Provisioning.Cli.Demo;
+
+public sealed record DemoOptions(Uri AcsUrl, Uri? UspUrl, string UspControllerEndpointId, TimeSpan Duration);
+
+/// <summary>
+/// `cpe demo`: registers the demo plans and devices, starts the CWMP CPEs and USP agents against the running
+/// adapters, shows the devices' events live until every workflow ended (or the time is up), then a summary
+/// per device and the failure report.
+/// </summary>
+public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, DemoOptions options)
+{
+    // The parameter the faulty devices refuse or ignore: present in every plan, on both protocols.
+    private const string SsidParameter = "Device.WiFi.SSID.1.SSID";
+
+    private readonly ConcurrentDictionary<string, ProvisioningEvent> _outcomes = new(StringComparer.Ordinal);
+
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var scenario = new DemoScenario(withUsp: options.UspUrl is not null);
+        var startedAt = DateTimeOffset.UtcNow;
+        console.MarkupLine(Markup.Escape(
+            $"demo run {scenario.RunId}: {scenario.Devices.Count} devices ({Describe(scenario)}) against {connection.Address}"));
+
+        await RegisterAsync(scenario, cancellationToken);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var serials = scenario.Devices.Select(d => d.SerialNumber).ToHashSet(StringComparer.Ordinal);
+        var events = ShowEventsAsync(serials, stop.Token);
+
+        await using (var fleet = await CwmpFleet.StartAsync())
+        {
+            var agents = StartUspAgents(scenario);
+            try
+            {
+                foreach (var device in scenario.Devices.Where(d => d.Protocol == DeviceProtocol.Cwmp))
+                    fleet.Add(CpeOptions(device), CpeBehaviorOf(device));
+                var bootstrap = fleet.BootstrapAllAsync(concurrency: 8, stop.Token);
+
+                var deadline = startedAt + options.Duration;
+                while (_outcomes.Count < serials.Count && DateTimeOffset.UtcNow < deadline && !events.IsCompleted)
+                    await Task.Delay(200, cancellationToken);
+                if (events.IsFaulted) await events; // surfaces the server's error as the command's
+                await stop.CancelAsync();
+                await IgnoreCancellation(bootstrap);
+                await IgnoreCancellation(events);
+            }
+            finally
+            {
+                foreach (var agent in agents) await agent.DisposeAsync();
+            }
+        }
+
+        var asExpected = ShowSummary(scenario);
+        await ShowFailureReportAsync(startedAt, scenario, cancellationToken);
+        var example = scenario.Devices.FirstOrDefault(d => d.Behavior == DemoBehavior.RejectsSsid) ?? scenario.Devices[0];
+        console.MarkupLine(Markup.Escape(
+            $"next: cpe device {example.SerialNumber}  |  cpe replay --since 10m --result config_push_failed  |  cpe watch"));
+        return asExpected ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private async Task RegisterAsync(DemoScenario scenario, CancellationToken cancellationToken)
+    {
+        var plans = new UpsertServicePlansRequest();
+        plans.Plans.AddRange(DemoScenario.Plans());
+        await connection.Inventory.UpsertServicePlansAsync(plans, deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+        var devices = new UpsertDevicesRequest();
+        devices.Devices.AddRange(scenario.Inventory());
+        await connection.Inventory.UpsertDevicesAsync(devices, deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+        console.MarkupLine(Markup.Escape(
+            $"registered plans {DemoScenario.GoldPlan}, {DemoScenario.BasicPlan} and {scenario.Devices.Count} devices; starting the simulators"));
+    }
+
+    private async Task ShowEventsAsync(HashSet<string> serials, CancellationToken cancellationToken)
+    {
+        // The demo's serial numbers are new, so every event of theirs is from this run.
+        using var stream = connection.Provisioning.StreamProvisioningEvents(
+            new StreamProvisioningEventsRequest { Follow = true }, cancellationToken: cancellationToken);
+        await foreach (var e in stream.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (!serials.Contains(e.SerialNumber)) continue;
+            console.MarkupLine(EventText.Markup(e));
+            if (e.PayloadCase is ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded
+                or ProvisioningEvent.PayloadOneofCase.ProvisioningFailed
+                or ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled)
+            {
+                _outcomes[e.SerialNumber] = e;
+            }
+        }
+    }
+
+    private List<SimulatedUspAgent> StartUspAgents(DemoScenario scenario)
+    {
+        var agents = new List<SimulatedUspAgent>();
+        if (options.UspUrl is null) return agents;
+        foreach (var device in scenario.Devices.Where(d => d.Protocol == DeviceProtocol.Usp))
+        {
+            var agent = new SimulatedUspAgent(new UspAgentOptions
+            {
+                Identity = new AgentIdentity(device.SerialNumber, DemoScenario.Oui, device.Model, "Simulated Networks", device.Model, device.Firmware),
+                WebSocketUrl = options.UspUrl,
+                ControllerEndpointId = options.UspControllerEndpointId,
+            });
+            if (device.Behavior == DemoBehavior.RejectsSsid) agent.InjectError(SsidParameter, 7012);
+            if (device.Behavior == DemoBehavior.IgnoresSsid) agent.IgnoreWritesTo(SsidParameter);
+            agent.Start();
+            agents.Add(agent);
+        }
+        return agents;
+    }
+
+    private SimulatedCpeOptions CpeOptions(DemoDevice device) => new()
+    {
+        SerialNumber = device.SerialNumber,
+        AcsUrl = options.AcsUrl,
+        Oui = DemoScenario.Oui,
+        ProductClass = device.Model,
+        ModelName = device.Model,
+        SoftwareVersion = device.Firmware,
+        Username = device.SerialNumber,
+        Password = device.CwmpPassword,
+        RequestTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    private static CpeBehavior CpeBehaviorOf(DemoDevice device) => device.Behavior switch
+    {
+        DemoBehavior.RejectsSsid => new CpeBehavior().WithFault(SsidParameter, 9007),
+        DemoBehavior.IgnoresSsid => new CpeBehavior().Ignoring(SsidParameter),
+        _ => new CpeBehavior(),
+    };
+
+    private bool ShowSummary(DemoScenario scenario)
+    {
+        var table = new Table().Title($"demo run {scenario.RunId}");
+        table.AddColumns("Device", "Protocol", "Model", "Firmware", "Plan", "Expected", "Result", "Failed step", "Fault", "Trace id");
+        var asExpected = true;
+        foreach (var device in scenario.Devices)
+        {
+            var expected = Expected(device.Behavior);
+            var outcome = _outcomes.GetValueOrDefault(device.SerialNumber);
+            var (result, step, fault) = outcome?.PayloadCase switch
+            {
+                ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => ("success", "", ""),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => (
+                    ProtoNames.Short(outcome.ProvisioningFailed.Result),
+                    ProtoNames.Short(outcome.ProvisioningFailed.Step),
+                    outcome.ProvisioningFailed.FaultCode == 0 ? "" : outcome.ProvisioningFailed.FaultCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled => ("cancelled", "", ""),
+                _ => ("no result yet", "", ""),
+            };
+            asExpected &= result == expected;
+            var colour = result == "success" ? "green" : result == expected ? "yellow" : "red";
+            table.AddRow(
+                Markup.Escape(device.SerialNumber),
+                ProtoNames.Short(device.Protocol),
+                Markup.Escape(device.Model),
+                Markup.Escape(device.Firmware),
+                Markup.Escape(device.Plan),
+                expected,
+                $"[{colour}]{Markup.Escape(result)}[/]",
+                step,
+                fault,
+                Markup.Escape(outcome?.TraceId ?? ""));
+        }
+        console.Write(table);
+        console.MarkupLine(asExpected
+            ? "every device ended as its behaviour predicts (healthy ones provisioned, faulty ones failed at the step their fault hits)"
+            : "[red]some devices did not end as expected: see their events above[/]");
+        return asExpected;
+    }
+
+    private async Task ShowFailureReportAsync(DateTimeOffset startedAt, DemoScenario scenario, CancellationToken cancellationToken)
+    {
+        var failures = _outcomes.Values.Count(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ProvisioningFailed);
+        var request = new GetFailureReportRequest
+        {
+            From = Timestamp.FromDateTimeOffset(startedAt.AddMinutes(-1)),
+            To = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(1)),
+        };
+        // The failure statistics are a projection: give it a moment to catch up with the last failures.
+        FailureReport report;
+        var until = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            report = await connection.Provisioning.GetFailureReportAsync(request, deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+            if (report.TotalFailed >= failures) break;
+            await Task.Delay(250, cancellationToken);
+        }
+        while (DateTime.UtcNow < until);
+        console.MarkupLine(Markup.Escape($"failure report (GetFailureReport) since the demo started, run {scenario.RunId} included:"));
+        Commands.FailuresCommand.WriteTable(report, startedAt.AddMinutes(-1), DateTimeOffset.UtcNow, console);
+    }
+
+    public static string Expected(DemoBehavior behavior) => behavior switch
+    {
+        DemoBehavior.Healthy => "success",
+        DemoBehavior.RejectsSsid => "config_push_failed",
+        DemoBehavior.IgnoresSsid => "verification_failed",
+        _ => "no_profile",
+    };
+
+    private static string Describe(DemoScenario scenario) => string.Join(", ",
+        scenario.Devices.GroupBy(d => (d.Protocol, Healthy: d.Behavior == DemoBehavior.Healthy))
+            .Select(g => $"{g.Count()} {ProtoNames.Short(g.Key.Protocol)} {(g.Key.Healthy ? "healthy" : "faulty")}"));
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        {
+        }
+    }
+}
