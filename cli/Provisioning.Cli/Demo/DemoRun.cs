@@ -147,7 +147,9 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
     private bool ShowSummary(DemoScenario scenario)
     {
         var table = new Table().Title($"demo run {scenario.RunId}");
-        table.AddColumns("Device", "Protocol", "Model", "Firmware", "Plan", "Expected", "Result", "Failed step", "Fault", "Trace id");
+        table.AddColumn(new TableColumn("Device").NoWrap());
+        table.AddColumns("Protocol", "Model", "Firmware", "Plan", "Expected", "Result", "Failed step", "Fault");
+        table.AddColumn(new TableColumn("Trace id").NoWrap());
         var asExpected = true;
         foreach (var device in scenario.Devices)
         {
