@@ -26,7 +26,7 @@ public static class CliApplication
         // No DefaultValueFactory: help would print the token taken from the environment.
         var token = new Option<string?>("--token")
         {
-            Description = $"Bearer token sent as 'authorization: Bearer <token>' (env {TokenVariable})",
+            Description = $"API key or JWT sent as 'authorization: Bearer <token>' (env {TokenVariable}; else the admin key in {LocalKeyFile.DefaultPath} that a local orchestrator generates)",
             Recursive = true,
         };
         var context = new CliContext(terminal, server, token);

@@ -17,7 +17,9 @@ public sealed class CliContext(CliTerminal terminal, Option<string> server, Opti
     {
         var connection = ServerConnection.Open(
             parse.GetRequiredValue(server),
-            parse.GetValue(token) ?? terminal.Environment(CliApplication.TokenVariable));
+            parse.GetValue(token)
+                ?? terminal.Environment(CliApplication.TokenVariable)
+                ?? LocalKeyFile.AdminKey(terminal.Environment));
         ServerAddress = connection.Address;
         return connection;
     }

@@ -13,7 +13,7 @@ public static class RpcErrors
         {
             StatusCode.Unavailable => ($"cannot reach {where}: {Cause(exception) ?? detail}", ExitCodes.Unreachable),
             StatusCode.DeadlineExceeded => ($"{where} did not answer in time ({detail})", ExitCodes.Unreachable),
-            StatusCode.Unauthenticated => ($"{where} rejected the credentials: {detail} (set --token or CPE_TOKEN)", ExitCodes.Rejected),
+            StatusCode.Unauthenticated => ($"{where} rejected the credentials: {detail} (set --token or CPE_TOKEN to an API key)", ExitCodes.Rejected),
             StatusCode.PermissionDenied => ($"{where} denied the call: {detail}", ExitCodes.Rejected),
             StatusCode.NotFound => ($"not found: {detail}", ExitCodes.Rejected),
             StatusCode.InvalidArgument => ($"{where} rejected the request: {detail}", ExitCodes.Rejected),

@@ -59,7 +59,7 @@ public sealed class CliSystemFixture : IAsyncLifetime
     public Task<CliRun> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
     public Task<CliRun> RunAsync(string[] args, CancellationToken cancellationToken) =>
-        CliRun.ExecuteAsync([.. args, "--server", System.GrpcAddress], cancellationToken: cancellationToken);
+        CliRun.ExecuteAsync([.. args, "--server", System.GrpcAddress, "--token", SystemUnderTest.AdminKey], cancellationToken: cancellationToken);
 
     public string PathOf(string name) => Path.Combine(_directory, name);
 

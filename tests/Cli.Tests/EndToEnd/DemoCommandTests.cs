@@ -25,7 +25,7 @@ public sealed class DemoCommandTests : IAsyncLifetime
     {
         var run = await CliRun.ExecuteAsync(
         [
-            "demo", "--server", _system.GrpcAddress, "--acs-url", _system.AcsUrl.ToString(),
+            "demo", "--server", _system.GrpcAddress, "--token", SystemUnderTest.AdminKey, "--acs-url", _system.AcsUrl.ToString(),
             "--usp-url", _system.UspWebSocketUrl.ToString(), "--usp-controller", _system.UspControllerEndpointId, "--duration", "20",
         ]);
 

@@ -1,5 +1,6 @@
 using Provisioning.Cli.Events;
 using Provisioning.Contracts.Northbound;
+using Provisioning.Testing;
 
 namespace Provisioning.Cli.Tests.EndToEnd;
 
@@ -59,7 +60,7 @@ public sealed class ReplayCommandTests(CliSystemFixture fixture)
         var path = fixture.PathOf($"{Guid.NewGuid():N}.jsonl");
 
         var run = await CliRun.ExecuteAsync(
-            ["replay", "--from-position", $"{start}", "--output", path, "--server", fixture.System.GrpcAddress], interactive: true);
+            ["replay", "--from-position", $"{start}", "--output", path, "--server", fixture.System.GrpcAddress, "--token", SystemUnderTest.AdminKey], interactive: true);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("replayed: 6 read, 6 written", run.Console);

@@ -66,7 +66,7 @@ public sealed class BearerTokenTests : ProvisioningService.ProvisioningServiceBa
     {
         var run = await CliRun.ExecuteAsync(["failures", "--server", _address, "--token", "wrong"]);
         Assert.Equal(ExitCodes.Rejected, run.ExitCode);
-        Assert.Equal($"cpe: the server at {_address} rejected the credentials: a valid bearer token is required (set --token or CPE_TOKEN)",
+        Assert.Equal($"cpe: the server at {_address} rejected the credentials: a valid bearer token is required (set --token or CPE_TOKEN to an API key)",
             Assert.Single(run.ErrorLines));
         Assert.DoesNotContain("wrong", run.Error);
     }
@@ -78,5 +78,38 @@ public sealed class BearerTokenTests : ProvisioningService.ProvisioningServiceBa
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("--token", run.Out);
         Assert.DoesNotContain(Token, run.Out + run.Console + run.Error);
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_local_orchestrators_generated_admin_key_is_used()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cpe-keys-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, $$"""{ "AdminKey": "{{Token}}", "InternalKey": "not-this-one" }""");
+        try
+        {
+            var run = await CliRun.ExecuteAsync(["failures", "--server", _address], new Dictionary<string, string?> { ["CPE_KEY_FILE"] = file });
+            Assert.Equal(0, run.ExitCode);
+            Assert.Equal($"Bearer {Token}", Assert.Single(_headers));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task An_explicit_token_wins_over_the_key_file()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cpe-keys-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{ "AdminKey": "from-file" }""");
+        try
+        {
+            await CliRun.ExecuteAsync(["failures", "--server", _address], new Dictionary<string, string?> { ["CPE_KEY_FILE"] = file, ["CPE_TOKEN"] = Token });
+            Assert.Equal($"Bearer {Token}", Assert.Single(_headers));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
