@@ -3,21 +3,23 @@ using System.Text.Json;
 namespace Provisioning.Cli.Server;
 
 /// <summary>
-/// An orchestrator started with no keys configured generates an admin key into .data/keys.json (readable only
-/// by its owner). Run from the same folder, cpe uses that key when no --token or CPE_TOKEN is given, so a
-/// newcomer's `cpe demo` works right after starting the orchestrator.
+/// An orchestrator started with no keys configured generates an admin key into .data/keys.json under its working
+/// folder (readable only by its owner; `dotnet run --project src/Orchestrator` runs in src/Orchestrator). From the
+/// repository root or that folder, cpe uses that key when no --token or CPE_TOKEN is given, so a newcomer's
+/// `cpe demo` works right after starting the orchestrator.
 /// </summary>
 public static class LocalKeyFile
 {
     public const string PathVariable = "CPE_KEY_FILE";
     public const string DefaultPath = ".data/keys.json";
+    private static readonly string[] DefaultPaths = [DefaultPath, "src/Orchestrator/.data/keys.json"];
 
     public static string? AdminKey(Func<string, string?> environment)
     {
-        var path = environment(PathVariable) is { Length: > 0 } configured ? configured : DefaultPath;
+        var path = environment(PathVariable) is { Length: > 0 } configured ? configured : DefaultPaths.FirstOrDefault(File.Exists);
         try
         {
-            if (!File.Exists(path)) return null;
+            if (path is null || !File.Exists(path)) return null;
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             return document.RootElement.TryGetProperty("AdminKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null;
         }
