@@ -59,7 +59,12 @@ internal static class FailuresCommand
 
     private static void WriteCsv(FailureReport report, TextWriter writer)
     {
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        // Model and firmware are reported by devices: a value like "=HYPERLINK(...)" must not become a formula
+        // in the spreadsheet this report is opened in.
+        using var csv = new CsvWriter(writer, new CsvHelper.Configuration.CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            InjectionOptions = CsvHelper.Configuration.InjectionOptions.Escape,
+        }, leaveOpen: true);
         foreach (var column in CsvColumns) csv.WriteField(column);
         csv.NextRecord();
         foreach (var row in report.Rows)

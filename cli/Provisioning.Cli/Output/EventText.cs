@@ -12,8 +12,15 @@ public static class EventText
         var time = e.OccurredAt?.ToDateTimeOffset().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture) ?? "--:--:--.---";
         var step = e.Step == WorkflowStep.Unspecified ? "" : $" [{ProtoNames.Short(e.Step)}]";
         var detail = Detail(e);
-        return $"{time}  #{e.GlobalPosition}  {e.SerialNumber}  {e.WorkflowId}  {e.EventType}{step}{(detail.Length > 0 ? "  " + detail : "")}";
+        return Printable($"{time}  #{e.GlobalPosition}  {e.SerialNumber}  {e.WorkflowId}  {e.EventType}{step}{(detail.Length > 0 ? "  " + detail : "")}");
     }
+
+    /// <summary>
+    /// Models, firmware versions and fault strings come from devices: keep their control characters (escape
+    /// sequences, newlines) off the operator's terminal, one event per line.
+    /// </summary>
+    public static string Printable(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)) : text;
 
     /// <summary>The line as Spectre markup: failures red, successes green.</summary>
     public static string Markup(ProvisioningEvent e)

@@ -45,6 +45,24 @@ public sealed class ReportCommandTests(CliSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Failures_csv_never_hands_a_device_supplied_formula_to_a_spreadsheet()
+    {
+        await fixture.ProvisionAsync(CliSystemFixture.NewSerial("EVIL"));
+        CliRun csv;
+        var attempt = 0;
+        do
+        {
+            csv = await fixture.RunAsync("failures", "--since", "1h", "--format", "csv");
+            if (csv.Out.Contains("6.6.6")) break;
+            await Task.Delay(100);
+        }
+        while (++attempt < 50);
+
+        var row = Assert.Single(Rows(csv.Out), r => r["firmware_version"] == "6.6.6");
+        Assert.Equal("'" + StandInDevices.EvilModel, row["model"]);
+    }
+
+    [Fact]
     public async Task Failures_in_a_range_without_any_are_empty()
     {
         var run = await fixture.RunAsync("failures", "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z", "--format", "csv");

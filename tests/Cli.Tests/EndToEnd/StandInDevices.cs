@@ -17,10 +17,13 @@ namespace Provisioning.Cli.Tests.EndToEnd;
 ///   OK-…    healthy (model HG8245, firmware V3R017)
 ///   FAULT-… rejects the configuration: CWMP fault 9003 with parameter fault 9007 (model F@ST5670, firmware 1.0.4)
 ///   SLOW-…  takes 30 s to answer Authenticate (a workflow to cancel)
+///   EVIL-…  like FAULT, but reports a spreadsheet formula as its model
 ///   other   unreachable
 /// </summary>
 public sealed class StandInDevices : DeviceAdapter.DeviceAdapterBase, IAsyncDisposable
 {
+    public const string EvilModel = "=HYPERLINK(\"http://evil.example\",\"click\")";
+
     private WebApplication? _host;
 
     public string Address { get; private set; } = "";
@@ -48,6 +51,7 @@ public sealed class StandInDevices : DeviceAdapter.DeviceAdapterBase, IAsyncDisp
         if (serial.StartsWith("SLOW-", StringComparison.Ordinal)) await Task.Delay(TimeSpan.FromSeconds(30), context.CancellationToken);
         var (model, firmware) = serial.StartsWith("OK-", StringComparison.Ordinal) ? ("HG8245", "V3R017")
             : serial.StartsWith("FAULT-", StringComparison.Ordinal) ? ("F@ST5670", "1.0.4")
+            : serial.StartsWith("EVIL-", StringComparison.Ordinal) ? (EvilModel, "6.6.6")
             : (null, null);
         if (model is null)
             return new AuthenticateResponse { Failure = new StepFailure { Kind = FailureKind.Unreachable, FaultString = "no session and no connection request URL" } };
@@ -67,7 +71,7 @@ public sealed class StandInDevices : DeviceAdapter.DeviceAdapterBase, IAsyncDisp
 
     public override Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
     {
-        if (request.Device.SerialNumber.StartsWith("FAULT-", StringComparison.Ordinal))
+        if (request.Device.SerialNumber.StartsWith("FAULT-", StringComparison.Ordinal) || request.Device.SerialNumber.StartsWith("EVIL-", StringComparison.Ordinal))
         {
             return Task.FromResult(new PushConfigResponse
             {
