@@ -54,15 +54,15 @@ internal static class DeviceCommand
             var result = ProtoNames.Short(entry.Result);
             table.AddRow(
                 Time(entry.StartedAt),
-                Markup.Escape(entry.WorkflowId),
-                Markup.Escape(ProtoNames.Short(entry.Trigger)),
-                result switch { "success" => "[green]success[/]", "" => "running", _ => $"[red]{Markup.Escape(result)}[/]" },
-                Markup.Escape(ProtoNames.Short(entry.FailedStep)),
+                EventText.Cell(entry.WorkflowId),
+                EventText.Cell(ProtoNames.Short(entry.Trigger)),
+                result switch { "success" => "[green]success[/]", "" => "running", _ => $"[red]{EventText.Cell(result)}[/]" },
+                EventText.Cell(ProtoNames.Short(entry.FailedStep)),
                 entry.FaultCode == 0 ? "" : entry.FaultCode.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(entry.ServicePlan),
-                Markup.Escape(entry.Model.Length == 0 ? "" : $"{entry.Model} / {entry.FirmwareVersion}"),
-                Markup.Escape(entry.TraceId),
-                Markup.Escape(entry.FailureReason));
+                EventText.Cell(entry.ServicePlan),
+                EventText.Cell(entry.Model.Length == 0 ? "" : $"{entry.Model} / {entry.FirmwareVersion}"),
+                EventText.Cell(entry.TraceId),
+                EventText.Cell(entry.FailureReason));
         }
         console.Write(table);
     }

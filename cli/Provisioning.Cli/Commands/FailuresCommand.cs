@@ -95,12 +95,12 @@ internal static class FailuresCommand
         foreach (var row in report.Rows.OrderByDescending(r => r.Count))
         {
             table.AddRow(
-                Markup.Escape(ProtoNames.Short(row.Step)),
-                Markup.Escape(ProtoNames.Short(row.Result)),
+                EventText.Cell(ProtoNames.Short(row.Step)),
+                EventText.Cell(ProtoNames.Short(row.Result)),
                 row.FaultCode == 0 ? "" : row.FaultCode.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(row.Model),
-                Markup.Escape(row.FirmwareVersion),
-                Markup.Escape(row.ServicePlan),
+                EventText.Cell(row.Model),
+                EventText.Cell(row.FirmwareVersion),
+                EventText.Cell(row.ServicePlan),
                 row.Count.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(table);

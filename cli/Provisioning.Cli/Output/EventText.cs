@@ -19,6 +19,9 @@ public static class EventText
     /// Models, firmware versions and fault strings come from devices: keep their control characters (escape
     /// sequences, newlines) off the operator's terminal, one event per line.
     /// </summary>
+    /// <summary>A table cell from a value that may come from a device: printable and markup-escaped.</summary>
+    public static string Cell(string text) => Spectre.Console.Markup.Escape(Printable(text));
+
     public static string Printable(string text) =>
         text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c)) : text;
 
