@@ -23,7 +23,7 @@ internal static partial class ImportCommands
         import.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(file);
-            IReadOnlyList<Device> devices;
+            IReadOnlyList<ParsedDevice> devices;
             try
             {
                 devices = InventoryCsv.Read(path);
@@ -39,7 +39,7 @@ internal static partial class ImportCommands
             }
             using var connection = context.Connect(parse);
             var request = new UpsertDevicesRequest();
-            request.Devices.AddRange(devices);
+            request.Devices.AddRange(devices.Select(d => d.Device));
             try
             {
                 var response = await connection.Inventory.UpsertDevicesAsync(request,
@@ -47,7 +47,7 @@ internal static partial class ImportCommands
                 context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} device(s) from {path}"));
                 return ExitCodes.Success;
             }
-            catch (RpcException e) when (ServerRejection(e, "devices", index => InventoryCsvLines(path, index)) is { } rejection)
+            catch (RpcException e) when (ServerRejection(e, "devices", index => index < devices.Count ? devices[index].Line : 0) is { } rejection)
             {
                 return await Reject(context, new ImportRejectedException(path, rejection));
             }
@@ -119,14 +119,6 @@ internal static partial class ImportCommands
                 : 0;
             return new ImportProblem(line, $"server: {violation.Field}: {violation.Description}");
         }).ToList();
-    }
-
-    // Items were sent in file order, one per data row; the header is line 1 (blank lines are rare enough
-    // that re-reading the file to map exactly is not worth it, but do it right anyway).
-    private static int InventoryCsvLines(string path, int index)
-    {
-        var dataLines = File.ReadLines(path).Select((text, i) => (text, line: i + 1)).Skip(1).Where(l => l.text.Trim().Length > 0).ToList();
-        return index < dataLines.Count ? dataLines[index].line : 0;
     }
 
     [GeneratedRegex(@"^(?<collection>[a-z_]+)\[(?<index>\d+)\]")]

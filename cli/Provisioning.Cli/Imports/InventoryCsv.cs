@@ -11,6 +11,9 @@ namespace Provisioning.Cli.Imports;
 /// Reads an inventory CSV (one device per row) and validates every row before anything is sent:
 /// a file with any bad row yields its problems, never a partial list.
 /// </summary>
+/// <summary>A valid device and the line of its row (to name it if the server refuses it).</summary>
+public sealed record ParsedDevice(Device Device, int Line);
+
 public static partial class InventoryCsv
 {
     public static readonly string[] Columns =
@@ -21,7 +24,7 @@ public static partial class InventoryCsv
 
     private static readonly string[] RequiredColumns = ["serial_number", "oui", "protocol"];
 
-    public static IReadOnlyList<Device> Read(string path)
+    public static IReadOnlyList<ParsedDevice> Read(string path)
     {
         using var reader = OpenText(path);
         var (devices, problems) = Parse(reader);
@@ -30,9 +33,9 @@ public static partial class InventoryCsv
         return devices;
     }
 
-    public static (IReadOnlyList<Device> Devices, IReadOnlyList<ImportProblem> Problems) Parse(TextReader reader)
+    public static (IReadOnlyList<ParsedDevice> Devices, IReadOnlyList<ImportProblem> Problems) Parse(TextReader reader)
     {
-        var devices = new List<Device>();
+        var devices = new List<ParsedDevice>();
         var problems = new List<ImportProblem>();
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -88,7 +91,7 @@ public static partial class InventoryCsv
                     firstLineOfSerial[device.Identity.SerialNumber] = line;
             }
             if (rowProblems.Count > 0) problems.Add(new ImportProblem(line, string.Join("; ", rowProblems)));
-            else devices.Add(device);
+            else devices.Add(new ParsedDevice(device, line));
         }
         return (devices, problems);
     }

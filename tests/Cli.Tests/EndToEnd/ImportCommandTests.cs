@@ -52,6 +52,24 @@ public sealed class ImportCommandTests(CliSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_row_only_the_server_refuses_is_named_by_line_too_and_nothing_is_loaded()
+    {
+        var good = CliSystemFixture.NewSerial("OK");
+        var tooLong = CliSystemFixture.NewSerial("OK");
+        var path = await fixture.WriteFileAsync($"{Guid.NewGuid():N}.csv",
+            $"{Header}\n{good},00D09E,HG,cwmp,,,gold,,,,,\n{tooLong},00D09E,HG,cwmp,,{new string('C', 200)},gold,,,,,\n");
+
+        var run = await fixture.RunAsync("inventory", "import", path);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal($"cpe: {path}: 1 bad row(s), nothing loaded", run.ErrorLines[0]);
+        Assert.StartsWith("  line 3: server: devices[1].customer_id", run.ErrorLines[1]);
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = good }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Plans_import_from_json_stores_every_plan()
     {
         var name = $"plan-{Guid.NewGuid():N}"[..20];

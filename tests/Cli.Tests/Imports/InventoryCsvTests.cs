@@ -17,12 +17,13 @@ public sealed class InventoryCsvTests
             "SN-3,A1B2C3,X,USP,os::A1B2C3-SN-3-custom,,\"gold\",,,,,\n"));
 
         Assert.Empty(problems);
-        Assert.Equal(["SN-1", "SN-2", "SN-3"], devices.Select(d => d.Identity.SerialNumber));
-        Assert.Equal("00D09E", devices[0].Identity.Oui);
-        Assert.Equal(DeviceProtocol.Cwmp, devices[0].Identity.Protocol);
-        Assert.Equal("secret1", devices[0].CwmpPassword);
-        Assert.Equal("os::A1B2C3-SN-2", devices[1].Identity.EndpointId);
-        Assert.Equal("os::A1B2C3-SN-3-custom", devices[2].Identity.EndpointId);
+        Assert.Equal(["SN-1", "SN-2", "SN-3"], devices.Select(d => d.Device.Identity.SerialNumber));
+        Assert.Equal("00D09E", devices[0].Device.Identity.Oui);
+        Assert.Equal(DeviceProtocol.Cwmp, devices[0].Device.Identity.Protocol);
+        Assert.Equal("secret1", devices[0].Device.CwmpPassword);
+        Assert.Equal("os::A1B2C3-SN-2", devices[1].Device.Identity.EndpointId);
+        Assert.Equal("os::A1B2C3-SN-3-custom", devices[2].Device.Identity.EndpointId);
+        Assert.Equal([2, 3, 4], devices.Select(d => d.Line));
     }
 
     [Fact]
