@@ -16,6 +16,7 @@ public sealed class EventFollower : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, TerminalEvent> _terminal = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WorkflowStep> _lastStep = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<(string Type, DateTimeOffset At)>> _timeline = new(StringComparer.Ordinal);
     private readonly List<double> _lagsMs = [];
     private readonly HashSet<string> _watched;
     private readonly TaskCompletionSource _allTerminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -36,6 +37,10 @@ public sealed class EventFollower : IAsyncDisposable
     public DateTimeOffset FirstEventAt => _firstEvent;
     public DateTimeOffset LastEventAt => _lastEvent;
     public Exception? Failure { get; private set; }
+    public long LastPosition { get; private set; }
+
+    /// <summary>Each device's events in delivery order (type, occurred_at): where a workflow's time went, step by step.</summary>
+    public IReadOnlyDictionary<string, List<(string Type, DateTimeOffset At)>> Timeline => _timeline;
 
     public double[] LagsMs()
     {
@@ -54,6 +59,8 @@ public sealed class EventFollower : IAsyncDisposable
             {
                 var received = DateTimeOffset.UtcNow;
                 var e = call.ResponseStream.Current;
+                LastPosition = e.GlobalPosition;
+                if (!_watched.Contains(e.SerialNumber)) continue; // e.g. the warm-up's events
                 var occurred = e.OccurredAt.ToDateTimeOffset();
                 lock (_lagsMs)
                 {
@@ -63,6 +70,7 @@ public sealed class EventFollower : IAsyncDisposable
                 }
                 Interlocked.Increment(ref _events);
                 if (e.Step != WorkflowStep.Unspecified) _lastStep[e.SerialNumber] = e.Step;
+                _timeline.GetOrAdd(e.SerialNumber, _ => []).Add((e.EventType, occurred));
                 TerminalEvent? terminal = e.PayloadCase switch
                 {
                     ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded =>
@@ -73,7 +81,7 @@ public sealed class EventFollower : IAsyncDisposable
                         new(e.SerialNumber, e.WorkflowId, e.EventType, WorkflowResult.Cancelled, WorkflowStep.Unspecified, e.ProvisioningCancelled.Reason, occurred),
                     _ => null,
                 };
-                if (terminal is not null && _watched.Contains(e.SerialNumber) && _terminal.TryAdd(e.SerialNumber, terminal) && _terminal.Count >= _watched.Count)
+                if (terminal is not null && _terminal.TryAdd(e.SerialNumber, terminal) && _terminal.Count >= _watched.Count)
                     _allTerminal.TrySetResult();
             }
         }

@@ -21,17 +21,20 @@ public sealed record StormOptions
     public bool Reference { get; init; } = true;
     public bool Perf { get; init; }
     public bool Smoke { get; init; }
+    /// <summary>Devices bootstrapped before the measured storm so the orchestrator is warm (JIT, pools), as a running ACS is.</summary>
+    public int Warmup { get; init; } = 100;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public const string Usage = """
         usage: Provisioning.Benchmarks.Storm [--devices N] [--protocol cwmp|usp|mix] [--concurrency C]
-               [--connect-only N] [--usp-rate R] [--smoke] [--connection-string CS] [--orchestrator PATH.dll]
+               [--connect-only N] [--usp-rate R] [--warmup W] [--smoke] [--connection-string CS] [--orchestrator PATH.dll]
                [--output DIR] [--no-reference] [--perf] [--timeout SECONDS]
           --devices N        devices bootstrapped in the storm (default 10000; with --connect-only: agents provisioned over the connected ones, default 0)
           --protocol P       cwmp (default), usp, or mix (half each)
           --concurrency C    CWMP sessions / USP agents started at once (default: all)
           --connect-only N   USP scale run: N agents connected at once, orchestrator memory per agent
           --usp-rate R       USP agents started per second (default: all at once)
+          --warmup W         devices bootstrapped first, not measured, so the orchestrator is warm (default 100)
           --smoke            50 devices, finishes in well under a minute
           --perf             perf record the orchestrator during the storm (perf map enabled)
         """;
@@ -53,6 +56,7 @@ public sealed record StormOptions
                 "--connect-only" => options with { ConnectOnly = NextInt(), Protocol = StormProtocol.Usp },
                 "--usp-rate" => options with { UspStartRate = NextInt() },
                 "--smoke" => options with { Smoke = true },
+                "--warmup" => options with { Warmup = NextInt() },
                 "--connection-string" => options with { ConnectionString = Next() },
                 "--orchestrator" => options with { OrchestratorDll = Next() },
                 "--output" => options with { OutputDirectory = Next() },
@@ -62,7 +66,7 @@ public sealed record StormOptions
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
-        if (options.Smoke && !devicesGiven) options = options with { Devices = 50, Timeout = TimeSpan.FromSeconds(50) };
+        if (options.Smoke && !devicesGiven) options = options with { Devices = 50, Warmup = Math.Min(options.Warmup, 20), Timeout = TimeSpan.FromSeconds(45) };
         if (options.ConnectOnly > 0 && !devicesGiven) options = options with { Devices = 0 };
         if (options.Devices < 0 || options.ConnectOnly < 0) throw new ArgumentException("counts must not be negative");
         if (options.ConnectOnly > 0 && options.Devices > options.ConnectOnly)

@@ -67,8 +67,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
                 foreach (var serial in uspSerials) usp.Add(serial, orchestrator.UspWebSocketUrl, OrchestratorProcess.UspControllerEndpointId);
             }
 
+            var afterPosition = await WarmUpAsync(orchestrator, overall.Token);
             var watched = cwmpSerials.Concat(uspSerials).ToList();
-            await using var follower = new EventFollower(orchestrator.Provisioning, watched, afterPosition: 0);
+            await using var follower = new EventFollower(orchestrator.Provisioning, watched, afterPosition);
             await Task.Delay(500); // the follow stream is open before the first contact
             var profile = new StormProfile(orchestrator.Pid, database.PostmasterPid, stormDb);
             await profile.StartAsync();
@@ -155,6 +156,15 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             if (value is string or int or long or double or bool or null)
                 Console.WriteLine($"  {key,-34} {Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null"}");
         }
+        foreach (var key in new[] { "results", "cwmp_session_errors" })
+            if (report.GetValueOrDefault(key) is Dictionary<string, object?> counts && counts.Count > 0)
+                Console.WriteLine($"  {key,-34} {string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"))}");
+        if (report.GetValueOrDefault("step_gaps_ms") is Dictionary<string, object?> gaps)
+        {
+            Console.WriteLine("  step gaps (between consecutive events of a workflow):");
+            foreach (var (key, value) in gaps)
+                if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-58} n={g["count"],-6} p50={g["p50_ms"]} ms p99={g["p99_ms"]} ms");
+        }
         if (report.GetValueOrDefault("profile") is Dictionary<string, object?> profile)
         {
             Console.WriteLine("  profile:");
@@ -209,12 +219,41 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             .OrderByDescending(g => g.Count()).Take(5).ToDictionary(g => g.Key, g => (object?)g.Count());
         _report["events_appended"] = follower.Events;
         _report["events_appended_per_second"] = Round(follower.Events / duration);
+        _report["step_gaps_ms"] = StepGaps(follower, watched, starts);
         _report["results"] = terminal.Values.GroupBy(t => ResultName(t.Result)).ToDictionary(g => g.Key, g => (object?)g.Count());
         _report["non_success_count"] = nonSuccess.Count;
         _report["non_success"] = nonSuccess.Take(200).ToList();
         _report["time_base"] = "latency: first Inform sent / agent started (or ProvisionDevice called) -> terminal event occurred_at; lag: follower receive time - occurred_at; one clock";
         Say($"{terminal.Count}/{watched.Count} terminal in {duration:F1} s: {terminal.Count / duration:F0} workflows/s, p99 {Percentiles.Of(latencies, 99):F0} ms, {nonSuccess.Count} not success");
         return terminal.Count;
+    }
+
+    /// <summary>
+    /// p50/p99 of the time between consecutive events of a workflow (and from the first contact to its first event):
+    /// which step the storm's latency sits in.
+    /// </summary>
+    private static Dictionary<string, object?> StepGaps(EventFollower follower, List<string> watched, Dictionary<string, DateTimeOffset> starts)
+    {
+        var gaps = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        void Add(string key, double ms) { if (!gaps.TryGetValue(key, out var list)) gaps[key] = list = []; list.Add(ms); }
+        foreach (var serial in watched)
+        {
+            if (!follower.Timeline.TryGetValue(serial, out var events) || events.Count == 0) continue;
+            List<(string Type, DateTimeOffset At)> ordered;
+            lock (events) ordered = [.. events];
+            if (starts.TryGetValue(serial, out var start)) Add("contact->" + ordered[0].Type, (ordered[0].At - start).TotalMilliseconds);
+            for (var i = 1; i < ordered.Count; i++) Add($"{ordered[i - 1].Type}->{ordered[i].Type}", (ordered[i].At - ordered[i - 1].At).TotalMilliseconds);
+        }
+        return gaps.OrderByDescending(g => g.Value.Count).ToDictionary(g => g.Key, g =>
+        {
+            var sorted = Percentiles.Sorted(g.Value);
+            return (object?)new Dictionary<string, object?>
+            {
+                ["count"] = sorted.Length,
+                ["p50_ms"] = Round(Percentiles.Of(sorted, 50)),
+                ["p99_ms"] = Round(Percentiles.Of(sorted, 99)),
+            };
+        });
     }
 
     public sealed record NonSuccess(string SerialNumber, string WorkflowId, string Result, string Step, string Reason);
@@ -315,6 +354,35 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
     private static string Password(string serial) => "pw-" + serial;
 
+    /// <summary>
+    /// A small storm first, not measured: a running ACS has its code jitted and its pools filled when a power cut
+    /// hits. Returns the global position after it, so the measured follower starts there.
+    /// </summary>
+    private async Task<long> WarmUpAsync(OrchestratorProcess orchestrator, CancellationToken cancellationToken)
+    {
+        if (options.Warmup <= 0) return 0;
+        var useUsp = options.Protocol != StormProtocol.Cwmp;
+        var cwmpSerials = Enumerable.Range(1, useUsp ? options.Warmup / 2 : options.Warmup).Select(i => $"WMC{i:D6}").ToList();
+        var uspSerials = useUsp ? Enumerable.Range(1, options.Warmup - cwmpSerials.Count).Select(i => $"WMU{i:D6}").ToList() : [];
+        await RegisterAsync(orchestrator, cwmpSerials, uspSerials);
+        await using var cwmp = new CwmpStorm();
+        await cwmp.StartAsync();
+        await using var usp = new UspStorm();
+        foreach (var serial in cwmpSerials) cwmp.Add(serial, orchestrator.AcsUrl, Password(serial));
+        foreach (var serial in uspSerials) usp.Add(serial, orchestrator.UspWebSocketUrl, OrchestratorProcess.UspControllerEndpointId);
+        await using var follower = new EventFollower(orchestrator.Provisioning, cwmpSerials.Concat(uspSerials), 0);
+        var stopwatch = Stopwatch.StartNew();
+        var sessions = cwmpSerials.Count > 0 ? cwmp.RunAsync(cwmpSerials.Count, cancellationToken) : Task.CompletedTask;
+        await usp.StartAllAsync(0, cancellationToken);
+        try { await follower.AllTerminal.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken); }
+        catch (TimeoutException) { Say("  warm-up: not every workflow ended within 90 s"); }
+        try { await sessions.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); } catch (TimeoutException) { }
+        Say($"warm-up: {follower.Terminal.Count}/{options.Warmup} workflows ended in {stopwatch.Elapsed.TotalSeconds:F1} s ({follower.Terminal.Values.Count(t => t.Result == WorkflowResult.Success)} success)");
+        _report["warmup_devices"] = options.Warmup;
+        await Task.Delay(1000, cancellationToken);
+        return follower.LastPosition;
+    }
+
     private static async Task RegisterPlanAsync(OrchestratorProcess orchestrator)
     {
         await orchestrator.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest
@@ -345,6 +413,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             Identity = new DeviceRef { SerialNumber = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp },
             CustomerId = "CUST-" + serial, ServicePlan = StoreReference.PlanName, LocationId = "BENCH",
             CwmpUsername = serial, CwmpPassword = Password(serial),
+            // The simulated CPE's Connection Request credentials (SimulatedCpeOptions defaults).
+            ConnectionRequestUsername = "cr-user", ConnectionRequestPassword = "cr-pass",
         }).Concat(usp.Select(serial => new Device
         {
             Identity = new DeviceRef { SerialNumber = serial, Oui = UspStorm.Oui, ProductClass = "HGW-USP", Protocol = DeviceProtocol.Usp, EndpointId = UspStorm.EndpointIdOf(serial) },
