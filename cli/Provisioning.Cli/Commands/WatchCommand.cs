@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using Provisioning.Cli.Events;
 using Provisioning.Cli.Output;
+using Provisioning.Cli.Server;
 using Spectre.Console;
 
 namespace Provisioning.Cli.Commands;
@@ -35,11 +36,16 @@ internal static class WatchCommand
                 Result = parse.GetValue(result),
             };
             var filter = new ReplayFilter(criteria);
-            var request = EventOptions.Request(parse.GetValue(serial), parse.GetValue(workflow), parse.GetValue(fromPosition) ?? 0, follow: true);
             var jsonl = parse.GetValue(format) == "jsonl";
             var limit = parse.GetValue(count);
 
             using var connection = context.Connect(parse);
+            // Without a position or a server-side filter, skip the stored history instead of streaming it all.
+            var from = parse.GetValue(fromPosition)
+                ?? (parse.GetValue(serial) is null && parse.GetValue(workflow) is null && parse.GetValue(since) is null
+                    ? await StreamHead.EstimateAsync(connection, cancellationToken)
+                    : 0);
+            var request = EventOptions.Request(parse.GetValue(serial), parse.GetValue(workflow), from, follow: true);
             using var stream = connection.Provisioning.StreamProvisioningEvents(request, cancellationToken: cancellationToken);
             var shown = 0;
             try

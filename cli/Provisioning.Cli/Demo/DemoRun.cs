@@ -37,7 +37,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var serials = scenario.Devices.Select(d => d.SerialNumber).ToHashSet(StringComparer.Ordinal);
-        var events = ShowEventsAsync(serials, stop.Token);
+        var events = ShowEventsAsync(serials, await StreamHead.EstimateAsync(connection, cancellationToken), stop.Token);
 
         await using (var fleet = await CwmpFleet.StartAsync())
         {
@@ -91,11 +91,11 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
             $"registered plans {DemoScenario.GoldPlan}, {DemoScenario.BasicPlan} and {scenario.Devices.Count} devices; starting the simulators"));
     }
 
-    private async Task ShowEventsAsync(HashSet<string> serials, CancellationToken cancellationToken)
+    private async Task ShowEventsAsync(HashSet<string> serials, long afterPosition, CancellationToken cancellationToken)
     {
-        // The demo's serial numbers are new, so every event of theirs is from this run.
+        // The demo's serial numbers are new, so every event of theirs comes after the stream's current end.
         using var stream = connection.Provisioning.StreamProvisioningEvents(
-            new StreamProvisioningEventsRequest { Follow = true }, cancellationToken: cancellationToken);
+            new StreamProvisioningEventsRequest { Follow = true, AfterPosition = afterPosition }, cancellationToken: cancellationToken);
         await foreach (var e in stream.ResponseStream.ReadAllAsync(cancellationToken))
         {
             if (!serials.Contains(e.SerialNumber)) continue;

@@ -1,6 +1,8 @@
 using Provisioning.Cli.Events;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
+using Provisioning.Cli.Server;
+using Provisioning.Testing;
 
 namespace Provisioning.Cli.Tests.EndToEnd;
 
@@ -49,6 +51,26 @@ public sealed class WatchCommandTests(CliSystemFixture fixture)
         using var again = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var history = await fixture.RunAsync(["watch", "--serial", serial, "--from-position", "0"], again.Token);
         Assert.Contains("provisioning_succeeded", history.Console);
+    }
+
+    [Fact]
+    public async Task Unfiltered_watch_starts_at_the_end_of_the_stream()
+    {
+        var old = CliSystemFixture.NewSerial("OK");
+        await fixture.ProvisionAsync(old);
+        using (var connection = ServerConnection.Open(fixture.System.GrpcAddress, SystemUnderTest.AdminKey))
+            Assert.Equal(await fixture.LastPositionAsync(), await StreamHead.EstimateAsync(connection, CancellationToken.None));
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var watch = fixture.RunAsync(["watch", "--result", "success", "--count", "1"], stop.Token);
+        await Task.Delay(1000); // let the watch find the end of the stream before the next workflow
+        var fresh = CliSystemFixture.NewSerial("OK");
+        await fixture.ProvisionAsync(fresh);
+        var run = await watch;
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"  {fresh}  ", run.Console);
+        Assert.DoesNotContain(old, run.Console);
     }
 
     private async Task<Workflow> Provision(string serial) =>
