@@ -81,7 +81,12 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         env["Usp__OrchestratorUrl"] = grpc;
         env["Orchestrator__Adapters__Cwmp"] = env["Cwmp__GrpcUrl"];
         env["Orchestrator__Adapters__Usp"] = env["Usp__GrpcUrl"];
-        if (perfMap) env["DOTNET_PerfMapEnabled"] = "1";
+        if (perfMap)
+        {
+            env["DOTNET_PerfMapEnabled"] = "1";
+            // JIT code in plain anonymous memory, so perf resolves it through the perf map.
+            env["DOTNET_EnableWriteXorExecute"] = "0";
+        }
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);

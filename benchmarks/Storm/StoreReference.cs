@@ -12,7 +12,8 @@ using Weasel.Core;
 
 namespace Provisioning.Benchmarks.Storm;
 
-public sealed record ReferenceResult(int Workflows, int Concurrency, double Seconds, double WorkflowsPerSecond, double EventsPerSecond, double TransactionsPerSecond);
+public sealed record ReferenceResult(int Workflows, int Concurrency, double Seconds, double WorkflowsPerSecond, double EventsPerSecond, double TransactionsPerSecond,
+    double ClientCpuMsPerWorkflow, double PostgresCpuMsPerWorkflow, double OtherProcessesCpuS);
 
 /// <summary>
 /// The store's ceiling on this box: the same events, documents and transaction pattern as a zero-touch workflow
@@ -55,7 +56,7 @@ public static class StoreReference
         options.Schema.For<DeviceHistory>();
     });
 
-    public static async Task<ReferenceResult> RunAsync(string connectionString, int workflows, int concurrency, CancellationToken cancellationToken)
+    public static async Task<ReferenceResult> RunAsync(string connectionString, int workflows, int concurrency, int? postmasterPid, CancellationToken cancellationToken)
     {
         await using var store = CreateStore(connectionString);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
@@ -71,6 +72,9 @@ public static class StoreReference
         await RunOneAsync(store, "REFWARMUP", cancellationToken);
 
         using var gate = new SemaphoreSlim(concurrency);
+        var self0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var pg0 = postmasterPid is { } pm0 ? ProcessStats.TreeCpuSeconds(pm0) : 0;
+        var (busy0, _) = ProcessStats.MachineCpu();
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(serials.Select(async serial =>
         {
@@ -79,7 +83,11 @@ public static class StoreReference
             finally { gate.Release(); }
         }));
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        return new ReferenceResult(workflows, concurrency, seconds, workflows / seconds, workflows * 6 / seconds, workflows * 5 / seconds);
+        var self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - self0;
+        var pg = postmasterPid is { } pm1 ? ProcessStats.TreeCpuSeconds(pm1) - pg0 : 0;
+        var (busy1, _) = ProcessStats.MachineCpu();
+        return new ReferenceResult(workflows, concurrency, Math.Round(seconds, 2), Math.Round(workflows / seconds, 1), Math.Round(workflows * 6 / seconds, 1), Math.Round(workflows * 5 / seconds, 1),
+            Math.Round(self * 1000 / workflows, 3), Math.Round(pg * 1000 / workflows, 3), Math.Round(busy1 - busy0 - self - pg, 2));
     }
 
     private static DeviceRecord Device(string serial) => new()

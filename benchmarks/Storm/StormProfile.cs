@@ -69,7 +69,8 @@ public sealed class StormProfile
             ["xact_rollback"] = rollbacks - _rollbacks0,
             ["xact_commit_per_second"] = Math.Round((commits - _commits0) / Math.Max(0.001, wall), 1),
             ["xact_per_workflow"] = workflows > 0 ? Math.Round((double)(commits - _commits0) / workflows, 2) : 0,
-            ["top_statements"] = await TopStatementsAsync(),
+            ["top_statements"] = await TopStatementsAsync("total_exec_time"),
+            ["top_statements_by_calls"] = await TopStatementsAsync("calls"),
         };
     }
 
@@ -83,18 +84,18 @@ public sealed class StormProfile
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    private async Task<List<Dictionary<string, object?>>> TopStatementsAsync()
+    private async Task<List<Dictionary<string, object?>>> TopStatementsAsync(string orderBy)
     {
         var rows = new List<Dictionary<string, object?>>();
         try
         {
             await using var connection = new NpgsqlConnection(_connectionString);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("""
+            await using var command = new NpgsqlCommand($$"""
                 SELECT calls, total_exec_time, mean_exec_time, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
                 FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
                 WHERE d.datname = current_database()
-                ORDER BY total_exec_time DESC LIMIT 12
+                ORDER BY {{orderBy}} DESC LIMIT 12
                 """, connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

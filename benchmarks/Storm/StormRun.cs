@@ -114,12 +114,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             var refDb = await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
             var concurrency = options.EffectiveConcurrency(completed);
             Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
-            var reference = await StoreReference.RunAsync(refDb, completed, concurrency, overall.Token);
+            var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, overall.Token);
             _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
             _report["store_reference"] = reference;
             var rate = (double)_report["workflows_per_second"]!;
             _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
-            Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} tx/s); ratio {_report["ratio_to_store"]}");
+            Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {reference.ClientCpuMsPerWorkflow} ms, PostgreSQL {reference.PostgresCpuMsPerWorkflow} ms; other processes {reference.OtherProcessesCpuS} s); ratio {_report["ratio_to_store"]}");
         }
         else
         {
