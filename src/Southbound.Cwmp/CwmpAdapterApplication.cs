@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Provisioning.ServiceDefaults;
+using Provisioning.ServiceDefaults.Security;
+using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Cwmp.Extensions;
 
 namespace Provisioning.Southbound.Cwmp;
@@ -19,6 +21,8 @@ public static class CwmpAdapterApplication
         });
         configure?.Invoke(builder);
         builder.AddProvisioningTelemetry("provisioning-southbound-cwmp");
+        // https:// listeners serve Cwmp:Tls's certificate; the DeviceAdapter gRPC server wants the internal key.
+        builder.RequireInternalKey().UseTlsCertificateFrom("Cwmp:Tls");
         builder.AddCwmpAdapter();
         var app = builder.Build();
         app.MapCwmpAdapter();

@@ -25,8 +25,8 @@ public sealed record CwmpOptions
     /// closed and the RPC's caller reaches the device again (Connection Request) within its deadline.
     /// </summary>
     public TimeSpan UnansweredRpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Bound on the ReportDeviceContact call made during an Inform.</summary>
-    public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Bound on the ReportDeviceContact call made for an Inform (the CPE's empty POST waits for it).</summary>
+    public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Largest accepted envelope in bytes; larger bodies get HTTP 413.</summary>
     public int MaxEnvelopeBytes { get; init; } = 1024 * 1024;
 

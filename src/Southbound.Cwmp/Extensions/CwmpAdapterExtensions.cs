@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Contracts.Southbound;
+using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Cwmp.Authentication;
 using Provisioning.Southbound.Cwmp.ConnectionRequests;
 using Provisioning.Southbound.Cwmp.Grpc;
@@ -35,7 +36,8 @@ public static class CwmpAdapterExtensions
             {
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 EnableMultipleHttp2Connections = true,
-            });
+            })
+            .AddInternalChannel(builder.Configuration, "Cwmp:Tls");
         // One client instance for the whole adapter (the factory would build one per resolution).
         builder.Services.AddSingleton(sp => sp.GetRequiredService<global::Grpc.Net.ClientFactory.GrpcClientFactory>()
             .CreateClient<DeviceContacts.DeviceContactsClient>(nameof(DeviceContacts.DeviceContactsClient)));
@@ -74,20 +76,25 @@ public static class CwmpAdapterExtensions
         return app;
     }
 
-    private readonly record struct ListenUrl(string Host, int Port);
+    private readonly record struct ListenUrl(string Host, int Port, bool Https);
 
     private static ListenUrl ParseListenUrl(string url)
     {
         // Kestrel-style wildcards are not valid URI hosts.
         var normalized = url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
         var uri = new Uri(normalized);
-        return new ListenUrl(uri.Host, uri.Port);
+        return new ListenUrl(uri.Host, uri.Port, uri.Scheme == Uri.UriSchemeHttps);
     }
 
     private static void Listen(KestrelServerOptions kestrel, ListenUrl url, HttpProtocols protocols)
     {
-        if (url.Host is "localhost") kestrel.ListenLocalhost(url.Port, o => o.Protocols = protocols);
-        else if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, url.Port, o => o.Protocols = protocols);
-        else kestrel.ListenAnyIP(url.Port, o => o.Protocols = protocols);
+        void Configure(ListenOptions o)
+        {
+            o.Protocols = protocols;
+            if (url.Https) o.UseHttps();
+        }
+        if (url.Host is "localhost") kestrel.ListenLocalhost(url.Port, Configure);
+        else if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, url.Port, Configure);
+        else kestrel.ListenAnyIP(url.Port, Configure);
     }
 }

@@ -96,7 +96,8 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var remaining = context.Deadline == DateTime.MaxValue ? DefaultCallTimeout : context.Deadline - DateTime.UtcNow;
-        var margin = TimeSpan.FromMilliseconds(Math.Min(250, Math.Max(0, remaining.TotalMilliseconds) * 0.1));
+        // Enough margin for the answer to travel back on a busy host, small against a step's deadline.
+        var margin = TimeSpan.FromMilliseconds(Math.Clamp(remaining.TotalMilliseconds * 0.15, 100, 1000));
         var budget = remaining - margin;
         source.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
         return source;

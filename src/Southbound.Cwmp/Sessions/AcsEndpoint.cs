@@ -179,7 +179,8 @@ public sealed class AcsEndpoint(
         var eventCodes = new string[inform.Events.Count];
         for (var i = 0; i < eventCodes.Length; i++) eventCodes[i] = inform.Events[i].EventCode;
 
-        using var activity = CwmpTelemetry.Source.StartActivity("cpe.inform", ActivityKind.Internal);
+        var outer = Activity.Current;
+        var activity = CwmpTelemetry.Source.StartActivity("cpe.inform", ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("cpe.serial_number", serial);
@@ -200,13 +201,11 @@ public sealed class AcsEndpoint(
         CwmpLog.InformReceived(logger, serial, identity.Device.Oui, identity.Device.ProductClass, string.Join(", ", eventCodes), session.Id);
         activity?.SetTag("cwmp.session_id", session.Id);
 
-        // Inside the cpe.inform span, so a workflow the orchestrator starts becomes its child.
-        var decision = await ReportContactAsync(identity, eventCodes, context.RequestAborted).ConfigureAwait(false);
-        if (decision is { Action: ContactAction.Provision })
-        {
-            session.Hold(decision.WorkflowId);
-            activity?.SetTag("workflow.id", decision.WorkflowId);
-        }
+        // The report runs while the CPE gets its InformResponse at once: an orchestrator slowed by a storm then
+        // costs the CPE no round trip, and the decision is only needed when the CPE's empty POST asks for work.
+        // It is made inside the cpe.inform span (current here), so a workflow the orchestrator starts becomes its child.
+        session.ContactReported = ReportContactAsync(session, eventCodes, activity);
+        Activity.Current = outer;
 
         var header = new CwmpHeader
         {
@@ -217,19 +216,31 @@ public sealed class AcsEndpoint(
         await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new InformResponse(1)), StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
-    private async Task<DeviceContactDecision?> ReportContactAsync(DeviceIdentity identity, string[] eventCodes, CancellationToken cancellationToken)
+    private async Task ReportContactAsync(CwmpSession session, string[] eventCodes, Activity? activity)
     {
         try
         {
-            var report = new DeviceContactReport { Identity = identity, AdapterAddress = adapterAddress };
+            var report = new DeviceContactReport { Identity = session.Identity, AdapterAddress = adapterAddress };
             report.EventCodes.Add(eventCodes);
-            return await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow.Add(options.ContactReportTimeout), cancellationToken: cancellationToken)
+            var decision = await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow.Add(options.ContactReportTimeout))
                 .ConfigureAwait(false);
+            if (decision.Action == ContactAction.Provision)
+            {
+                session.Hold(decision.WorkflowId);
+                activity?.SetTag("workflow.id", decision.WorkflowId);
+            }
         }
         catch (RpcException ex)
         {
-            CwmpLog.ContactReportFailed(logger, ex, identity.Device.SerialNumber);
-            return null;
+            CwmpLog.ContactReportFailed(logger, ex, session.SerialNumber);
+            activity?.SetStatus(ActivityStatusCode.Error, "ReportDeviceContact failed");
+            // Unknown answer: the orchestrator may still have started a workflow (a slow answer, not a refusal).
+            // For the contacts that can start one, keep the session for it; the hold timeout bounds the cost.
+            if (Array.Exists(eventCodes, c => c is "0 BOOTSTRAP" or "1 BOOT")) session.Hold(null);
+        }
+        finally
+        {
+            activity?.Dispose();
         }
     }
 
@@ -240,6 +251,17 @@ public sealed class AcsEndpoint(
     /// </summary>
     private async Task SendNextAsync(HttpContext context, CwmpSession session)
     {
+        if (!session.ContactReported.IsCompleted)
+        {
+            try
+            {
+                await session.ContactReported.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the CPE went away
+            }
+        }
         while (true)
         {
             if (session.TryStartNext() is { } rpc)

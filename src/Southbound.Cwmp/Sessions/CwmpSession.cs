@@ -39,6 +39,8 @@ public sealed class CwmpSession
     /// <summary>Set once the ACS has sent at least one RPC: later waits use the short idle grace.</summary>
     public bool HasSentRpc { get; private set; }
     public bool IsClosed { get; private set; }
+    /// <summary>The Inform's ReportDeviceContact call; the hold decision is known once it completed (it never faults).</summary>
+    public Task ContactReported { get; set; } = Task.CompletedTask;
     public string? CloseReason { get; private set; }
 
     public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref lastActivity);

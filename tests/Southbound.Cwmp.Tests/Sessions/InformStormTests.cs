@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Provisioning.Southbound.Cwmp.Tests.Sessions;
 
 /// <summary>Many CPEs at once against one ACS: every session completes, none is lost or crossed.</summary>
+[Collection(nameof(InformStormCollection))]
 public sealed class InformStormTests(ITestOutputHelper output)
 {
     [Theory]
@@ -47,3 +48,7 @@ public sealed class InformStormTests(ITestOutputHelper output)
         Assert.All(devices, d => Assert.Equal("key-" + d.SerialNumber, d.ParameterKey));
     }
 }
+
+/// <summary>The storms run alone, so they neither starve nor are starved by the timing-sensitive tests.</summary>
+[CollectionDefinition(nameof(InformStormCollection), DisableParallelization = true)]
+public sealed class InformStormCollection;

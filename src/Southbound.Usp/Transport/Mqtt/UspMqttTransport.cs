@@ -148,9 +148,10 @@ internal sealed class UspMqttTransport(
             ? subscribed
             : message.ResponseTopic;
         var session = registry.Find(endpointId);
+        // A new session only when the agent (re)connects or is not known over MQTT yet; its messages may name
+        // other Response Topics without that being a new connection.
         if (record.RecordTypeCase == Provisioning.Usp.Records.Record.RecordTypeOneofCase.MqttConnect
             || session is null
-            || (session.Link is MqttAgentLink link && !string.IsNullOrEmpty(agentTopic) && link.AgentTopic != agentTopic)
             || session.Link is not MqttAgentLink)
         {
             if (string.IsNullOrEmpty(agentTopic))
