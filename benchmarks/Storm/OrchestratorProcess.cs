@@ -53,7 +53,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     public IReadOnlyList<string> Errors { get { lock (_errors) return [.. _errors]; } }
     public int ErrorLineCount { get; private set; }
 
-    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, CancellationToken cancellationToken)
+    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
     {
         string Url() => $"http://127.0.0.1:{FreePort()}";
         var grpc = Url();
@@ -81,6 +81,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         env["Usp__OrchestratorUrl"] = grpc;
         env["Orchestrator__Adapters__Cwmp"] = env["Cwmp__GrpcUrl"];
         env["Orchestrator__Adapters__Usp"] = env["Usp__GrpcUrl"];
+        foreach (var (key, value) in extraSettings) env[key] = value;
         if (perfMap)
         {
             env["DOTNET_PerfMapEnabled"] = "1";
@@ -102,15 +103,26 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         return orchestrator;
     }
 
+    private bool _keepNextLine;
+
     private void OnOutput(string? line)
     {
         if (string.IsNullOrWhiteSpace(line)) return;
+        if (_keepNextLine)
+        {
+            // The console logger writes "warn: Category[id]" and the message on the next line.
+            _keepNextLine = false;
+            lock (_errors) if (_errors.Count < 40) _errors[^1] += " " + line.Trim();
+            return;
+        }
+        _keepNextLine = line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal);
         if (line.StartsWith("warn", StringComparison.Ordinal) || line.StartsWith("fail", StringComparison.Ordinal) || line.StartsWith("crit", StringComparison.Ordinal) || line.Contains("Exception", StringComparison.Ordinal))
         {
             lock (_errors)
             {
                 ErrorLineCount++;
                 if (_errors.Count < 40) _errors.Add(line);
+                else _keepNextLine = false;
             }
         }
     }

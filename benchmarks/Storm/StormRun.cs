@@ -32,7 +32,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         int completed;
         var connectOnly = options.ConnectOnly > 0;
         var stormDevices = options.Devices;
-        await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, overall.Token))
+        // Connect-only: agents not in the inventory stay connected (quarantined) instead of being refused and reconnecting.
+        var extraSettings = connectOnly ? new Dictionary<string, string> { ["Usp__UnknownAgents"] = "quarantine" } : new Dictionary<string, string>();
+        await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings, overall.Token))
         {
             Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
             _report["orchestrator_rss_idle_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
@@ -300,7 +302,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>USP scale run: agents not registered (no workflow), all connected at once; orchestrator RSS per agent.</summary>
+    /// <summary>USP scale run: agents not registered (no workflow; quarantined, not refused), all connected at once; orchestrator RSS per agent.</summary>
     private async Task ConnectOnlyAsync(OrchestratorProcess orchestrator, UspStorm usp, CancellationToken cancellationToken)
     {
         var agents = options.ConnectOnly;
