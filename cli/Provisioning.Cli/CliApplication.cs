@@ -47,7 +47,18 @@ public static class CliApplication
             DemoCommand.Create(context),
         };
 
-        var parse = root.Parse(args);
+        try
+        {
+            return await RunParsedAsync(root.Parse(args), terminal, context, cancellationToken);
+        }
+        finally
+        {
+            await terminal.Out.FlushAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<int> RunParsedAsync(ParseResult parse, CliTerminal terminal, CliContext context, CancellationToken cancellationToken)
+    {
         if (parse.Errors.Count > 0)
         {
             await terminal.Error.WriteLineAsync($"cpe: {parse.Errors[0].Message} (see 'cpe --help')");

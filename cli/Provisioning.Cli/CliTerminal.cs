@@ -14,9 +14,11 @@ public sealed record CliTerminal(
     Func<string, string?> Environment,
     bool HandleCtrlC = false)
 {
+    // Machine output is buffered (Console.Out flushes every line, which makes a large export crawl);
+    // RunAsync flushes it at the end, and watch flushes after every event.
     public static CliTerminal System => new(
         ProcessConsole(),
-        global::System.Console.Out,
+        new StreamWriter(global::System.Console.OpenStandardOutput(), new global::System.Text.UTF8Encoding(false), 64 * 1024) { NewLine = "\n" },
         global::System.Console.Error,
         global::System.Environment.GetEnvironmentVariable,
         HandleCtrlC: true);
