@@ -18,8 +18,13 @@ public sealed record CwmpOptions
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How long the CPE's empty POST may wait for a workflow's first RPC (well inside the CPE's own timeout).</summary>
     public TimeSpan HoldTimeout { get; init; } = TimeSpan.FromSeconds(20);
-    /// <summary>How long a held session waits for the next RPC after the last answer before it ends with 204.</summary>
-    public TimeSpan IdleGrace { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a held session waits for the workflow's next RPC after the last answer before it ends with 204.
+    /// Normally the workflow's Release ends the session at once, so this only bounds an abandoned hold; it must
+    /// outlast the orchestrator's step-to-step latency under load (a bootstrap storm measured several seconds),
+    /// or the next step pays a Connection Request and a new session.
+    /// </summary>
+    public TimeSpan IdleGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>
     /// A CPE that holds an RPC this long without answering is taken to have dropped the session: the session is
     /// closed and the RPC's caller reaches the device again (Connection Request) within its deadline.

@@ -32,7 +32,7 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
         });
         var settings = System.Settings.ToDictionary(kv => kv.Key, kv => kv.Value);
         settings["Cwmp:HoldTimeout"] = "10";
-        settings["Cwmp:IdleGrace"] = "1";
+        settings["Cwmp:IdleGrace"] = "5";
         settings["Cwmp:Auth:BootstrapUsername"] = "bootstrap";
         settings["Cwmp:Auth:BootstrapPassword"] = "bootstrap";
         settings["Cwmp:Auth:CacheDuration"] = "0";
