@@ -50,51 +50,74 @@ public sealed class EventFollower : IAsyncDisposable
     /// <summary>Completes when every watched device has a terminal event.</summary>
     public Task AllTerminal => _allTerminal.Task;
 
+    /// <summary>Times the stream broke (server error) and was resumed from the last position received, as a client would.</summary>
+    public int StreamErrors { get; private set; }
+    public string? LastStreamError { get; private set; }
+
     private async Task RunAsync(ProvisioningService.ProvisioningServiceClient client, long afterPosition)
     {
-        try
+        LastPosition = afterPosition;
+        while (!_stop.IsCancellationRequested)
         {
-            using var call = client.StreamProvisioningEvents(new StreamProvisioningEventsRequest { Follow = true, AfterPosition = afterPosition }, cancellationToken: _stop.Token);
-            while (await call.ResponseStream.MoveNext(_stop.Token))
+            try
             {
-                var received = DateTimeOffset.UtcNow;
-                var e = call.ResponseStream.Current;
-                LastPosition = e.GlobalPosition;
-                if (!_watched.Contains(e.SerialNumber)) continue; // e.g. the warm-up's events
-                var occurred = e.OccurredAt.ToDateTimeOffset();
-                lock (_lagsMs)
+                await FollowAsync(client);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled || _stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (RpcException e)
+            {
+                StreamErrors++;
+                LastStreamError = $"{e.StatusCode}: {e.Status.Detail}";
+                if (StreamErrors > 1000)
                 {
-                    _lagsMs.Add((received - occurred).TotalMilliseconds);
-                    if (occurred < _firstEvent) _firstEvent = occurred;
-                    if (occurred > _lastEvent) _lastEvent = occurred;
+                    Failure = e;
+                    _allTerminal.TrySetException(e);
+                    return;
                 }
-                Interlocked.Increment(ref _events);
-                if (e.Step != WorkflowStep.Unspecified) _lastStep[e.SerialNumber] = e.Step;
-                _timeline.GetOrAdd(e.SerialNumber, _ => []).Add((e.EventType, occurred));
-                TerminalEvent? terminal = e.PayloadCase switch
-                {
-                    ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded =>
-                        new(e.SerialNumber, e.WorkflowId, e.EventType, WorkflowResult.Success, WorkflowStep.Unspecified, "", occurred),
-                    ProvisioningEvent.PayloadOneofCase.ProvisioningFailed =>
-                        new(e.SerialNumber, e.WorkflowId, e.EventType, e.ProvisioningFailed.Result, e.ProvisioningFailed.Step, e.ProvisioningFailed.Reason, occurred),
-                    ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled =>
-                        new(e.SerialNumber, e.WorkflowId, e.EventType, WorkflowResult.Cancelled, WorkflowStep.Unspecified, e.ProvisioningCancelled.Reason, occurred),
-                    _ => null,
-                };
-                if (terminal is not null && _terminal.TryAdd(e.SerialNumber, terminal) && _terminal.Count >= _watched.Count)
-                    _allTerminal.TrySetResult();
+                try { await Task.Delay(200, _stop.Token); } catch (OperationCanceledException) { return; }
             }
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled || _stop.IsCancellationRequested)
+    }
+
+    private async Task FollowAsync(ProvisioningService.ProvisioningServiceClient client)
+    {
+        using var call = client.StreamProvisioningEvents(new StreamProvisioningEventsRequest { Follow = true, AfterPosition = LastPosition }, cancellationToken: _stop.Token);
+        while (await call.ResponseStream.MoveNext(_stop.Token))
         {
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            Failure = e;
-            _allTerminal.TrySetException(e);
+            var received = DateTimeOffset.UtcNow;
+            var e = call.ResponseStream.Current;
+            LastPosition = e.GlobalPosition;
+            if (!_watched.Contains(e.SerialNumber)) continue; // e.g. the warm-up's events
+            var occurred = e.OccurredAt.ToDateTimeOffset();
+            lock (_lagsMs)
+            {
+                _lagsMs.Add((received - occurred).TotalMilliseconds);
+                if (occurred < _firstEvent) _firstEvent = occurred;
+                if (occurred > _lastEvent) _lastEvent = occurred;
+            }
+            Interlocked.Increment(ref _events);
+            if (e.Step != WorkflowStep.Unspecified) _lastStep[e.SerialNumber] = e.Step;
+            _timeline.GetOrAdd(e.SerialNumber, _ => []).Add((e.EventType, occurred));
+            TerminalEvent? terminal = e.PayloadCase switch
+            {
+                ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded =>
+                    new(e.SerialNumber, e.WorkflowId, e.EventType, WorkflowResult.Success, WorkflowStep.Unspecified, "", occurred),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningFailed =>
+                    new(e.SerialNumber, e.WorkflowId, e.EventType, e.ProvisioningFailed.Result, e.ProvisioningFailed.Step, e.ProvisioningFailed.Reason, occurred),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled =>
+                    new(e.SerialNumber, e.WorkflowId, e.EventType, WorkflowResult.Cancelled, WorkflowStep.Unspecified, e.ProvisioningCancelled.Reason, occurred),
+                _ => null,
+            };
+            if (terminal is not null && _terminal.TryAdd(e.SerialNumber, terminal) && _terminal.Count >= _watched.Count)
+                _allTerminal.TrySetResult();
         }
     }
 

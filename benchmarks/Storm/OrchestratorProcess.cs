@@ -99,7 +99,15 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => orchestrator.OnOutput(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await orchestrator.WaitUntilReadyAsync(cancellationToken);
+        try
+        {
+            await orchestrator.WaitUntilReadyAsync(cancellationToken);
+        }
+        catch
+        {
+            await orchestrator.DisposeAsync(); // never leave an orphaned orchestrator behind
+            throw;
+        }
         return orchestrator;
     }
 

@@ -213,6 +213,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         _report["delivery_lag_p99_ms"] = Round(Percentiles.Of(lags, 99));
         _report["delivery_lag_max_ms"] = Round(lags.Length > 0 ? lags[^1] : 0);
         _report["events_delivered"] = follower.Events;
+        _report["follower_stream_errors"] = follower.StreamErrors;
+        _report["follower_last_stream_error"] = follower.LastStreamError;
         _report["http_exchanges"] = exchanges;
         _report["http_exchanges_per_second"] = cwmpDevices > 0 ? Round(exchanges / duration) : 0;
         _report["http_failures"] = cwmp.Counter.Failures;
@@ -274,11 +276,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             var done = await Task.WhenAny(follower.AllTerminal, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
             if (done == follower.AllTerminal)
             {
-                await follower.AllTerminal;
+                if (follower.AllTerminal.IsFaulted) { Say($"  follower failed: {follower.Failure?.Message}"); return false; }
                 return true;
             }
             var count = follower.Terminal.Count;
-            Say($"  {count}/{expected} terminal, {follower.Events} events, orchestrator RSS {orchestrator.Memory()?.RssMb:F0} MB");
+            Say($"  {count}/{expected} terminal, {follower.Events} events, orchestrator RSS {orchestrator.Memory()?.RssMb:F0} MB"
+                + (follower.StreamErrors > 0 ? $", follow stream broke {follower.StreamErrors}x ({follower.LastStreamError})" : ""));
             if (count != lastCount) { lastCount = count; lastProgress = DateTime.UtcNow; }
             else if (DateTime.UtcNow - lastProgress > TimeSpan.FromSeconds(Math.Min(120, options.Timeout.TotalSeconds / 2)))
             {
