@@ -60,6 +60,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Workflow:PushConfigTimeout"] = "00:00:20",
             ["Workflow:VerifyTimeout"] = "00:00:20",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Coordination:LeaseDuration"] = "00:00:03",
+            ["Coordination:RenewInterval"] = "00:00:01",
+            ["Coordination:ScanInterval"] = "00:00:01",
         };
         all["Cwmp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
         all["Usp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
