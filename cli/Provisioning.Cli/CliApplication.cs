@@ -23,11 +23,11 @@ public static class CliApplication
             Recursive = true,
             DefaultValueFactory = _ => terminal.Environment(ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultServer,
         };
+        // No DefaultValueFactory: help would print the token taken from the environment.
         var token = new Option<string?>("--token")
         {
             Description = $"Bearer token sent as 'authorization: Bearer <token>' (env {TokenVariable})",
             Recursive = true,
-            DefaultValueFactory = _ => terminal.Environment(TokenVariable),
         };
         var context = new CliContext(terminal, server, token);
         var root = new RootCommand("cpe: provision CPEs, follow and replay provisioning events, report failures, load inventory.")

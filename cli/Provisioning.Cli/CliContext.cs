@@ -15,7 +15,9 @@ public sealed class CliContext(CliTerminal terminal, Option<string> server, Opti
 
     public ServerConnection Connect(ParseResult parse)
     {
-        var connection = ServerConnection.Open(parse.GetRequiredValue(server), parse.GetValue(token));
+        var connection = ServerConnection.Open(
+            parse.GetRequiredValue(server),
+            parse.GetValue(token) ?? terminal.Environment(CliApplication.TokenVariable));
         ServerAddress = connection.Address;
         return connection;
     }

@@ -15,11 +15,19 @@ public sealed record CliTerminal(
     bool HandleCtrlC = false)
 {
     public static CliTerminal System => new(
-        AnsiConsole.Console,
+        ProcessConsole(),
         global::System.Console.Out,
         global::System.Console.Error,
         global::System.Environment.GetEnvironmentVariable,
         HandleCtrlC: true);
+
+    private static IAnsiConsole ProcessConsole()
+    {
+        var console = AnsiConsole.Console;
+        // Piped into a file or a pager there is no terminal width to respect: don't wrap tables at 80.
+        if (global::System.Console.IsOutputRedirected) console.Profile.Width = Math.Max(console.Profile.Width, 200);
+        return console;
+    }
 
     /// <summary>A plain (no colour, no cursor tricks) console writing to <paramref name="writer"/>.</summary>
     public static IAnsiConsole PlainConsole(TextWriter writer, int width = 240)

@@ -20,6 +20,11 @@ public sealed record CwmpOptions
     public TimeSpan HoldTimeout { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>How long a held session waits for the next RPC after the last answer before it ends with 204.</summary>
     public TimeSpan IdleGrace { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// A CPE that holds an RPC this long without answering is taken to have dropped the session: the session is
+    /// closed and the RPC's caller reaches the device again (Connection Request) within its deadline.
+    /// </summary>
+    public TimeSpan UnansweredRpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Bound on the ReportDeviceContact call made during an Inform.</summary>
     public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Largest accepted envelope in bytes; larger bodies get HTTP 413.</summary>
@@ -43,6 +48,7 @@ public sealed record CwmpOptions
             HoldTimeout = Duration(s["HoldTimeout"], defaults.HoldTimeout),
             IdleGrace = Duration(s["IdleGrace"], defaults.IdleGrace),
             ContactReportTimeout = Duration(s["ContactReportTimeout"], defaults.ContactReportTimeout),
+            UnansweredRpcTimeout = Duration(s["UnansweredRpcTimeout"], defaults.UnansweredRpcTimeout),
             MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
             Auth = new CwmpAuthOptions
             {

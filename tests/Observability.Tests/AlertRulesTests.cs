@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using Provisioning.Orchestrator.Telemetry;
 using YamlDotNet.RepresentationModel;
 
 namespace Provisioning.Observability.Tests;
@@ -10,15 +12,28 @@ namespace Provisioning.Observability.Tests;
 /// </summary>
 public sealed partial class AlertRulesTests
 {
-    // OpenTelemetry instrument (name, unit, kind) as the orchestrator defines them.
-    private static readonly (string Name, string Unit, string Kind)[] Instruments =
-    [
-        ("cpe.provision.duration", "ms", "histogram"),
-        ("cpe.provision.count", "{workflow}", "counter"),
-        ("cpe.provision.step_duration", "ms", "histogram"),
-        ("cpe.provision.active_sessions", "", "updowncounter"),
-        ("cpe.verify.mismatches", "{parameter}", "counter"),
-    ];
+    /// <summary>The orchestrator's instruments (name, unit, kind), as its Meter publishes them.</summary>
+    private static IReadOnlyList<(string Name, string Unit, string Kind)> OrchestratorInstruments()
+    {
+        var found = new List<(string, string, string)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter != OrchestratorTelemetry.Meter) return;
+                var kind = instrument.GetType().GetGenericTypeDefinition() switch
+                {
+                    var t when t == typeof(Histogram<>) => "histogram",
+                    var t when t == typeof(Counter<>) => "counter",
+                    _ => "gauge",
+                };
+                lock (found) found.Add((instrument.Name, instrument.Unit ?? "", kind));
+            },
+        };
+        // Start() reports every instrument created so far; the static class creates them all at once.
+        listener.Start();
+        return found;
+    }
 
     private static readonly string[] ExpectedAlerts =
     [
@@ -61,7 +76,10 @@ public sealed partial class AlertRulesTests
     [Fact]
     public void Alerts_only_read_metrics_the_orchestrator_emits()
     {
-        var emitted = Instruments.SelectMany(PrometheusSeries).ToHashSet();
+        var instruments = OrchestratorInstruments();
+        Assert.Contains(instruments, i => i.Name == "cpe.provision.duration" && i.Unit == "ms" && i.Kind == "histogram");
+        Assert.Contains(instruments, i => i.Name == "cpe.provision.count" && i.Kind == "counter");
+        var emitted = instruments.SelectMany(PrometheusSeries).ToHashSet();
         foreach (var rule in Rules())
         {
             var referenced = MetricName().Matches(rule.Scalar("expr")!).Select(match => match.Value).ToList();

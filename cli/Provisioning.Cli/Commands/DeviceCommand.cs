@@ -43,23 +43,26 @@ internal static class DeviceCommand
             return;
         }
         var table = new Table().Title(Markup.Escape($"{history.SerialNumber}: {history.Entries.Count} workflow(s)"));
-        table.AddColumns("Started", "Completed", "Workflow", "Trigger", "Result", "Failed step", "Fault", "Reason", "Plan", "Model", "Firmware", "Trace id");
+        // Ids stay on one line so they can be copied; the reason wraps.
+        table.AddColumns("Started (UTC)");
+        table.AddColumn(new TableColumn("Workflow").NoWrap());
+        table.AddColumns("Trigger", "Result", "Failed step", "Fault", "Plan", "Model / firmware");
+        table.AddColumn(new TableColumn("Trace id").NoWrap());
+        table.AddColumn("Reason");
         foreach (var entry in history.Entries.OrderBy(e => e.StartedAt?.ToDateTimeOffset()))
         {
             var result = ProtoNames.Short(entry.Result);
             table.AddRow(
                 Time(entry.StartedAt),
-                Time(entry.CompletedAt),
                 Markup.Escape(entry.WorkflowId),
                 Markup.Escape(ProtoNames.Short(entry.Trigger)),
                 result switch { "success" => "[green]success[/]", "" => "running", _ => $"[red]{Markup.Escape(result)}[/]" },
                 Markup.Escape(ProtoNames.Short(entry.FailedStep)),
                 entry.FaultCode == 0 ? "" : entry.FaultCode.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(entry.FailureReason),
                 Markup.Escape(entry.ServicePlan),
-                Markup.Escape(entry.Model),
-                Markup.Escape(entry.FirmwareVersion),
-                Markup.Escape(entry.TraceId));
+                Markup.Escape(entry.Model.Length == 0 ? "" : $"{entry.Model} / {entry.FirmwareVersion}"),
+                Markup.Escape(entry.TraceId),
+                Markup.Escape(entry.FailureReason));
         }
         console.Write(table);
     }

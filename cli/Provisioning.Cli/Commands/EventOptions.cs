@@ -26,6 +26,7 @@ internal static class EventOptions
 
     private static Option<T?> Enum<T>(string name, string what) where T : struct, System.Enum => new(name)
     {
+        HelpName = name.TrimStart('-'),
         Description = $"{what}: {string.Join(", ", ProtoNames.Names<T>())}",
         CustomParser = result =>
         {

@@ -41,19 +41,28 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
 
         await using (var fleet = await CwmpFleet.StartAsync())
         {
-            var agents = StartUspAgents(scenario);
+            var agents = new List<SimulatedUspAgent>();
             try
             {
-                foreach (var device in scenario.Devices.Where(d => d.Protocol == DeviceProtocol.Cwmp))
-                    fleet.Add(CpeOptions(device), CpeBehaviorOf(device));
-                var bootstrap = fleet.BootstrapAllAsync(concurrency: 8, stop.Token);
+                // Devices come online one after another over the first part of the run, so the events
+                // arrive as a stream to watch rather than in one burst.
+                var pause = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(3).Ticks, options.Duration.Ticks / (4 * scenario.Devices.Count)));
+                var sessions = new List<Task>();
+                foreach (var device in scenario.Devices)
+                {
+                    if (device.Protocol == DeviceProtocol.Cwmp)
+                        sessions.Add(fleet.Add(CpeOptions(device), CpeBehaviorOf(device)).BootstrapAsync(stop.Token));
+                    else if (StartUspAgent(device) is { } agent)
+                        agents.Add(agent);
+                    await Task.Delay(pause, cancellationToken);
+                }
 
                 var deadline = startedAt + options.Duration;
                 while (_outcomes.Count < serials.Count && DateTimeOffset.UtcNow < deadline && !events.IsCompleted)
                     await Task.Delay(200, cancellationToken);
                 if (events.IsFaulted) await events; // surfaces the server's error as the command's
                 await stop.CancelAsync();
-                await IgnoreCancellation(bootstrap);
+                foreach (var session in sessions) await IgnoreCancellation(session);
                 await IgnoreCancellation(events);
             }
             finally
@@ -100,24 +109,19 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         }
     }
 
-    private List<SimulatedUspAgent> StartUspAgents(DemoScenario scenario)
+    private SimulatedUspAgent? StartUspAgent(DemoDevice device)
     {
-        var agents = new List<SimulatedUspAgent>();
-        if (options.UspUrl is null) return agents;
-        foreach (var device in scenario.Devices.Where(d => d.Protocol == DeviceProtocol.Usp))
+        if (options.UspUrl is null) return null;
+        var agent = new SimulatedUspAgent(new UspAgentOptions
         {
-            var agent = new SimulatedUspAgent(new UspAgentOptions
-            {
-                Identity = new AgentIdentity(device.SerialNumber, DemoScenario.Oui, device.Model, "Simulated Networks", device.Model, device.Firmware),
-                WebSocketUrl = options.UspUrl,
-                ControllerEndpointId = options.UspControllerEndpointId,
-            });
-            if (device.Behavior == DemoBehavior.RejectsSsid) agent.InjectError(SsidParameter, 7012);
-            if (device.Behavior == DemoBehavior.IgnoresSsid) agent.IgnoreWritesTo(SsidParameter);
-            agent.Start();
-            agents.Add(agent);
-        }
-        return agents;
+            Identity = new AgentIdentity(device.SerialNumber, DemoScenario.Oui, device.Model, "Simulated Networks", device.Model, device.Firmware),
+            WebSocketUrl = options.UspUrl,
+            ControllerEndpointId = options.UspControllerEndpointId,
+        });
+        if (device.Behavior == DemoBehavior.RejectsSsid) agent.InjectError(SsidParameter, 7012);
+        if (device.Behavior == DemoBehavior.IgnoresSsid) agent.IgnoreWritesTo(SsidParameter);
+        agent.Start();
+        return agent;
     }
 
     private SimulatedCpeOptions CpeOptions(DemoDevice device) => new()
@@ -143,7 +147,9 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
     private bool ShowSummary(DemoScenario scenario)
     {
         var table = new Table().Title($"demo run {scenario.RunId}");
-        table.AddColumns("Device", "Protocol", "Model", "Firmware", "Plan", "Expected", "Result", "Failed step", "Fault", "Trace id");
+        table.AddColumn(new TableColumn("Device").NoWrap());
+        table.AddColumns("Protocol", "Model", "Firmware", "Plan", "Expected", "Result", "Failed step", "Fault");
+        table.AddColumn(new TableColumn("Trace id").NoWrap());
         var asExpected = true;
         foreach (var device in scenario.Devices)
         {

@@ -23,7 +23,8 @@ public readonly record struct CpeAuthResult(CpeAuthOutcome Outcome, CpeCredentia
 /// HTTP authentication of CPEs: Digest (MD5, qop=auth) always offered, Basic when configured. Nonces are
 /// stateless (timestamp + HMAC), so any number of devices can be challenged without server-side state and
 /// expired nonces get a "stale" challenge. Nonce counts are not tracked (replay within a nonce's lifetime
-/// is accepted); a session's later requests are authenticated by its cookie instead.
+/// is accepted); a session's later requests are authenticated by its cookie instead. The Digest "uri" is
+/// taken as the client sent it (CPEs behind proxies disagree with us about it) — it is covered by the response hash.
 /// </summary>
 public sealed class CpeAuthenticator(DeviceCredentialStore credentials, CwmpOptions options, ILogger<CpeAuthenticator> logger)
 {

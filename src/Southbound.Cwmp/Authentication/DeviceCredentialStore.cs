@@ -52,6 +52,7 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
 
         var lookup = LookupAsync(request());
         cache[key] = (lookup, now + (long)options.Auth.CacheDuration.TotalMilliseconds);
+        if (cache.Count > MaxEntries && now - Interlocked.Read(ref lastPrune) > 1000) Prune(now);
         try
         {
             return await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +79,18 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
             CwmpLog.LookupFailed(logger, ex);
             throw;
         }
+    }
+
+    private const int MaxEntries = 100_000;
+
+    // Expired entries are dropped when the cache grows past its bound, so a large fleet cannot grow it forever.
+    private long lastPrune;
+
+    private void Prune(long now)
+    {
+        Interlocked.Exchange(ref lastPrune, now);
+        foreach (var (key, entry) in cache)
+            if (entry.ExpiresAt <= now) cache.TryRemove(new KeyValuePair<string, (Task<LookupDeviceResponse?>, long)>(key, entry));
     }
 
     /// <summary>Forgets cached answers (tests, inventory changes).</summary>

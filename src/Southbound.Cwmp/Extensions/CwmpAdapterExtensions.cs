@@ -51,15 +51,26 @@ public static class CwmpAdapterExtensions
         return builder;
     }
 
-    /// <summary>gRPC only on the gRPC listener; the ACS (POST on any path) only on the ACS listener.</summary>
+    /// <summary>
+    /// gRPC only on the gRPC listener; the ACS (POST on any path) only on the ACS listener. Split by the local
+    /// port the connection arrived on, not by the Host header: CPEs often reach the ACS through a port forward
+    /// or load balancer, so their Host header need not name the port Kestrel listens on.
+    /// </summary>
     public static WebApplication MapCwmpAdapter(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<CwmpOptions>();
-        var acsPort = ParseListenUrl(options.AcsUrl).Port;
         var grpcPort = ParseListenUrl(options.GrpcUrl).Port;
-        app.MapGrpcService<DeviceAdapterService>().RequireHost($"*:{grpcPort}");
+        app.Use((context, next) =>
+        {
+            var onGrpcListener = context.Connection.LocalPort == grpcPort;
+            var isGrpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+            if (onGrpcListener == isGrpc) return next(context);
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        app.MapGrpcService<DeviceAdapterService>();
         var endpoint = app.Services.GetRequiredService<AcsEndpoint>();
-        app.MapPost("/{**path}", (HttpContext context) => endpoint.HandleAsync(context)).RequireHost($"*:{acsPort}");
+        app.MapPost("/{**path}", (HttpContext context) => endpoint.HandleAsync(context));
         return app;
     }
 

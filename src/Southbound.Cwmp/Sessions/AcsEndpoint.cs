@@ -142,6 +142,7 @@ public sealed class AcsEndpoint(
                     context.Response.StatusCode = StatusCodes.Status204NoContent;
                     return;
                 }
+                // Matched by session, not by cwmp:ID: there is at most one RPC in flight, and some CPEs do not echo the ID.
                 if (session.CompleteInFlight(answerToAcs) is null) CwmpLog.UnexpectedMessage(logger, session.Id, answerToAcs.MethodName);
                 await SendNextAsync(context, session).ConfigureAwait(false);
                 break;

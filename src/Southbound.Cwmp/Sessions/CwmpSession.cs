@@ -114,6 +114,15 @@ public sealed class CwmpSession
         return rpc;
     }
 
+    /// <summary>An RPC was sent and the CPE has not answered it yet.</summary>
+    public bool HasRpcInFlight
+    {
+        get
+        {
+            lock (gate) return inFlight is not null;
+        }
+    }
+
     /// <summary>Whether an empty POST should wait for more work rather than end the session.</summary>
     public bool ShouldHold
     {

@@ -80,12 +80,21 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
         return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes sessions idle for longer than the timeout (called periodically).</summary>
-    public void CloseIdle(TimeSpan timeout)
+    /// <summary>
+    /// Closes sessions idle for longer than the session timeout, and sessions whose CPE has sat on an RPC for
+    /// longer than <paramref name="unansweredRpcTimeout"/> (it dropped the connection mid-session). Closing fails
+    /// the RPC in flight, so its caller can reach the device again with a Connection Request within its deadline.
+    /// </summary>
+    public void CloseIdle(TimeSpan sessionTimeout, TimeSpan unansweredRpcTimeout)
     {
-        var limit = (long)timeout.TotalMilliseconds;
+        var idleLimit = (long)sessionTimeout.TotalMilliseconds;
+        var answerLimit = (long)unansweredRpcTimeout.TotalMilliseconds;
         foreach (var (_, session) in byId)
-            if (session.IdleMilliseconds > limit) Close(session, "session timeout");
+        {
+            var idle = session.IdleMilliseconds;
+            if (idle > idleLimit) Close(session, "session timeout");
+            else if (idle > answerLimit && session.HasRpcInFlight) Close(session, "the CPE did not answer the RPC in flight");
+        }
     }
 
     /// <summary>Closes every session (shutdown).</summary>

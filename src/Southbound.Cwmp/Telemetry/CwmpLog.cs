@@ -2,13 +2,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Provisioning.Southbound.Cwmp.Telemetry;
 
-/// <summary>Source-generated log messages of the ACS. Never pass a password, key or Digest response here.</summary>
+/// <summary>
+/// Source-generated log messages of the ACS. Never pass a password, key or Digest response here.
+/// Per-inform and per-session lines are Debug: an inform storm would otherwise log thousands of lines a
+/// second, and the cpe.inform span carries the same facts.
+/// </summary>
 internal static partial class CwmpLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Inform from {SerialNumber} ({Oui}-{ProductClass}) events [{EventCodes}], session {SessionId}")]
+    [LoggerMessage(1, LogLevel.Debug, "Inform from {SerialNumber} ({Oui}-{ProductClass}) events [{EventCodes}], session {SessionId}")]
     public static partial void InformReceived(ILogger logger, string serialNumber, string oui, string productClass, string eventCodes, string sessionId);
 
-    [LoggerMessage(2, LogLevel.Information, "Session {SessionId} of {SerialNumber} ended: {Reason}")]
+    [LoggerMessage(2, LogLevel.Debug, "Session {SessionId} of {SerialNumber} ended: {Reason}")]
     public static partial void SessionEnded(ILogger logger, string sessionId, string serialNumber, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "Rejected envelope from {RemoteAddress}: fault {FaultCode} {Reason}")]

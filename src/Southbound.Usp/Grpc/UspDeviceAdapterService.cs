@@ -189,7 +189,7 @@ internal sealed class UspDeviceAdapterService(
         if (context.Deadline != DateTime.MaxValue)
         {
             var remaining = context.Deadline - DateTime.UtcNow;
-            var margin = TimeSpan.FromMilliseconds(Math.Min(250, remaining.TotalMilliseconds / 10));
+            var margin = TimeSpan.FromMilliseconds(Math.Min(500, remaining.TotalMilliseconds / 4));
             cts.CancelAfter(remaining - margin > TimeSpan.Zero ? remaining - margin : TimeSpan.Zero);
         }
         return cts;

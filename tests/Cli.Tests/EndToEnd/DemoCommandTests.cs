@@ -26,7 +26,7 @@ public sealed class DemoCommandTests : IAsyncLifetime
         var run = await CliRun.ExecuteAsync(
         [
             "demo", "--server", _system.GrpcAddress, "--acs-url", _system.AcsUrl.ToString(),
-            "--usp-url", _system.UspWebSocketUrl.ToString(), "--usp-controller", _system.UspControllerEndpointId, "--duration", "45",
+            "--usp-url", _system.UspWebSocketUrl.ToString(), "--usp-controller", _system.UspControllerEndpointId, "--duration", "20",
         ]);
 
         Assert.True(run.ExitCode == 0, run.Console + run.Error);

@@ -70,4 +70,13 @@ public sealed class BearerTokenTests : ProvisioningService.ProvisioningServiceBa
             Assert.Single(run.ErrorLines));
         Assert.DoesNotContain("wrong", run.Error);
     }
+
+    [Fact]
+    public async Task Help_never_prints_the_token_from_the_environment()
+    {
+        var run = await CliRun.ExecuteAsync(["failures", "--help"], new Dictionary<string, string?> { ["CPE_TOKEN"] = Token });
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--token", run.Out);
+        Assert.DoesNotContain(Token, run.Out + run.Console + run.Error);
+    }
 }

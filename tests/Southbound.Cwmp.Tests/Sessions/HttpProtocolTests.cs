@@ -25,14 +25,14 @@ public sealed class HttpProtocolTests
         </soapenv:Envelope>
         """;
 
-    private static async Task<(int Status, string Headers, string Body)> RawPostAsync(Uri url, string body, string? cookie = null, string? authorization = null)
+    private static async Task<(int Status, string Headers, string Body)> RawPostAsync(Uri url, string body, string? cookie = null, string? authorization = null, string? host = null)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(url.Host, url.Port);
         await using var stream = tcp.GetStream();
         var bytes = Encoding.UTF8.GetBytes(body);
         var head = new StringBuilder()
-            .Append($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n");
+            .Append($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {host ?? url.Authority}\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n");
         if (bytes.Length > 0) head.Append("Content-Type: text/xml; charset=utf-8\r\n");
         if (cookie is not null) head.Append($"Cookie: {cookie}\r\n");
         if (authorization is not null) head.Append($"Authorization: {authorization}\r\n");
@@ -176,5 +176,14 @@ public sealed class HttpProtocolTests
         Assert.Equal(400, status);
         Assert.Contains("<FaultCode>8000</FaultCode>", body);
         Assert.Equal(HttpStatusCode.NoContent, (HttpStatusCode)(await RawPostAsync(h.AcsUrl, "", cookie)).Status);
+    }
+
+    [Fact]
+    public async Task A_cpe_behind_a_port_forward_with_another_host_header_is_served()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var (status, _, body) = await RawPostAsync(h.AcsUrl, Inform("SN-NAT"), authorization: BasicBootstrap, host: "acs.example.net");
+        Assert.Equal(200, status);
+        Assert.Contains("InformResponse", body);
     }
 }

@@ -205,4 +205,26 @@ public sealed class SessionFlowTests
         await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("M Reboot"));
         Assert.Equal(["Download", "Reboot"], cpe.History[0].AcsMethods);
     }
+
+    [Fact]
+    public async Task A_device_that_drops_the_session_mid_rpc_is_reached_again_and_the_rpc_is_resent()
+    {
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:UnansweredRpcTimeout"] = "1" });
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-7" };
+        h.Orchestrator.Inventory["SN-DROP"] = new InventoryEntry("SN-DROP");
+        var cpe = h.AddDevice("SN-DROP", new CpeBehavior { DropSessionOn = "SetParameterValues" });
+        var first = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-DROP");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-DROP"), WorkflowId = "wf-7", ParameterKey = "k7" };
+        push.Parameters.Add(WifiConfig[0]);
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline(10));
+
+        Assert.Null(pushed.Failure);
+        Assert.True((await first).Dropped);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-DROP"), WorkflowId = "wf-7" });
+        await cpe.WaitForSessionsAsync(2, TimeSpan.FromSeconds(5));
+        Assert.Equal(["6 CONNECTION REQUEST"], cpe.History[1].EventCodes);
+        Assert.Equal("HomeNet", cpe.GetValue("Device.WiFi.SSID.1.SSID"));
+    }
 }

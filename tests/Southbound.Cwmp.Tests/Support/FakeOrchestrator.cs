@@ -26,6 +26,8 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
     private WebApplication? app;
 
     public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
+    /// <summary>The W3C traceparent each contact report arrived with, by serial number.</summary>
+    public ConcurrentDictionary<string, string> ReportTraceParents { get; } = new();
     public ConcurrentDictionary<string, InventoryEntry> Inventory { get; } = new(StringComparer.Ordinal);
     public Func<DeviceContactReport, DeviceContactDecision> Decide { get; set; } = _ => new DeviceContactDecision();
     public int Lookups;
@@ -49,6 +51,7 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
 
     public override Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
     {
+        if (context.RequestHeaders.GetValue("traceparent") is { } traceParent) ReportTraceParents[request.Identity.Device.SerialNumber] = traceParent;
         Reports.Enqueue(request);
         return Task.FromResult(Decide(request));
     }

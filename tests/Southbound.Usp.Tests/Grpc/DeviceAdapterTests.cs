@@ -164,7 +164,7 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
     {
         var agent = await ConnectedAgentAsync("SLOW1");
         agent.ResponseDelay = TimeSpan.FromSeconds(3);
-        var push = await _host.Adapter.PushConfigAsync(Push(agent, Profile), deadline: Deadline(1));
+        var push = await _host.Adapter.PushConfigAsync(Push(agent, Profile), deadline: Deadline(2));
         Assert.Equal(FailureKind.Timeout, push.Failure.Kind);
     }
 

@@ -30,6 +30,9 @@ internal sealed class UspMqttTransport(
     private readonly System.Threading.Channels.Channel<MqttApplicationMessage> _inbox =
         System.Threading.Channels.Channel.CreateBounded<MqttApplicationMessage>(new System.Threading.Channels.BoundedChannelOptions(10_000) { SingleReader = true });
 
+    /// <summary>Connected to the broker and subscribed to the controller's topic.</summary>
+    public bool IsReady { get; private set; }
+
     public string Topic => _options.Mqtt.Topic is { Length: > 0 } topic ? topic : "usp/controller/" + _options.EndpointId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,10 +59,12 @@ internal sealed class UspMqttTransport(
             {
                 if (!client.IsConnected)
                 {
+                    IsReady = false;
                     await client.ConnectAsync(built, stoppingToken).ConfigureAwait(false);
                     await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(Topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken).ConfigureAwait(false);
                     UspLog.MqttConnected(logger, _options.Mqtt.BrokerUrl, Topic);
+                    IsReady = true;
                     delay = TimeSpan.FromMilliseconds(200);
                 }
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
@@ -70,6 +75,7 @@ internal sealed class UspMqttTransport(
             }
             catch (Exception ex)
             {
+                IsReady = false;
                 UspLog.MqttError(logger, ex);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));

@@ -1,0 +1,38 @@
+using Provisioning.Contracts.Southbound;
+using Provisioning.Simulators.Cwmp;
+using Provisioning.Southbound.Cwmp.Tests.Support;
+
+namespace Provisioning.Southbound.Cwmp.Tests.ConnectionRequests;
+
+public sealed class ConnectionRequestTests
+{
+    [Fact]
+    public async Task A_busy_device_answering_503_is_retried_until_it_accepts()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-BUSY"] = new InventoryEntry("SN-BUSY");
+        var cpe = h.AddDevice("SN-BUSY", new CpeBehavior { ConnectionRequests = ConnectionRequestMode.Busy });
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        _ = Task.Delay(700).ContinueWith(_ => cpe.Behavior.ConnectionRequests = ConnectionRequestMode.Accept);
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-BUSY") }, deadline: AcsHarness.Deadline(8));
+
+        Assert.Null(auth.Failure);
+        Assert.Equal(ReachedVia.ConnectionRequest, auth.ReachedVia);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-BUSY") });
+    }
+
+    [Fact]
+    public async Task Wrong_connection_request_credentials_leave_the_device_unreachable()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-CRPW"] = new InventoryEntry("SN-CRPW", ConnectionRequestPassword: "not-the-devices");
+        var cpe = h.AddDevice("SN-CRPW");
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CRPW") }, deadline: AcsHarness.Deadline(2));
+
+        Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+        Assert.Single(cpe.History);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.DependencyInjection;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Usp.Tests.Infrastructure;
+using Provisioning.Southbound.Usp.Transport.Mqtt;
+
+namespace Provisioning.Southbound.Usp.Tests.Mqtt;
+
+/// <summary>The MQTT 5 MTP through a real mosquitto.</summary>
+public sealed class MqttMtpTests : IAsyncLifetime
+{
+    private MosquittoBroker _broker = null!;
+    private UspTestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        _host = await UspTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Usp:Mqtt:Enabled"] = "true",
+            ["Usp:Mqtt:BrokerUrl"] = _broker.Url.ToString(),
+            ["Usp:Mqtt:Topic"] = "usp/controller/test",
+        });
+        var transport = _host.Services.GetRequiredService<UspMqttTransport>();
+        await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at the broker");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _broker.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_agent_over_mqtt_is_onboarded_provisioned_and_verified()
+    {
+        var agent = _host.StartAgent("MQTT1", mqttBroker: _broker.Url);
+        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "contact over MQTT");
+        var report = _host.Orchestrator.ReportsOf(agent.EndpointId)[0];
+        Assert.Equal("mqtt", report.Identity.Endpoint);
+        Assert.Equal("MQTT1", report.Identity.Device.SerialNumber);
+        Assert.Contains("mqtt_connect", _host.Orchestrator.EventCodesOf(agent.EndpointId));
+        await agent.WaitUntilAsync(a => a.Statistics.NotifyResponsesReceived > 0, TimeSpan.FromSeconds(5));
+        Assert.Contains(agent.DataModel.Snapshot(), p => p.Key.EndsWith(".ReferenceList", StringComparison.Ordinal) && p.Value == "Device.Boot!");
+
+        var device = new DeviceRef { EndpointId = agent.EndpointId, SerialNumber = "MQTT1", Protocol = DeviceProtocol.Usp };
+        var auth = await _host.Adapter.AuthenticateAsync(new AuthenticateRequest { Device = device }, deadline: DateTime.UtcNow.AddSeconds(5));
+        Assert.Null(auth.Failure);
+        Assert.Equal("mqtt", auth.Identity.Endpoint);
+
+        var push = new PushConfigRequest { Device = device };
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.SSID.2.SSID", Value = "over-mqtt" });
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.AccessPoint.2.Security.KeyPassphrase", Value = "k3y", Secret = true });
+        var pushed = await _host.Adapter.PushConfigAsync(push, deadline: DateTime.UtcNow.AddSeconds(5));
+        Assert.Null(pushed.Failure);
+        Assert.Equal("over-mqtt", agent.DataModel["Device.WiFi.SSID.2.SSID"]);
+
+        var verify = await _host.Adapter.VerifyAsync(new VerifyRequest { Device = device, ParameterNames = { "Device.WiFi.SSID.2.SSID", "Device.WiFi.AccessPoint.2.Security.KeyPassphrase" } }, deadline: DateTime.UtcNow.AddSeconds(5));
+        Assert.Equal(["over-mqtt", ""], verify.Values.Select(v => v.Value));
+
+        // A fault travels back over MQTT too.
+        agent.InjectError("Device.WiFi.SSID.2.SSID", 7013);
+        var faulted = await _host.Adapter.PushConfigAsync(push, deadline: DateTime.UtcNow.AddSeconds(5));
+        Assert.Equal(7013u, faulted.Failure.FaultCode);
+    }
+
+    [Fact]
+    public async Task A_rebooted_mqtt_agent_announces_Boot()
+    {
+        var agent = _host.StartAgent("MQTT2", mqttBroker: _broker.Url);
+        await agent.WaitUntilAsync(a => a.Statistics.NotifyResponsesReceived > 0, TimeSpan.FromSeconds(5));
+        await UspTestHost.EventuallyAsync(() => agent.DataModel.Snapshot().Any(p => p.Value == "Device.Boot!"), "subscription created");
+        agent.Reboot();
+        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("Boot!"), "Boot! over MQTT");
+    }
+}
