@@ -9,7 +9,12 @@ namespace Provisioning.Orchestrator.Coordination;
 /// </summary>
 public sealed class WorkflowLeases(NpgsqlDataSource dataSource, IOptions<CoordinationOptions> options)
 {
+    private volatile bool _forsaken;
+
     public string Me => options.Value.InstanceId;
+
+    /// <summary>Stop touching the lease table at all, as a killed process would (crash simulations in tests).</summary>
+    public void Forsake() => _forsaken = true;
     private double Seconds => options.Value.LeaseDuration.TotalSeconds;
 
     /// <summary>SQL (Marten placeholders) that records this instance as owner of a new workflow, in the workflow's first transaction.</summary>
@@ -52,7 +57,7 @@ public sealed class WorkflowLeases(NpgsqlDataSource dataSource, IOptions<Coordin
     /// <summary>Extends this instance's leases; returns the workflows it no longer holds.</summary>
     public async Task<IReadOnlyList<Guid>> RenewAsync(IReadOnlyCollection<Guid> held, CancellationToken cancellationToken)
     {
-        if (held.Count == 0) return [];
+        if (held.Count == 0 || _forsaken) return [];
         await using var command = dataSource.CreateCommand("""
             update provisioning.cpe_workflow_leases set expires_at = now() + make_interval(secs => $3)
             where owner = $1 and workflow_id = any($2)
@@ -89,6 +94,7 @@ public sealed class WorkflowLeases(NpgsqlDataSource dataSource, IOptions<Coordin
     /// <summary>On a clean shutdown: let the other instances (or our next start) take our workflows at once.</summary>
     public async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
+        if (_forsaken) return;
         await using var command = dataSource.CreateCommand("delete from provisioning.cpe_workflow_leases where owner = $1");
         command.Parameters.AddWithValue(Me);
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -104,5 +104,6 @@ public static class StoreExtensions
         options.Schema.For<ProvisionRequestRecord>();
         options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
         options.Schema.For<DeviceHistory>();
+        options.Schema.For<DeviceRoute>();
     }
 }

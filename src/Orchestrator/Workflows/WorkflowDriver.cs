@@ -27,8 +27,6 @@ public sealed class WorkflowDriver(
 {
     private readonly Dictionary<WorkflowStep, IWorkflowStep> _steps = steps.ToDictionary(s => s.Step);
 
-    public static string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
-
     public async Task DriveAsync(Guid workflowId, Activity? root, CancellationToken interrupted, CancellationToken stopping)
     {
         var summary = await LoadAsync(workflowId, stopping);
@@ -50,7 +48,7 @@ public sealed class WorkflowDriver(
             if (resumed)
             {
                 Log.Resuming(logger, workflowId, summary.SerialNumber, summary.CurrentStep);
-                await AppendAsync(context, [new WorkflowResumed(summary.SerialNumber, summary.CurrentStep ?? WorkflowStep.Authenticate, Instance,
+                await AppendAsync(context, [new WorkflowResumed(summary.SerialNumber, summary.CurrentStep ?? WorkflowStep.Authenticate, leases.Me,
                     new TraceRef(summary.TraceId, summary.RootSpanId), TraceRef.Current)], stopping);
             }
 
