@@ -70,13 +70,28 @@ internal sealed class UspDeviceAdapterService(
         using var step = StepToken(context);
         try
         {
-            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
-            var map = instanceMaps.For(endpointId);
-            var groups = ConfigPlan.GroupByObject(request.Parameters, map);
-            if (groups.Count == 0) return new PushConfigResponse();
+            return await OnAgentAsync(endpointId, step.Token, session => PushAsync(session, request, step.Token));
+        }
+        catch (UspRequestException ex)
+        {
+            return new PushConfigResponse { Failure = Failure(ex) };
+        }
+        catch (ArgumentException ex)
+        {
+            return new PushConfigResponse { Failure = new StepFailure { Kind = FailureKind.ProtocolError, FaultString = ex.Message } };
+        }
+    }
+
+    private async Task<PushConfigResponse> PushAsync(AgentSession session, PushConfigRequest request, CancellationToken cancellationToken)
+    {
+        var endpointId = session.EndpointId;
+        var map = instanceMaps.For(endpointId);
+        var groups = ConfigPlan.GroupByObject(request.Parameters, map);
+        if (groups.Count == 0) return new PushConfigResponse();
+        {
             try
             {
-                await requester.SetAsync(session, groups, step.Token);
+                await requester.SetAsync(session, groups, cancellationToken);
             }
             catch (UspErrorException ex) when (MissingObjects(ex, groups) is { Count: > 0 } missing)
             {
@@ -86,21 +101,13 @@ internal sealed class UspDeviceAdapterService(
                 foreach (var group in missing)
                 {
                     var table = ConfigPlan.TableOf(group.ObjectPath)!;
-                    var actual = await requester.AddAsync(session, table, group.Parameters, step.Token);
+                    var actual = await requester.AddAsync(session, table, group.Parameters, cancellationToken);
                     created.Add(group.ObjectPath, actual);
                 }
                 var rest = groups.Except(missing).ToList();
-                if (rest.Count > 0) await requester.SetAsync(session, rest, step.Token);
+                if (rest.Count > 0) await requester.SetAsync(session, rest, cancellationToken);
             }
             return new PushConfigResponse { ApplyStatus = 0 };
-        }
-        catch (UspRequestException ex)
-        {
-            return new PushConfigResponse { Failure = Failure(ex) };
-        }
-        catch (ArgumentException ex)
-        {
-            return new PushConfigResponse { Failure = new StepFailure { Kind = FailureKind.ProtocolError, FaultString = ex.Message } };
         }
     }
 
@@ -119,9 +126,8 @@ internal sealed class UspDeviceAdapterService(
         using var step = StepToken(context);
         try
         {
-            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
             var map = instanceMaps.For(endpointId);
-            var result = await requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token);
+            var result = await OnAgentAsync(endpointId, step.Token, session => requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token));
             var response = new VerifyResponse();
             foreach (var name in request.ParameterNames)
             {
@@ -178,6 +184,36 @@ internal sealed class UspDeviceAdapterService(
 
     /// <summary>USP agents keep their connection; there is nothing to let go of.</summary>
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) => Task.FromResult(new ReleaseResponse());
+
+    /// <summary>
+    /// Runs an exchange with the agent's current connection. A rebooting agent is waited for (within
+    /// Usp:ReconnectWait and the step); when the connection drops or is replaced mid-request, the old
+    /// request fails at once and the exchange (idempotent: Set of the same values, Get) runs again on the
+    /// agent's new connection if it comes back before the step's deadline.
+    /// </summary>
+    private async Task<T> OnAgentAsync<T>(string endpointId, CancellationToken cancellationToken, Func<AgentSession, Task<T>> exchange)
+    {
+        var session = registry.Find(endpointId);
+        if (session is null)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(options.Value.ReconnectWait);
+            session = await registry.WaitForAsync(endpointId, wait.Token) ?? throw new AgentNotConnectedException(endpointId);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await exchange(session);
+            }
+            catch (AgentDisconnectedException) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+                var next = await registry.WaitForAsync(endpointId, cancellationToken);
+                if (next is null || ReferenceEquals(next, session)) throw;
+                session = next;
+            }
+        }
+    }
 
     /// <summary>
     /// Cancelled a little before the call's deadline: the agent's lateness then reaches the orchestrator as a

@@ -1,0 +1,19 @@
+using Provisioning.Benchmarks.Storm;
+
+// Bootstrap-storm benchmark. Run through ./scripts/benchmark.sh (builds the orchestrator in Release first).
+StormOptions options;
+try
+{
+    options = StormOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(StormOptions.Usage);
+    return 2;
+}
+
+var root = AppContext.BaseDirectory;
+while (root is not null && !File.Exists(Path.Combine(root, "Provisioning.sln"))) root = Path.GetDirectoryName(root);
+root ??= Directory.GetCurrentDirectory();
+return await new StormRun(options, root).RunAsync();

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using JasperFx;
+using JasperFx.Events.Projections;
+using Marten;
+using Provisioning.Contracts.Common;
+using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.Reports;
+using Provisioning.Orchestrator.ServicePlans;
+using Provisioning.Orchestrator.Workflows;
+using Provisioning.Orchestrator.Workflows.Events;
+using Weasel.Core;
+
+namespace Provisioning.Benchmarks.Storm;
+
+public sealed record ReferenceResult(int Workflows, int Concurrency, double Seconds, double WorkflowsPerSecond, double EventsPerSecond, double TransactionsPerSecond);
+
+/// <summary>
+/// The store's ceiling on this box: the same events, documents and transaction pattern as a zero-touch workflow
+/// in the orchestrator (WorkflowStarter + WorkflowDriver), with no HTTP or gRPC in between, at the same concurrency,
+/// into a fresh database. Per workflow: the contact's device lookup; the starter's claim check, one transaction
+/// starting the stream and inserting the ActiveWorkflowClaim, the summary read back; the driver's summary and
+/// device/plan loads; then one transaction per step appending that step's event(s) at the expected version
+/// (the terminal one also deleting the claim and storing the device as provisioned), each followed by the summary
+/// read back. Store options replicate StoreExtensions (schema, inline WorkflowSummary projection, duplicated fields).
+/// </summary>
+public static class StoreReference
+{
+    public const string PlanName = "storm-gold";
+
+    public static DocumentStore CreateStore(string connectionString) => DocumentStore.For(options =>
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "provisioning";
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.Events.AddEventType<ProvisioningRequested>();
+        options.Events.AddEventType<DeviceAuthenticated>();
+        options.Events.AddEventType<ServiceProfileFetched>();
+        options.Events.AddEventType<ConfigPushed>();
+        options.Events.AddEventType<ConfigVerified>();
+        options.Events.AddEventType<ProvisioningSucceeded>();
+        options.Events.AddEventType<ProvisioningFailed>();
+        options.Events.AddEventType<ProvisioningCancelled>();
+        options.Events.AddEventType<WorkflowResumed>();
+        options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
+        // Registered as the orchestrator does; no daemon runs them here (the orchestrator's Solo daemon does in the storm).
+        options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
+        options.Projections.Add<FailureStatisticsProjection>(ProjectionLifecycle.Async);
+        options.Schema.For<WorkflowSummary>().Duplicate(w => w.SerialNumber).Duplicate(w => w.Status).Duplicate(w => w.CreatedAt);
+        options.Schema.For<DeviceRecord>().Duplicate(d => d.EndpointId).Duplicate(d => d.CwmpUsername);
+        options.Schema.For<ServicePlanDocument>();
+        options.Schema.For<ActiveWorkflowClaim>();
+        options.Schema.For<ProvisionRequestRecord>();
+        options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
+        options.Schema.For<DeviceHistory>();
+    });
+
+    public static async Task<ReferenceResult> RunAsync(string connectionString, int workflows, int concurrency, CancellationToken cancellationToken)
+    {
+        await using var store = CreateStore(connectionString);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var serials = Enumerable.Range(1, workflows).Select(i => $"REF{i:D6}").ToArray();
+        await using (var seed = store.LightweightSession())
+        {
+            seed.Store(new ServicePlanDocument { Id = PlanName, Description = "reference", DataEnabled = true });
+            foreach (var serial in serials) seed.Store(Device(serial));
+            await seed.SaveChangesAsync(cancellationToken);
+        }
+
+        // Warm up connections and Marten's generated code outside the timed part, as the orchestrator is warm.
+        await RunOneAsync(store, "REFWARMUP", cancellationToken);
+
+        using var gate = new SemaphoreSlim(concurrency);
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(serials.Select(async serial =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try { await RunOneAsync(store, serial, cancellationToken); }
+            finally { gate.Release(); }
+        }));
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        return new ReferenceResult(workflows, concurrency, seconds, workflows / seconds, workflows * 6 / seconds, workflows * 5 / seconds);
+    }
+
+    private static DeviceRecord Device(string serial) => new()
+    {
+        Id = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp,
+        CustomerId = "CUST-" + serial, ServicePlan = PlanName, LocationId = "BENCH", CwmpUsername = serial, CwmpPassword = "secret-" + serial,
+    };
+
+    private static async Task RunOneAsync(IDocumentStore store, string serial, CancellationToken cancellationToken)
+    {
+        var trace = new TraceRef(ActivityTraceId.CreateRandom().ToHexString(), ActivitySpanId.CreateRandom().ToHexString());
+        DeviceRecord? device;
+        await using (var query = store.QuerySession())
+        {
+            device = await query.LoadAsync<DeviceRecord>(serial, cancellationToken); // the contact's lookup
+            _ = await query.LoadAsync<ActiveWorkflowClaim>(serial, cancellationToken); // the starter's claim check
+        }
+        device ??= Device(serial);
+
+        var workflowId = Guid.CreateVersion7();
+        var requested = new ProvisioningRequested(new DeviceDescriptor(serial, "00D09E", "SimGateway", DeviceProtocol.Cwmp, ""), null,
+            WorkflowTrigger.ZeroTouch, null, null, ["0 BOOTSTRAP", "1 BOOT"], DateTimeOffset.UtcNow.AddMinutes(5), trace);
+        WorkflowSummary summary;
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<WorkflowSummary>(workflowId, requested);
+            session.Insert(new ActiveWorkflowClaim(serial, workflowId));
+            await session.SaveChangesAsync(cancellationToken);
+            summary = (await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken))!;
+        }
+        await using (var query = store.QuerySession())
+        {
+            summary = (await query.LoadAsync<WorkflowSummary>(workflowId, cancellationToken))!; // the driver's load
+            _ = await query.LoadAsync<DeviceRecord>(serial, cancellationToken); // the context loader
+            _ = await query.LoadAsync<ServicePlanDocument>(PlanName, cancellationToken);
+        }
+
+        IWorkflowEvent[][] steps =
+        [
+            [new DeviceAuthenticated(serial, "Simulated CPE Inc.", "SIM-1000", "1.0.0", "HW1", "Device.", "cwmp-session", device.CustomerId, device.LocationId, trace)],
+            [new ServiceProfileFetched(serial, PlanName, 17, true, true, ["2.4GHz", "5GHz"], trace)],
+            [new ConfigPushed(serial, "wf-" + workflowId.ToString("N")[..12], 0, PushedParameters(), trace)],
+            [new ConfigVerified(serial, 17, trace), new ProvisioningSucceeded(serial, 1234, trace)],
+        ];
+        foreach (var events in steps)
+        {
+            await using var session = store.LightweightSession();
+            session.Events.Append(workflowId, summary.Version + events.Length, events.Cast<object>().ToArray());
+            if (events.Any(e => e is ProvisioningSucceeded))
+            {
+                session.Delete<ActiveWorkflowClaim>(serial);
+                session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
+            }
+            await session.SaveChangesAsync(cancellationToken);
+            summary = (await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken))!;
+        }
+    }
+
+    /// <summary>What the storm's plan pushes to a TR-181 CPE (secrets redacted as the orchestrator stores them).</summary>
+    private static List<PushedParameter> PushedParameters()
+    {
+        var list = new List<PushedParameter>();
+        foreach (var i in new[] { 1, 2 })
+        {
+            list.Add(new($"Device.WiFi.SSID.{i}.SSID", $"Storm-{i}", "string", false));
+            list.Add(new($"Device.WiFi.SSID.{i}.Enable", "true", "boolean", false));
+            list.Add(new($"Device.WiFi.AccessPoint.{i}.Security.ModeEnabled", "WPA2-Personal", "string", false));
+            list.Add(new($"Device.WiFi.AccessPoint.{i}.Security.KeyPassphrase", PushedParameter.Redacted, "string", true));
+        }
+        list.Add(new("Device.Services.VoiceService.1.SIP.Client.1.Enable", "true", "boolean", false));
+        list.Add(new("Device.Services.VoiceService.1.SIP.Client.1.AuthUserName", "storm-sip", "string", false));
+        list.Add(new("Device.Services.VoiceService.1.SIP.Client.1.AuthPassword", PushedParameter.Redacted, "string", true));
+        list.Add(new("Device.Services.VoiceService.1.CallControl.Line.1.DirectoryNumber", "+3215550100", "string", false));
+        list.Add(new("Device.Services.VoiceService.1.SIP.Network.1.RegistrarServer", "sip.storm.example", "string", false));
+        foreach (var (k, vlan) in new[] { (1, 100u), (2, 200u), (3, 300u) })
+        {
+            list.Add(new($"Device.Ethernet.VLANTermination.{k}.Enable", "true", "boolean", false));
+            list.Add(new($"Device.Ethernet.VLANTermination.{k}.VLANID", vlan.ToString(System.Globalization.CultureInfo.InvariantCulture), "unsignedInt", false));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Provisioning.Benchmarks.Storm;
+
+public enum StormProtocol { Cwmp, Usp, Mix }
+
+/// <summary>What one benchmark run does; parsed from the command line (see <see cref="Usage"/>).</summary>
+public sealed record StormOptions
+{
+    public int Devices { get; init; } = 10_000;
+    public StormProtocol Protocol { get; init; } = StormProtocol.Cwmp;
+    /// <summary>Sessions/agents started at once; 0 = every device at once (a real storm).</summary>
+    public int Concurrency { get; init; }
+    /// <summary>USP scale run: connect this many agents (not registered, so no workflow starts), measure memory.</summary>
+    public int ConnectOnly { get; init; }
+    /// <summary>USP agents started per second (0 = all at once).</summary>
+    public int UspStartRate { get; init; }
+    public string? ConnectionString { get; init; }
+    public string? OrchestratorDll { get; init; }
+    public string OutputDirectory { get; init; } = "benchmark-results";
+    public bool Reference { get; init; } = true;
+    public bool Perf { get; init; }
+    public bool Smoke { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public const string Usage = """
+        usage: Provisioning.Benchmarks.Storm [--devices N] [--protocol cwmp|usp|mix] [--concurrency C]
+               [--connect-only N] [--usp-rate R] [--smoke] [--connection-string CS] [--orchestrator PATH.dll]
+               [--output DIR] [--no-reference] [--perf] [--timeout SECONDS]
+          --devices N        devices bootstrapped in the storm (default 10000; with --connect-only: agents provisioned over the connected ones, default 0)
+          --protocol P       cwmp (default), usp, or mix (half each)
+          --concurrency C    CWMP sessions / USP agents started at once (default: all)
+          --connect-only N   USP scale run: N agents connected at once, orchestrator memory per agent
+          --usp-rate R       USP agents started per second (default: all at once)
+          --smoke            50 devices, finishes in well under a minute
+          --perf             perf record the orchestrator during the storm (perf map enabled)
+        """;
+
+    public static StormOptions Parse(string[] args)
+    {
+        var options = new StormOptions();
+        var devicesGiven = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            devicesGiven |= args[i] == "--devices";
+            options = args[i] switch
+            {
+                "--devices" => options with { Devices = NextInt() },
+                "--protocol" => options with { Protocol = Enum.Parse<StormProtocol>(Next(), ignoreCase: true) },
+                "--concurrency" => options with { Concurrency = NextInt() },
+                "--connect-only" => options with { ConnectOnly = NextInt(), Protocol = StormProtocol.Usp },
+                "--usp-rate" => options with { UspStartRate = NextInt() },
+                "--smoke" => options with { Smoke = true },
+                "--connection-string" => options with { ConnectionString = Next() },
+                "--orchestrator" => options with { OrchestratorDll = Next() },
+                "--output" => options with { OutputDirectory = Next() },
+                "--no-reference" => options with { Reference = false },
+                "--perf" => options with { Perf = true },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(NextInt()) },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+        if (options.Smoke && !devicesGiven) options = options with { Devices = 50, Timeout = TimeSpan.FromSeconds(50) };
+        if (options.ConnectOnly > 0 && !devicesGiven) options = options with { Devices = 0 };
+        if (options.Devices < 0 || options.ConnectOnly < 0) throw new ArgumentException("counts must not be negative");
+        if (options.ConnectOnly > 0 && options.Devices > options.ConnectOnly)
+            throw new ArgumentException("--devices must not exceed --connect-only (the storm runs over the connected agents)");
+        return options;
+    }
+
+    public int EffectiveConcurrency(int devices) => Concurrency > 0 ? Math.Min(Concurrency, Math.Max(1, devices)) : Math.Max(1, devices);
+}

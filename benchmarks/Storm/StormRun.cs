@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Grpc.Core;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+
+namespace Provisioning.Benchmarks.Storm;
+
+/// <summary>One benchmark run: database, orchestrator process, registration, follower, storm, reference, report.</summary>
+public sealed class StormRun(StormOptions options, string repositoryRoot)
+{
+    private readonly Dictionary<string, object?> _report = new();
+    private readonly List<double> _rssSamples = [];
+
+    private static void Say(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+
+    public async Task<int> RunAsync()
+    {
+        var dll = options.OrchestratorDll ?? Path.Combine(repositoryRoot, "src/Orchestrator/bin/Release/net10.0/Provisioning.Orchestrator.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"build the orchestrator first: dotnet build -c Release src/Orchestrator ({dll} is missing)");
+        using var overall = new CancellationTokenSource(options.Timeout + TimeSpan.FromMinutes(3));
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var outputDirectory = Path.GetFullPath(Path.Combine(repositoryRoot, options.OutputDirectory));
+        Directory.CreateDirectory(outputDirectory);
+
+        Say($"starting PostgreSQL ({(options.ConnectionString is null ? "private cluster in a temp folder" : "given server")})");
+        await using var database = await StormDatabase.StartAsync(options.ConnectionString);
+        var stormDb = await database.CreateDatabaseAsync($"storm_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+
+        Say($"starting the orchestrator: dotnet {dll}");
+        int completed;
+        var connectOnly = options.ConnectOnly > 0;
+        var stormDevices = options.Devices;
+        await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, overall.Token))
+        {
+            Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
+            _report["orchestrator_rss_idle_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+            using var sampling = new CancellationTokenSource();
+            var sampler = SampleMemoryAsync(orchestrator, sampling.Token);
+
+            await RegisterPlanAsync(orchestrator);
+            var cwmpSerials = new List<string>();
+            var uspSerials = new List<string>();
+            if (!connectOnly)
+            {
+                var cwmpCount = options.Protocol switch { StormProtocol.Cwmp => stormDevices, StormProtocol.Usp => 0, _ => stormDevices / 2 };
+                cwmpSerials.AddRange(Enumerable.Range(1, cwmpCount).Select(i => $"STC{i:D6}"));
+                uspSerials.AddRange(Enumerable.Range(1, stormDevices - cwmpCount).Select(i => $"STU{i:D6}"));
+                await RegisterAsync(orchestrator, cwmpSerials, uspSerials);
+            }
+
+            await using var cwmp = new CwmpStorm();
+            await cwmp.StartAsync();
+            await using var usp = new UspStorm();
+            var trigger = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+
+            if (connectOnly)
+            {
+                await ConnectOnlyAsync(orchestrator, usp, overall.Token);
+                uspSerials.AddRange(usp.Agents.Take(stormDevices).Select(a => a.Identity.SerialNumber));
+                if (uspSerials.Count > 0) await RegisterAsync(orchestrator, [], uspSerials);
+            }
+            else
+            {
+                foreach (var serial in cwmpSerials) cwmp.Add(serial, orchestrator.AcsUrl, Password(serial));
+                foreach (var serial in uspSerials) usp.Add(serial, orchestrator.UspWebSocketUrl, OrchestratorProcess.UspControllerEndpointId);
+            }
+
+            var watched = cwmpSerials.Concat(uspSerials).ToList();
+            await using var follower = new EventFollower(orchestrator.Provisioning, watched, afterPosition: 0);
+            await Task.Delay(500); // the follow stream is open before the first contact
+            var profile = new StormProfile(orchestrator.Pid, database.PostmasterPid, stormDb);
+            await profile.StartAsync();
+            using var perf = options.Perf ? PerfRecorder.Start(orchestrator.Pid, Path.Combine(outputDirectory, $"perf-{stamp}.data")) : null;
+
+            var concurrency = options.EffectiveConcurrency(watched.Count);
+            Say(watched.Count == 0 ? "no storm (connect-only)" : $"storm: {cwmpSerials.Count} CWMP devices and {uspSerials.Count} USP agents, {concurrency} at once");
+            var stormStarted = DateTimeOffset.UtcNow;
+            var exchanges0 = cwmp.Counter.Exchanges;
+            var stormTasks = new List<Task>();
+            if (cwmpSerials.Count > 0) stormTasks.Add(cwmp.RunAsync(Math.Min(concurrency, cwmpSerials.Count), overall.Token));
+            if (uspSerials.Count > 0 && !connectOnly) stormTasks.Add(usp.StartAllAsync(options.UspStartRate, overall.Token));
+            if (uspSerials.Count > 0 && connectOnly) stormTasks.Add(ProvisionConnectedAsync(orchestrator, uspSerials, concurrency, trigger, overall.Token));
+
+            var finished = await WaitForTerminalAsync(follower, watched.Count, orchestrator, overall.Token);
+            var stormEnded = DateTimeOffset.UtcNow;
+            var profileFigures = await profile.StopAsync(follower.Terminal.Count);
+            perf?.Stop();
+            try { await Task.WhenAll(stormTasks).WaitAsync(TimeSpan.FromSeconds(finished ? 30 : 5)); }
+            catch (TimeoutException) { Say("some simulator sessions were still open after the storm"); }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or RpcException) { Say($"storm driver: {e.Message}"); }
+
+            var starts = new Dictionary<string, DateTimeOffset>(cwmp.FirstInformSent, StringComparer.Ordinal);
+            foreach (var (serial, at) in usp.Started) starts[serial] = at;
+            foreach (var (serial, at) in trigger) starts[serial] = at;
+            completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
+            _report["profile"] = profileFigures;
+            if (perf is not null) _report["perf_data"] = perf.OutputPath;
+
+            await sampling.CancelAsync();
+            await sampler;
+            var memory = orchestrator.Memory();
+            _report["peak_rss_mb"] = Round(memory?.PeakRssMb ?? (_rssSamples.Count > 0 ? _rssSamples.Max() : 0));
+            _report["rss_end_mb"] = Round(memory?.RssMb ?? 0);
+            _report["orchestrator_warning_lines"] = orchestrator.ErrorLineCount;
+            _report["orchestrator_warnings_sample"] = orchestrator.Errors.Take(10).ToList();
+            Say($"orchestrator peak RSS {_report["peak_rss_mb"]} MB; {orchestrator.ErrorLineCount} warning/error lines");
+        }
+
+        if (options.Reference && completed > 0)
+        {
+            var refDb = await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+            var concurrency = options.EffectiveConcurrency(completed);
+            Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
+            var reference = await StoreReference.RunAsync(refDb, completed, concurrency, overall.Token);
+            _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
+            _report["store_reference"] = reference;
+            var rate = (double)_report["workflows_per_second"]!;
+            _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
+            Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} tx/s); ratio {_report["ratio_to_store"]}");
+        }
+        else
+        {
+            _report["store_reference_per_second"] = null;
+            _report["ratio_to_store"] = null;
+        }
+
+        var path = Path.Combine(outputDirectory, $"storm-{stamp}.json");
+        var ordered = Order(_report);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(ordered, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        PrintSummary(ordered);
+        Console.WriteLine($"results: {path}");
+        return 0;
+    }
+
+    private Dictionary<string, object?> Order(Dictionary<string, object?> report)
+    {
+        string[] first =
+        [
+            "devices", "protocol", "concurrency", "duration_s", "completed", "workflows_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
+            "store_reference_per_second", "ratio_to_store", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
+            "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb", "non_success_count", "non_success",
+        ];
+        var ordered = new Dictionary<string, object?>();
+        foreach (var key in first) if (report.TryGetValue(key, out var value)) ordered[key] = value;
+        foreach (var (key, value) in report) ordered.TryAdd(key, value);
+        return ordered;
+    }
+
+    private static void PrintSummary(Dictionary<string, object?> report)
+    {
+        foreach (var (key, value) in report)
+        {
+            if (value is string or int or long or double or bool or null)
+                Console.WriteLine($"  {key,-34} {Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null"}");
+        }
+        if (report.GetValueOrDefault("profile") is Dictionary<string, object?> profile)
+        {
+            Console.WriteLine("  profile:");
+            foreach (var (key, value) in profile)
+            {
+                if (value is Dictionary<string, object?> threads)
+                    Console.WriteLine($"    {key,-32} {string.Join(", ", threads.Select(t => $"{t.Key}={t.Value}"))}");
+                else if (value is List<Dictionary<string, object?>> statements)
+                    foreach (var s in statements.Take(8)) Console.WriteLine($"    stmt {string.Join(" ", s.Select(kv => $"{kv.Key}={kv.Value}"))}");
+                else Console.WriteLine($"    {key,-32} {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+            }
+        }
+    }
+
+    private int Summarise(EventFollower follower, List<string> watched, Dictionary<string, DateTimeOffset> starts,
+        DateTimeOffset stormStarted, DateTimeOffset stormEnded, CwmpStorm cwmp, long exchanges0, int cwmpDevices)
+    {
+        var terminal = follower.Terminal;
+        var latencies = Percentiles.Sorted(watched.Where(s => terminal.ContainsKey(s) && starts.ContainsKey(s))
+            .Select(s => (terminal[s].OccurredAt - starts[s]).TotalMilliseconds));
+        var firstStart = starts.Count > 0 ? starts.Values.Min() : stormStarted;
+        var lastTerminal = terminal.Count > 0 ? terminal.Values.Max(t => t.OccurredAt) : stormEnded;
+        var duration = Math.Max(0.001, (lastTerminal - firstStart).TotalSeconds);
+        var lags = follower.LagsMs();
+        var nonSuccess = watched.Where(s => !terminal.TryGetValue(s, out var t) || t.Result != WorkflowResult.Success)
+            .Select(s => terminal.TryGetValue(s, out var t)
+                ? new NonSuccess(s, t.WorkflowId, ResultName(t.Result), StepName(t.FailedStep), t.Reason)
+                : new NonSuccess(s, "", "no_terminal_event", follower.LastStep.TryGetValue(s, out var step) ? StepName(step) : "", "no terminal event seen before the timeout"))
+            .ToList();
+        var exchanges = cwmp.Counter.Exchanges - exchanges0;
+
+        _report["devices"] = watched.Count;
+        _report["protocol"] = options.Protocol.ToString().ToLowerInvariant();
+        _report["concurrency"] = options.EffectiveConcurrency(watched.Count);
+        _report["duration_s"] = Round(duration);
+        _report["completed"] = terminal.Count;
+        _report["succeeded"] = terminal.Values.Count(t => t.Result == WorkflowResult.Success);
+        _report["workflows_per_second"] = Round(terminal.Count / duration);
+        _report["p50_ms"] = Round(Percentiles.Of(latencies, 50));
+        _report["p95_ms"] = Round(Percentiles.Of(latencies, 95));
+        _report["p99_ms"] = Round(Percentiles.Of(latencies, 99));
+        _report["max_ms"] = Round(latencies.Length > 0 ? latencies[^1] : 0);
+        _report["delivery_lag_p50_ms"] = Round(Percentiles.Of(lags, 50));
+        _report["delivery_lag_p99_ms"] = Round(Percentiles.Of(lags, 99));
+        _report["delivery_lag_max_ms"] = Round(lags.Length > 0 ? lags[^1] : 0);
+        _report["events_delivered"] = follower.Events;
+        _report["http_exchanges"] = exchanges;
+        _report["http_exchanges_per_second"] = cwmpDevices > 0 ? Round(exchanges / duration) : 0;
+        _report["http_failures"] = cwmp.Counter.Failures;
+        _report["cwmp_sessions_failed"] = cwmp.Sessions.Values.Count(s => !s.Succeeded);
+        _report["cwmp_session_errors"] = cwmp.Sessions.Values.Where(s => !s.Succeeded).GroupBy(s => s.Error ?? "?")
+            .OrderByDescending(g => g.Count()).Take(5).ToDictionary(g => g.Key, g => (object?)g.Count());
+        _report["events_appended"] = follower.Events;
+        _report["events_appended_per_second"] = Round(follower.Events / duration);
+        _report["results"] = terminal.Values.GroupBy(t => ResultName(t.Result)).ToDictionary(g => g.Key, g => (object?)g.Count());
+        _report["non_success_count"] = nonSuccess.Count;
+        _report["non_success"] = nonSuccess.Take(200).ToList();
+        _report["time_base"] = "latency: first Inform sent / agent started (or ProvisionDevice called) -> terminal event occurred_at; lag: follower receive time - occurred_at; one clock";
+        Say($"{terminal.Count}/{watched.Count} terminal in {duration:F1} s: {terminal.Count / duration:F0} workflows/s, p99 {Percentiles.Of(latencies, 99):F0} ms, {nonSuccess.Count} not success");
+        return terminal.Count;
+    }
+
+    public sealed record NonSuccess(string SerialNumber, string WorkflowId, string Result, string Step, string Reason);
+
+    private static string ResultName(WorkflowResult result) => result.ToString().ToLowerInvariant();
+    private static string StepName(WorkflowStep step) => step == WorkflowStep.Unspecified ? "" : step.ToString().ToLowerInvariant();
+
+    private async Task<bool> WaitForTerminalAsync(EventFollower follower, int expected, OrchestratorProcess orchestrator, CancellationToken cancellationToken)
+    {
+        if (expected == 0) return true;
+        var deadline = DateTime.UtcNow + options.Timeout;
+        var lastCount = -1;
+        var lastProgress = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            var done = await Task.WhenAny(follower.AllTerminal, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+            if (done == follower.AllTerminal)
+            {
+                await follower.AllTerminal;
+                return true;
+            }
+            var count = follower.Terminal.Count;
+            Say($"  {count}/{expected} terminal, {follower.Events} events, orchestrator RSS {orchestrator.Memory()?.RssMb:F0} MB");
+            if (count != lastCount) { lastCount = count; lastProgress = DateTime.UtcNow; }
+            else if (DateTime.UtcNow - lastProgress > TimeSpan.FromSeconds(Math.Min(120, options.Timeout.TotalSeconds / 2)))
+            {
+                Say("  no progress: giving up waiting");
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private async Task SampleMemoryAsync(OrchestratorProcess orchestrator, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (orchestrator.Memory() is { } memory) lock (_rssSamples) _rssSamples.Add(memory.RssMb);
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>USP scale run: agents not registered (no workflow), all connected at once; orchestrator RSS per agent.</summary>
+    private async Task ConnectOnlyAsync(OrchestratorProcess orchestrator, UspStorm usp, CancellationToken cancellationToken)
+    {
+        var agents = options.ConnectOnly;
+        for (var i = 1; i <= agents; i++) usp.Add($"SCU{i:D6}", orchestrator.UspWebSocketUrl, OrchestratorProcess.UspControllerEndpointId);
+        await Task.Delay(1000, cancellationToken);
+        var baseline = orchestrator.Memory()?.RssMb ?? 0;
+        Say($"connect-only: {agents} USP agents (not registered), orchestrator RSS before {baseline:F0} MB");
+        var stopwatch = Stopwatch.StartNew();
+        await usp.StartAllAsync(options.UspStartRate, cancellationToken);
+        await usp.WaitAllConnectedAsync(options.Timeout, cancellationToken);
+        var connectSeconds = stopwatch.Elapsed.TotalSeconds;
+        var connected = usp.Connected;
+        Say($"  {connected}/{agents} connected in {connectSeconds:F1} s; settling 10 s");
+        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        var memory = orchestrator.Memory();
+        var stillConnected = usp.Connected;
+        _report["usp_agents"] = agents;
+        _report["usp_connected"] = stillConnected;
+        _report["usp_connect_s"] = Round(connectSeconds);
+        _report["usp_connects_per_second"] = Round(connected / Math.Max(0.001, connectSeconds));
+        _report["usp_reconnects"] = usp.Agents.Sum(a => a.Statistics.Connects) - connected;
+        _report["rss_before_agents_mb"] = Round(baseline);
+        _report["rss_connected_mb"] = Round(memory?.RssMb ?? 0);
+        _report["peak_rss_connected_mb"] = Round(memory?.PeakRssMb ?? 0);
+        _report["rss_per_agent_kb"] = stillConnected > 0 ? Round(((memory?.RssMb ?? 0) - baseline) * 1024 / stillConnected) : 0;
+        _report["benchmark_rss_mb"] = Round(Process.GetCurrentProcess().WorkingSet64 / 1048576.0);
+        Say($"  {stillConnected} connected: orchestrator RSS {memory?.RssMb:F0} MB (peak {memory?.PeakRssMb:F0}), {_report["rss_per_agent_kb"]} KB per agent");
+    }
+
+    /// <summary>The storm over already-connected agents: ProvisionDevice for each (they connected before they were registered).</summary>
+    private static async Task ProvisionConnectedAsync(OrchestratorProcess orchestrator, List<string> serials, int concurrency, Dictionary<string, DateTimeOffset> trigger, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(concurrency);
+        var startedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>();
+        await Task.WhenAll(serials.Select(async serial =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                startedAt[serial] = DateTimeOffset.UtcNow;
+                await orchestrator.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
+                {
+                    Device = new DeviceRef { SerialNumber = serial, Oui = UspStorm.Oui, ProductClass = "HGW-USP", Protocol = DeviceProtocol.Usp, EndpointId = UspStorm.EndpointIdOf(serial) },
+                    RequestId = "storm-" + serial,
+                }, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellationToken);
+            }
+            finally { gate.Release(); }
+        }));
+        lock (trigger) foreach (var (serial, at) in startedAt) trigger[serial] = at;
+    }
+
+    private static string Password(string serial) => "pw-" + serial;
+
+    private static async Task RegisterPlanAsync(OrchestratorProcess orchestrator)
+    {
+        await orchestrator.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest
+        {
+            Plan = new ServicePlan
+            {
+                Name = StoreReference.PlanName,
+                Description = "Storm benchmark: data, dual-band Wi-Fi, one VoIP line, IPTV",
+                DataEnabled = true,
+                IptvEnabled = true,
+                Vlans = new Vlans { DataVlan = 100, VoipVlan = 200, IptvVlan = 300 },
+                PeriodicInformInterval = 3600,
+                Wifi =
+                {
+                    new WifiNetwork { Band = "2.4GHz", Ssid = "Storm-Home", Key = "storm-wifi-key-24", Enabled = true },
+                    new WifiNetwork { Band = "5GHz", Ssid = "Storm-Home-5G", Key = "storm-wifi-key-5g", Enabled = true },
+                },
+                VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550100", SipUsername = "storm-sip", SipPassword = "storm-sip-secret", Registrar = "sip.storm.example" } },
+            },
+        }, deadline: DateTime.UtcNow.AddSeconds(30));
+    }
+
+    private static async Task RegisterAsync(OrchestratorProcess orchestrator, IReadOnlyList<string> cwmp, IReadOnlyList<string> usp)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var devices = cwmp.Select(serial => new Device
+        {
+            Identity = new DeviceRef { SerialNumber = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp },
+            CustomerId = "CUST-" + serial, ServicePlan = StoreReference.PlanName, LocationId = "BENCH",
+            CwmpUsername = serial, CwmpPassword = Password(serial),
+        }).Concat(usp.Select(serial => new Device
+        {
+            Identity = new DeviceRef { SerialNumber = serial, Oui = UspStorm.Oui, ProductClass = "HGW-USP", Protocol = DeviceProtocol.Usp, EndpointId = UspStorm.EndpointIdOf(serial) },
+            CustomerId = "CUST-" + serial, ServicePlan = StoreReference.PlanName, LocationId = "BENCH",
+        })).ToList();
+        foreach (var chunk in devices.Chunk(1000))
+        {
+            var request = new UpsertDevicesRequest();
+            request.Devices.AddRange(chunk);
+            await orchestrator.Inventory.UpsertDevicesAsync(request, deadline: DateTime.UtcNow.AddSeconds(120));
+        }
+        Say($"registered {devices.Count} devices in {stopwatch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static double Round(double value) => Math.Round(value, 1);
+}

@@ -1,0 +1,100 @@
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Simulators.Usp.Agents;
+using Provisioning.Simulators.Usp.DataModel;
+using Provisioning.Southbound.Usp.Tests.Infrastructure;
+using Provisioning.Testing;
+
+namespace Provisioning.Southbound.Usp.Tests.EndToEnd;
+
+/// <summary>
+/// The whole system over real gRPC, WebSockets, MQTT (a private mosquitto) and PostgreSQL: the orchestrator
+/// hosting this USP controller in-process (the default deployment), and simulated agents.
+/// </summary>
+public sealed class UspSystemFixture : IAsyncLifetime
+{
+    public const string MqttTopic = "usp/controller/e2e";
+    private readonly List<SimulatedUspAgent> _agents = [];
+    private int _serial;
+
+    public SystemUnderTest System { get; private set; } = null!;
+    public MosquittoBroker Broker { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Broker = await MosquittoBroker.StartAsync();
+        System = await SystemUnderTest.StartAsync(new Dictionary<string, string?>
+        {
+            ["Usp:Mqtt:Enabled"] = "true",
+            ["Usp:Mqtt:BrokerUrl"] = Broker.Url.ToString(),
+            ["Usp:Mqtt:Topic"] = MqttTopic,
+            ["Usp:ReconnectWait"] = "00:00:01",
+            ["Workflow:AuthenticateTimeout"] = "00:00:05",
+            ["Workflow:PushConfigTimeout"] = "00:00:08",
+            ["Workflow:VerifyTimeout"] = "00:00:05",
+        });
+        await System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = Plan("usp-gold") });
+    }
+
+    public async Task DisposeAsync()
+    {
+        SimulatedUspAgent[] agents;
+        lock (_agents) agents = [.. _agents];
+        await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
+        await System.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+
+    public string NewSerial(string prefix) => $"{prefix}{Interlocked.Increment(ref _serial):D3}{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+
+    public static ServicePlan Plan(string name) => new()
+    {
+        Name = name,
+        DataEnabled = true,
+        Vlans = new Vlans { DataVlan = 100, VoipVlan = 200 },
+        PeriodicInformInterval = 3600,
+        Wifi =
+        {
+            new WifiNetwork { Band = "2.4GHz", Ssid = "Usp-24", Key = "usp-wifi-secret-24", Enabled = true },
+            new WifiNetwork { Band = "5GHz", Ssid = "Usp-5", Key = "usp-wifi-secret-5G", Enabled = true },
+        },
+        VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550199", SipUsername = "usp-sip-1", SipPassword = "usp-sip-secret", Registrar = "sip.example.net" } },
+    };
+
+    public static DeviceRef Ref(string serial) => new()
+    {
+        SerialNumber = serial,
+        Oui = "00D09E",
+        ProductClass = "HGW-USP",
+        Protocol = DeviceProtocol.Usp,
+        EndpointId = new AgentIdentity(serial).EndpointId,
+    };
+
+    public Task RegisterAsync(string serial) => System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+    {
+        Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = "usp-gold", LocationId = "LOC-1" },
+    }).ResponseAsync;
+
+    public SimulatedUspAgent StartAgent(string serial, bool overMqtt = false, Action<SimulatedUspAgent>? prepare = null)
+    {
+        var agent = new SimulatedUspAgent(new UspAgentOptions
+        {
+            Identity = new AgentIdentity(serial),
+            ControllerEndpointId = System.UspControllerEndpointId,
+            WebSocketUrl = overMqtt ? null : System.UspWebSocketUrl,
+            MqttBrokerUrl = overMqtt ? Broker.Url : null,
+            ControllerTopic = MqttTopic,
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+            OnBoardRetryInterval = TimeSpan.FromSeconds(1),
+            RebootDuration = TimeSpan.FromMilliseconds(100),
+        });
+        prepare?.Invoke(agent);
+        lock (_agents) _agents.Add(agent);
+        agent.Start();
+        return agent;
+    }
+}
+
+[CollectionDefinition(nameof(UspSystemCollection))]
+public sealed class UspSystemCollection : ICollectionFixture<UspSystemFixture>;
