@@ -3,6 +3,7 @@ using Provisioning.Contracts.Northbound;
 using Provisioning.Orchestrator.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Provisioning.Testing;
 
@@ -60,6 +61,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Workflow:PushConfigTimeout"] = "00:00:20",
             ["Workflow:VerifyTimeout"] = "00:00:20",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Coordination:LeaseDuration"] = "00:00:03",
+            ["Coordination:RenewInterval"] = "00:00:01",
+            ["Coordination:ScanInterval"] = "00:00:01",
         };
         all["Cwmp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
         all["Usp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
@@ -90,6 +94,21 @@ public sealed class SystemUnderTest : IAsyncDisposable
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await _orchestrator.StopAsync(timeout.Token);
         await _orchestrator.DisposeAsync();
         _orchestrator = null;
+    }
+
+    /// <summary>Call metadata an adapter sends to the orchestrator (its internal credential, once there is one).</summary>
+    public Grpc.Core.Metadata InternalHeaders() => new();
+
+    /// <summary>
+    /// Stops the orchestrator as a crash would: its workflow leases are not handed back (they expire), nothing is
+    /// written on the way down. For crash tests inside one test process; see the multi-process tests for SIGKILL.
+    /// </summary>
+    public async Task CrashOrchestratorAsync()
+    {
+        if (_orchestrator is null) return;
+        var leases = _orchestrator.Services.GetRequiredService<Provisioning.Orchestrator.Coordination.WorkflowLeases>();
+        leases.Forsake();
+        await StopOrchestratorAsync();
     }
 
     public async Task<Workflow> WaitForTerminalAsync(string workflowId, TimeSpan? timeout = null)

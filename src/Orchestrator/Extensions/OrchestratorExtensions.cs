@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Grpc;
 using Provisioning.Orchestrator.Hosting;
 using Provisioning.Orchestrator.Reports;
@@ -41,8 +42,11 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
         builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
         builder.Services.AddSingleton<WorkflowDriver>();
+        builder.Services.Configure<CoordinationOptions>(builder.Configuration.GetSection(CoordinationOptions.Section));
+        builder.Services.AddSingleton<WorkflowLeases>();
         builder.Services.AddSingleton<WorkflowRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunner>());
+        builder.Services.AddHostedService<WorkflowOwnership>();
         builder.Services.AddSingleton<WorkflowStarter>();
         builder.Services.AddSingleton<WorkflowCanceller>();
         builder.Services.AddSingleton<ProjectionRebuilder>();

@@ -3,6 +3,7 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
+using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Feed;
 using Provisioning.Orchestrator.Reports;
@@ -53,9 +54,19 @@ public static class StoreExtensions
             return options;
         }).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
+        // After Marten's own schema: leases, the lease check, the NOTIFY trigger on new events.
+        builder.Services.AddHostedService<CoordinationSchema>();
+        builder.Services.AddHostedService<EventNotifications>();
+
+        // Solo: this instance always runs the async projections. Elected: whichever instance holds the advisory
+        // lock does (several instances). Disabled: never here.
         if (string.Equals(settings.ProjectionDaemon, "Solo", StringComparison.OrdinalIgnoreCase))
         {
             marten.AddAsyncDaemon(DaemonMode.Solo);
+        }
+        else if (string.Equals(settings.ProjectionDaemon, "Elected", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddHostedService<ProjectionDaemonLeader>();
         }
 
         builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();
@@ -93,5 +104,6 @@ public static class StoreExtensions
         options.Schema.For<ProvisionRequestRecord>();
         options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
         options.Schema.For<DeviceHistory>();
+        options.Schema.For<DeviceRoute>();
     }
 }

@@ -27,6 +27,10 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         var codes = request.EventCodes.ToList();
         var serial = record?.Id ?? device!.SerialNumber;
         var decision = new DeviceContactDecision { Registered = record is not null };
+        if (record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress))
+        {
+            await RememberRouteAsync(record, request.AdapterAddress, context.CancellationToken);
+        }
 
         await using (var session = store.QuerySession())
         {
@@ -73,6 +77,17 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             ConnectionRequestPassword = record.ConnectionRequestPassword,
             Provisioned = record.Provisioned,
         };
+    }
+
+    /// <summary>Records which adapter instance holds the device now (written only when it changed or grew old).</summary>
+    private async Task RememberRouteAsync(DeviceRecord device, string address, CancellationToken cancellationToken)
+    {
+        await using var session = store.LightweightSession();
+        var known = await session.LoadAsync<DeviceRoute>(device.Id, cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        if (known is not null && known.AdapterAddress == address && now - known.SeenAt < TimeSpan.FromMinutes(1)) return;
+        session.Store(new DeviceRoute(device.Id, address, device.Protocol, now));
+        await session.SaveChangesAsync(cancellationToken);
     }
 
     private async Task<DeviceRecord?> FindAsync(DeviceRef device, string? username, CancellationToken cancellationToken)

@@ -1,19 +1,39 @@
+using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Options;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
 
 namespace Provisioning.Orchestrator.Southbound;
 
-/// <summary>The southbound adapter that speaks a device's protocol, always reached over gRPC.</summary>
-public sealed class DeviceAdapters(GrpcClientFactory factory)
+/// <summary>
+/// The southbound adapter that speaks a device's protocol, always reached over gRPC: the instance that holds the
+/// device's session when one is known (routing), else the configured address of that protocol's adapters.
+/// </summary>
+public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandlerFactory handlers, IOptions<AdapterOptions> options)
 {
     public const string CwmpClient = "cwmp";
     public const string UspClient = "usp";
 
-    public DeviceAdapter.DeviceAdapterClient For(DeviceProtocol protocol) => protocol switch
+    private readonly ConcurrentDictionary<(string Client, string Address), DeviceAdapter.DeviceAdapterClient> _routed = new();
+
+    public DeviceAdapter.DeviceAdapterClient For(DeviceProtocol protocol, string? instanceAddress = null)
     {
-        DeviceProtocol.Cwmp => factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(CwmpClient),
-        DeviceProtocol.Usp => factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(UspClient),
-        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "the device's protocol is not known"),
-    };
+        var (client, configured) = protocol switch
+        {
+            DeviceProtocol.Cwmp => (CwmpClient, options.Value.Cwmp),
+            DeviceProtocol.Usp => (UspClient, options.Value.Usp),
+            _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "the device's protocol is not known"),
+        };
+        if (string.IsNullOrEmpty(instanceAddress) || SameAddress(instanceAddress, configured))
+            return factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(client);
+
+        // Same handlers (credentials, TLS) as the configured client, another instance's address.
+        return _routed.GetOrAdd((client, instanceAddress), key => new DeviceAdapter.DeviceAdapterClient(
+            GrpcChannel.ForAddress(key.Address, new GrpcChannelOptions { HttpHandler = handlers.CreateHandler(key.Client) })));
+    }
+
+    private static bool SameAddress(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 }

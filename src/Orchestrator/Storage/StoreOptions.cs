@@ -5,7 +5,7 @@ public sealed class ProvisioningStoreOptions
 {
     public const string Section = "Store";
 
-    /// <summary>Solo: this instance runs the async projections. Disabled: another instance does (see README, Scale out).</summary>
+    /// <summary>Solo: this instance runs the async projections. Elected: the instance holding an advisory lock does. Disabled: never here.</summary>
     public string ProjectionDaemon { get; set; } = "Solo";
 
     /// <summary>The private cluster started when no connection string is configured.</summary>

@@ -19,14 +19,13 @@ namespace Provisioning.Orchestrator.Workflows;
 /// </summary>
 public sealed class WorkflowDriver(
     IDocumentStore store,
+    Coordination.WorkflowLeases leases,
     IEnumerable<IWorkflowStep> steps,
     DeviceAdapters adapters,
     IOptions<WorkflowOptions> options,
     ILogger<WorkflowDriver> logger)
 {
     private readonly Dictionary<WorkflowStep, IWorkflowStep> _steps = steps.ToDictionary(s => s.Step);
-
-    public static string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
     public async Task DriveAsync(Guid workflowId, Activity? root, CancellationToken interrupted, CancellationToken stopping)
     {
@@ -49,7 +48,7 @@ public sealed class WorkflowDriver(
             if (resumed)
             {
                 Log.Resuming(logger, workflowId, summary.SerialNumber, summary.CurrentStep);
-                await AppendAsync(context, [new WorkflowResumed(summary.SerialNumber, summary.CurrentStep ?? WorkflowStep.Authenticate, Instance,
+                await AppendAsync(context, [new WorkflowResumed(summary.SerialNumber, summary.CurrentStep ?? WorkflowStep.Authenticate, leases.Me,
                     new TraceRef(summary.TraceId, summary.RootSpanId), TraceRef.Current)], stopping);
             }
 
@@ -68,7 +67,11 @@ public sealed class WorkflowDriver(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Shutting down: the workflow stays Running and is resumed by the next start.
+            // Shutting down, or another instance holds the workflow now: it stays Running for whoever holds it.
+        }
+        catch (LeaseLostException)
+        {
+            root?.SetTag("cpe.lease_lost", true);
         }
         finally
         {
@@ -153,9 +156,17 @@ public sealed class WorkflowDriver(
             try
             {
                 await using var session = store.LightweightSession();
+                // Fencing: the append commits only while this instance still holds the workflow's lease.
+                var (assertSql, assertParameters) = leases.AssertFor(context.WorkflowId);
+                session.QueueSqlCommand(assertSql, assertParameters);
                 session.Events.Append(context.WorkflowId, context.Summary.Version + events.Length, events.Cast<object>().ToArray());
                 var terminal = events.Any(e => e is ProvisioningSucceeded or ProvisioningFailed);
-                if (terminal) session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
+                if (terminal)
+                {
+                    session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
+                    var (deleteSql, deleteParameters) = leases.DeleteFor(context.WorkflowId);
+                    session.QueueSqlCommand(deleteSql, deleteParameters);
+                }
                 if (events.Any(e => e is ProvisioningSucceeded) && context.Device is { } device)
                 {
                     session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
@@ -170,7 +181,11 @@ public sealed class WorkflowDriver(
                 context.Summary = await LoadAsync(context.WorkflowId, stopping) ?? context.Summary;
                 return;
             }
-            catch (NpgsqlException e) when (attempt++ < 30 && !stopping.IsCancellationRequested)
+            catch (Exception e) when (Coordination.WorkflowLeases.IsLeaseLost(e))
+            {
+                throw new LeaseLostException(context.WorkflowId);
+            }
+            catch (Exception e) when (IsTransient(e) && attempt++ < 30 && !stopping.IsCancellationRequested)
             {
                 // The database is away (restart, failover): keep the decision and try again.
                 Log.StoreUnavailable(logger, context.WorkflowId, e.Message);
@@ -218,4 +233,17 @@ public sealed class WorkflowDriver(
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    /// <summary>The database went away (restart, failover, network): worth trying the same append again.</summary>
+    private static bool IsTransient(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException) return true;
+            if (inner is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" or "08003" }) return true;
+        }
+        return false;
+    }
+
+    private sealed class LeaseLostException(Guid workflowId) : Exception($"workflow {workflowId} is held by another instance");
 }

@@ -1,37 +1,60 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Marten;
 using Microsoft.Extensions.Options;
 
 namespace Provisioning.Orchestrator.Workflows;
 
 /// <summary>
-/// Runs accepted workflows in the background, at most <see cref="WorkflowOptions.MaxConcurrentWorkflows"/> at once,
-/// and at start-up resumes every workflow the store still has as running (none stays stuck after a crash).
+/// Runs the workflows this instance holds, in the background, at most <see cref="WorkflowOptions.MaxConcurrentWorkflows"/>
+/// at once. Which workflows it holds is decided by the leases (see Coordination.WorkflowOwnership).
 /// </summary>
 public sealed class WorkflowRunner(
     WorkflowDriver driver,
-    IDocumentStore store,
     IOptions<WorkflowOptions> options,
     ILogger<WorkflowRunner> logger) : BackgroundService
 {
     private readonly Channel<(Guid Id, Activity? Root)> _queue = Channel.CreateUnbounded<(Guid, Activity?)>();
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<Guid, Control> _owned = new();
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentWorkflows);
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
 
-    public void Enqueue(Guid workflowId, Activity? root) => _queue.Writer.TryWrite((workflowId, root));
+    /// <summary>Cancel: a stored cancel interrupts the step. Lost: another instance holds the workflow now.</summary>
+    private sealed class Control
+    {
+        public CancellationTokenSource Interrupt { get; } = new();
+        public CancellationTokenSource Lost { get; } = new();
+        public bool Running { get; set; }
+    }
+
+    /// <summary>Workflows queued or running here (their leases are renewed).</summary>
+    public IReadOnlyCollection<Guid> Owned => _owned.Keys.ToList();
+
+    public bool Owns(Guid workflowId) => _owned.ContainsKey(workflowId);
+
+    public void Enqueue(Guid workflowId, Activity? root)
+    {
+        if (!_owned.TryAdd(workflowId, new Control()))
+        {
+            WorkflowSpans.Discard(root); // already here: the driver will see whatever this wanted
+            return;
+        }
+        _queue.Writer.TryWrite((workflowId, root));
+    }
 
     /// <summary>Interrupts the step a workflow is waiting on (after a cancel has been stored).</summary>
     public void Interrupt(Guid workflowId)
     {
-        if (_running.TryGetValue(workflowId, out var cts)) cts.Cancel();
+        if (_owned.TryGetValue(workflowId, out var control)) control.Interrupt.Cancel();
+    }
+
+    /// <summary>Stops driving a workflow whose lease went to another instance, without writing anything.</summary>
+    public void Abandon(Guid workflowId)
+    {
+        if (_owned.TryGetValue(workflowId, out var control)) control.Lost.Cancel();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ResumeUnfinishedAsync(stoppingToken);
         await foreach (var (id, root) in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             await _slots.WaitAsync(stoppingToken);
@@ -41,49 +64,22 @@ public sealed class WorkflowRunner(
 
     private async Task RunAsync(Guid workflowId, Activity? root, CancellationToken stoppingToken)
     {
-        using var interrupt = new CancellationTokenSource();
-        if (!_running.TryAdd(workflowId, interrupt))
-        {
-            // Already being driven here: the running driver will see whatever this request wanted.
-            WorkflowSpans.Discard(root);
-            _slots.Release();
-            return;
-        }
+        var control = _owned[workflowId];
+        using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, control.Lost.Token);
         try
         {
-            await driver.DriveAsync(workflowId, root, interrupt.Token, stoppingToken);
+            await driver.DriveAsync(workflowId, root, control.Interrupt.Token, stopOrLost.Token);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (!stopOrLost.IsCancellationRequested)
         {
             Log.DriverCrashed(logger, e, workflowId);
         }
         finally
         {
-            _running.TryRemove(workflowId, out _);
+            _owned.TryRemove(workflowId, out _);
+            control.Interrupt.Dispose();
+            control.Lost.Dispose();
             _slots.Release();
-        }
-    }
-
-    private async Task ResumeUnfinishedAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var session = store.QuerySession();
-                var unfinished = await session.Query<WorkflowSummary>()
-                    .Where(w => w.Status == WorkflowStatus.Running && w.CreatedAt < _startedAt)
-                    .Select(w => w.Id)
-                    .ToListAsync(stoppingToken);
-                if (unfinished.Count > 0) Log.ResumingUnfinished(logger, unfinished.Count);
-                foreach (var id in unfinished) Enqueue(id, root: null);
-                return;
-            }
-            catch (Npgsql.NpgsqlException e)
-            {
-                Log.StoreUnavailable(logger, Guid.Empty, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool 
 /// Accepts a workflow: idempotent on the caller's request id and at most one active workflow per device,
 /// both enforced by the database (the stream, the device claim and the request record commit together).
 /// </summary>
-public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner, IOptions<WorkflowOptions> options, ILogger<WorkflowStarter> logger)
+public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner, Coordination.WorkflowLeases leases, IOptions<WorkflowOptions> options, ILogger<WorkflowStarter> logger)
 {
     public async Task<StartOutcome> StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
@@ -52,6 +52,9 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
             session.Events.StartStream<WorkflowSummary>(workflowId, requested);
             session.Insert(new ActiveWorkflowClaim(serial, workflowId));
             if (request.RequestId is { Length: > 0 }) session.Insert(new ProvisionRequestRecord(request.RequestId, workflowId));
+            // The accepting instance drives the workflow; it holds the lease from the first commit on.
+            var (leaseSql, leaseParameters) = leases.InsertFor(workflowId);
+            session.QueueSqlCommand(leaseSql, leaseParameters);
             try
             {
                 await session.SaveChangesAsync(cancellationToken);

@@ -55,7 +55,7 @@ internal sealed class FirstContact(
                 activity?.SetTag(UspTelemetry.AttrEndpointId, session.EndpointId);
                 activity?.SetTag(UspTelemetry.AttrMtp, session.Mtp);
 
-                if (session.Admission == AgentAdmission.Pending) await AdmitAsync(session).ConfigureAwait(false);
+                if (session.Admission == AgentAdmission.Pending) await WhileOrchestratorAwayAsync(session, () => AdmitAsync(session)).ConfigureAwait(false);
                 if (session.Admission != AgentAdmission.Admitted)
                 {
                     activity?.SetTag("usp.admission", session.Admission.ToString());
@@ -72,7 +72,7 @@ internal sealed class FirstContact(
                     activity.DisplayName = codes.Contains("Boot!") ? "usp.Boot!" : codes.Contains("OnBoardRequest") ? "usp.OnBoardRequest" : "usp.first_contact";
                     activity.SetTag("usp.event_codes", string.Join(',', codes));
                 }
-                await ReportAsync(session, codes).ConfigureAwait(false);
+                await WhileOrchestratorAwayAsync(session, () => ReportAsync(session, codes)).ConfigureAwait(false);
             }
             session.AbandonContact();
         }
@@ -81,6 +81,29 @@ internal sealed class FirstContact(
             Activity.Current?.SetStatus(ActivityStatusCode.Error, ex.Message);
             UspLog.FirstContactFailed(logger, session.EndpointId, ex);
             session.AbandonContact();
+        }
+    }
+
+    /// <summary>
+    /// An agent announces itself once (Boot! is not repeated), so a contact the orchestrator could not take (an
+    /// instance dying behind the load balancer, a restart) is retried with backoff while the agent stays connected.
+    /// </summary>
+    private static async Task WhileOrchestratorAwayAsync(AgentSession session, Func<Task> call)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (global::Grpc.Core.RpcException e) when (!session.IsClosed && e.StatusCode is global::Grpc.Core.StatusCode.Unavailable
+                                                       or global::Grpc.Core.StatusCode.DeadlineExceeded or global::Grpc.Core.StatusCode.Internal)
+            {
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
         }
     }
 

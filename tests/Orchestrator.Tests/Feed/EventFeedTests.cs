@@ -70,14 +70,19 @@ public sealed class EventFeedTests(OrchestratorFixture fixture)
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled) { }
         });
 
-        // An open transaction holds the next sequence number and has written, as a slow append would.
+        // An open transaction holds the next sequence number, as a slow append would ...
         await using var connection = new NpgsqlConnection(fixture.System.ConnectionString);
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
         long reserved;
-        await using (var reserve = new NpgsqlCommand("select nextval('provisioning.mt_events_sequence'), pg_current_xact_id()", connection, transaction))
+        await using (var reserve = new NpgsqlCommand("select nextval('provisioning.mt_events_sequence')", connection, transaction))
         {
             reserved = (long)(await reserve.ExecuteScalarAsync())!;
+        }
+        // ... and holds the write lock an INSERT of its events takes.
+        await using (var write = new NpgsqlCommand("lock table provisioning.mt_events in row exclusive mode", connection, transaction))
+        {
+            await write.ExecuteNonQueryAsync();
         }
 
         var serial = await fixture.RegisterAsync(new DeviceScript());

@@ -37,7 +37,7 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
         };
         request.Parameters.AddRange(rendered.Parameters.Select(p => new ParameterValue { Name = p.Name, Value = p.Value, Type = p.Type, Secret = p.Secret }));
 
-        var adapter = adapters.For(target.Protocol);
+        var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));
         if (callFailure is not null) return StepOutcome.Failed(callFailure);
         if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));

@@ -22,7 +22,7 @@ public sealed class VerifyStep(WorkflowContextLoader loader, DeviceAdapters adap
         var request = new VerifyRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = context.WorkflowId.ToString() };
         request.ParameterNames.AddRange(rendered.Parameters.Select(p => p.Name));
 
-        var adapter = adapters.For(target.Protocol);
+        var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.VerifyAsync(request, o));
         if (callFailure is not null) return StepOutcome.Failed(callFailure);
         if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));

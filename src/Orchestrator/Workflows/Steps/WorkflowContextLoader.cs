@@ -31,6 +31,14 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
             string.IsNullOrEmpty(asked.EndpointId) ? known.EndpointId : asked.EndpointId);
     }
 
+    /// <summary>The adapter instance that last heard from the device, if recently.</summary>
+    public async Task<string?> RouteAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var route = await session.LoadAsync<DeviceRoute>(context.Summary.SerialNumber, cancellationToken);
+        return route is not null && route.IsFresh(DateTimeOffset.UtcNow) ? route.AdapterAddress : null;
+    }
+
     public static string PlanName(WorkflowContext context) =>
         !string.IsNullOrWhiteSpace(context.Summary.ServicePlanOverride)
             ? context.Summary.ServicePlanOverride!

@@ -1,0 +1,56 @@
+using Grpc.Net.Client;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Tests.Southbound;
+using Provisioning.Testing;
+
+namespace Provisioning.Orchestrator.Tests.ScaleOut;
+
+/// <summary>A device's southbound calls go to the adapter instance that reported its contact.</summary>
+public sealed class AdapterRoutingTests : IAsyncLifetime
+{
+    private ScriptedAdapter _holder = null!;
+    private SystemUnderTest _system = null!;
+
+    public async Task InitializeAsync()
+    {
+        _holder = await ScriptedAdapter.StartAsync();
+        var settings = OrchestratorFixture.Settings(_holder);
+        // The configured ("any instance") address leads nowhere: only routing can reach the device.
+        settings["Orchestrator:Adapters:Cwmp"] = $"http://127.0.0.1:{FreePort.Next()}";
+        settings["Workflow:AuthenticateTimeout"] = "00:00:02";
+        _system = await SystemUnderTest.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _system.DisposeAsync();
+        await _holder.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Steps_are_sent_to_the_adapter_instance_that_holds_the_device()
+    {
+        var helper = OrchestratorFixture.Over(_holder, _system);
+        var routed = await helper.RegisterAsync(new DeviceScript());
+        var unrouted = await helper.RegisterAsync(new DeviceScript());
+
+        using var channel = GrpcChannel.ForAddress(_system.GrpcAddress);
+        var contacts = new DeviceContacts.DeviceContactsClient(channel);
+        await contacts.ReportDeviceContactAsync(new DeviceContactReport
+        {
+            Identity = new DeviceIdentity { Device = new DeviceRef { SerialNumber = routed, Oui = "00D09E", Protocol = DeviceProtocol.Cwmp } },
+            EventCodes = { "2 PERIODIC" },
+            AdapterAddress = _holder.Address,
+        }, _system.InternalHeaders());
+
+        var ok = await _system.WaitForTerminalAsync((await helper.ProvisionAsync(routed)).Workflow.WorkflowId);
+        var lost = await _system.WaitForTerminalAsync((await helper.ProvisionAsync(unrouted)).Workflow.WorkflowId);
+
+        Assert.Equal(WorkflowResult.Success, ok.Result);
+        Assert.Contains($"PushConfig:{routed}", _holder.Calls);
+        Assert.Equal(WorkflowResult.DeviceUnreachable, lost.Result);
+        Assert.Contains("adapter unavailable", lost.FailureReason);
+    }
+}

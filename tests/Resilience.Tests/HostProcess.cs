@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Provisioning.Resilience.Tests;
+
+/// <summary>
+/// One of the system's hosts (orchestrator or adapter) as a real child process, started from the build output
+/// next to the tests, killable with SIGKILL.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly string _assembly;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private Process? _process;
+
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    public HostProcess(string assemblyName, IReadOnlyDictionary<string, string> environment)
+    {
+        _assembly = Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll");
+        _environment = environment;
+    }
+
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    public void Start()
+    {
+        var start = new ProcessStartInfo("dotnet", [_assembly])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {_assembly}");
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, leases are not handed back, sessions drop.</summary>
+    public void Kill()
+    {
+        if (_process is null || _process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        _process?.Dispose();
+    }
+}
