@@ -63,6 +63,8 @@ public sealed class WorkflowDriver(
                     if (context.Summary.IsTerminal) break;
                 }
                 await AppendAsync(context, EventsFor(step, outcome, context), stopping);
+                // Reaching the device may have moved it to another adapter instance (a Connection Request's session).
+                if (step == WorkflowStep.Authenticate) WorkflowContextLoader.ForgetRoute(context);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -172,7 +174,7 @@ public sealed class WorkflowDriver(
                     session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
                 }
                 await session.SaveChangesAsync(stopping);
-                context.Summary = await session.LoadAsync<WorkflowSummary>(context.WorkflowId, stopping) ?? context.Summary;
+                context.Summary = WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow);
                 return;
             }
             catch (ConcurrencyException)

@@ -71,8 +71,7 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
                 throw;
             }
 
-            var summary = await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken)
-                ?? throw new InvalidOperationException($"workflow {workflowId} was stored but its summary is missing");
+            var summary = WorkflowSummaryFolding.Start(workflowId, requested, DateTimeOffset.UtcNow);
             Log.Accepted(logger, workflowId, serial, request.Trigger);
             runner.Enqueue(workflowId, root);
             return new StartOutcome(summary, Existing: false, Replayed: false);

@@ -9,5 +9,8 @@ public sealed class WorkflowContext(WorkflowSummary summary)
     public WorkflowSummary Summary { get; set; } = summary;
     public DeviceRecord? Device { get; set; }
     public RenderedProfile? Profile { get; set; }
+    /// <summary>The adapter instance holding the device, as last looked up (null: any instance).</summary>
+    public string? Route { get; set; }
+    public bool RouteKnown { get; set; }
     public Guid WorkflowId => Summary.Id;
 }

@@ -34,10 +34,16 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
     /// <summary>The adapter instance that last heard from the device, if recently.</summary>
     public async Task<string?> RouteAsync(WorkflowContext context, CancellationToken cancellationToken)
     {
+        if (context.RouteKnown) return context.Route;
         await using var session = store.QuerySession();
         var route = await session.LoadAsync<DeviceRoute>(context.Summary.SerialNumber, cancellationToken);
-        return route is not null && route.IsFresh(DateTimeOffset.UtcNow) ? route.AdapterAddress : null;
+        context.Route = route is not null && route.IsFresh(DateTimeOffset.UtcNow) ? route.AdapterAddress : null;
+        context.RouteKnown = true;
+        return context.Route;
     }
+
+    /// <summary>The device may have moved to another adapter instance (a CWMP session after a Connection Request).</summary>
+    public static void ForgetRoute(WorkflowContext context) => context.RouteKnown = false;
 
     public static string PlanName(WorkflowContext context) =>
         !string.IsNullOrWhiteSpace(context.Summary.ServicePlanOverride)
