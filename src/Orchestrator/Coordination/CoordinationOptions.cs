@@ -8,7 +8,7 @@ public sealed class CoordinationOptions
     /// <summary>Unique per running instance; defaults to host name, process id and a random suffix.</summary>
     public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..4]}";
     /// <summary>How long a workflow stays with an instance that stopped renewing: the bound on takeover time.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How often an instance looks for running workflows nobody holds.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -54,24 +54,26 @@ public sealed class WorkflowLeases(NpgsqlDataSource dataSource, IOptions<Coordin
         return await command.ExecuteScalarAsync(cancellationToken) is string;
     }
 
-    /// <summary>Extends this instance's leases; returns the workflows it no longer holds.</summary>
+    /// <summary>
+    /// Extends this instance's leases; returns the workflows another instance holds now. (A lease that is simply gone
+    /// belongs to a workflow that just ended; that is not a loss.)
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> RenewAsync(IReadOnlyCollection<Guid> held, CancellationToken cancellationToken)
     {
         if (held.Count == 0 || _forsaken) return [];
         await using var command = dataSource.CreateCommand("""
-            update provisioning.cpe_workflow_leases set expires_at = now() + make_interval(secs => $3)
-            where owner = $1 and workflow_id = any($2)
-            returning workflow_id
+            with renewed as (
+                update provisioning.cpe_workflow_leases set expires_at = now() + make_interval(secs => $3)
+                where owner = $1 and workflow_id = any($2))
+            select workflow_id from provisioning.cpe_workflow_leases where workflow_id = any($2) and owner <> $1
             """);
         command.Parameters.AddWithValue(Me);
         command.Parameters.AddWithValue(held.ToArray());
         command.Parameters.AddWithValue(Seconds);
-        var renewed = new HashSet<Guid>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken)) renewed.Add(reader.GetGuid(0));
-        }
-        return held.Where(id => !renewed.Contains(id)).ToList();
+        var lost = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) lost.Add(reader.GetGuid(0));
+        return lost;
     }
 
     /// <summary>Running workflows nobody holds: never leased, or their instance stopped renewing.</summary>

@@ -20,7 +20,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly bool _runAsServiceUser;
 
     public int Port { get; }
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=60";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=60;No Reset On Close=true";
     public string DataDirectory => _dataDirectory;
 
     private EmbeddedPostgres(string dataDirectory, string binDirectory, int port, bool runAsServiceUser)
