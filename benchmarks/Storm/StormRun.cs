@@ -107,7 +107,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             _report["peak_rss_mb"] = Round(memory?.PeakRssMb ?? (_rssSamples.Count > 0 ? _rssSamples.Max() : 0));
             _report["rss_end_mb"] = Round(memory?.RssMb ?? 0);
             _report["orchestrator_warning_lines"] = orchestrator.ErrorLineCount;
-            _report["orchestrator_warnings_sample"] = orchestrator.Errors.Take(10).ToList();
+            _report["orchestrator_warnings_by_category"] = orchestrator.ErrorCategories.ToDictionary(c => c.Key, c => (object?)c.Value);
+            _report["orchestrator_warnings_sample"] = orchestrator.Errors.DistinctBy(e => e.Split(' ', 3).Length >= 2 ? e.Split(' ', 3)[1] : e).Take(10).ToList();
             Say($"orchestrator peak RSS {_report["peak_rss_mb"]} MB; {orchestrator.ErrorLineCount} warning/error lines");
         }
 
@@ -158,7 +159,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             if (value is string or int or long or double or bool or null)
                 Console.WriteLine($"  {key,-34} {Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null"}");
         }
-        foreach (var key in new[] { "results", "cwmp_session_errors" })
+        foreach (var key in new[] { "results", "cwmp_session_errors", "orchestrator_warnings_by_category" })
             if (report.GetValueOrDefault(key) is Dictionary<string, object?> counts && counts.Count > 0)
                 Console.WriteLine($"  {key,-34} {string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"))}");
         if (report.GetValueOrDefault("step_gaps_ms") is Dictionary<string, object?> gaps)
