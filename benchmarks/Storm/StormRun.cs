@@ -33,7 +33,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         var connectOnly = options.ConnectOnly > 0;
         var stormDevices = options.Devices;
         // Connect-only: agents not in the inventory stay connected (quarantined) instead of being refused and reconnecting.
-        var extraSettings = connectOnly ? new Dictionary<string, string> { ["Usp__UnknownAgents"] = "quarantine" } : new Dictionary<string, string>();
+        var extraSettings = new Dictionary<string, string>(options.OrchestratorEnvironment);
+        if (connectOnly) extraSettings.TryAdd("Usp__UnknownAgents", "quarantine");
+        _report["orchestrator_environment"] = extraSettings.ToDictionary(e => e.Key, e => (object?)e.Value);
         await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings, overall.Token))
         {
             Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
