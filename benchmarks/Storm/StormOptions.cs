@@ -21,6 +21,8 @@ public sealed record StormOptions
     public bool Reference { get; init; } = true;
     public bool Perf { get; init; }
     public bool Smoke { get; init; }
+    /// <summary>Npgsql keywords appended to the orchestrator's (and the reference's) connection string, e.g. "No Reset On Close=true".</summary>
+    public string? ConnectionOptions { get; init; }
     /// <summary>Extra environment for the orchestrator process (e.g. DOTNET_gcServer=0 to see what the GC mode costs).</summary>
     public IReadOnlyDictionary<string, string> OrchestratorEnvironment { get; init; } = new Dictionary<string, string>();
     /// <summary>Devices bootstrapped before the measured storm so the orchestrator is warm (JIT, pools), as a running ACS is.</summary>
@@ -39,6 +41,7 @@ public sealed record StormOptions
           --warmup W         devices bootstrapped first, not measured, so the orchestrator is warm (default 100)
           --smoke            50 devices, finishes in well under a minute
           --orchestrator-env KEY=VALUE  extra environment for the orchestrator (repeatable), e.g. DOTNET_gcServer=0
+          --connection-options "K=V;..."  Npgsql keywords added to the storm's and the reference's connection strings
           --perf             perf record the orchestrator during the storm (perf map enabled)
         """;
 
@@ -60,6 +63,7 @@ public sealed record StormOptions
                 "--usp-rate" => options with { UspStartRate = NextInt() },
                 "--smoke" => options with { Smoke = true },
                 "--warmup" => options with { Warmup = NextInt() },
+                "--connection-options" => options with { ConnectionOptions = Next() },
                 "--orchestrator-env" => options with { OrchestratorEnvironment = WithSetting(options.OrchestratorEnvironment, Next()) },
                 "--connection-string" => options with { ConnectionString = Next() },
                 "--orchestrator" => options with { OrchestratorDll = Next() },

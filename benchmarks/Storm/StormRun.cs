@@ -26,7 +26,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
         Say($"starting PostgreSQL ({(options.ConnectionString is null ? "private cluster in a temp folder" : "given server")})");
         await using var database = await StormDatabase.StartAsync(options.ConnectionString);
-        var stormDb = await database.CreateDatabaseAsync($"storm_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+        var stormDb = WithOptions(await database.CreateDatabaseAsync($"storm_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
 
         Say($"starting the orchestrator: dotnet {dll}");
         int completed;
@@ -116,7 +116,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
         if (options.Reference && completed > 0)
         {
-            var refDb = await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+            var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
             var concurrency = options.EffectiveConcurrency(completed);
             Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
             var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, overall.Token);
@@ -361,6 +361,13 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
     }
 
     private static string Password(string serial) => "pw-" + serial;
+
+    private string WithOptions(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionOptions)) return connectionString;
+        _report["connection_options"] = options.ConnectionOptions;
+        return connectionString.TrimEnd(';') + ";" + options.ConnectionOptions;
+    }
 
     /// <summary>
     /// A small storm first, not measured: a running ACS has its code jitted and its pools filled when a power cut
