@@ -52,6 +52,13 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     /// <summary>Warning/error lines the orchestrator wrote (the first few are kept for the report).</summary>
     public IReadOnlyList<string> Errors { get { lock (_errors) return [.. _errors]; } }
     public int ErrorLineCount { get; private set; }
+    private readonly Dictionary<string, int> _categories = new(StringComparer.Ordinal);
+
+    /// <summary>Warning/error lines per "level: Category[event id]", most frequent first.</summary>
+    public IReadOnlyDictionary<string, int> ErrorCategories
+    {
+        get { lock (_errors) return _categories.OrderByDescending(c => c.Value).Take(12).ToDictionary(c => c.Key, c => c.Value); }
+    }
 
     public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
     {
@@ -129,6 +136,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             lock (_errors)
             {
                 ErrorLineCount++;
+                var category = line.Split(' ', 3) is { Length: >= 2 } parts ? parts[0] + " " + parts[1] : line;
+                _categories[category] = _categories.GetValueOrDefault(category) + 1;
                 if (_errors.Count < 40) _errors.Add(line);
                 else _keepNextLine = false;
             }

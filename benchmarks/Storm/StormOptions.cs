@@ -21,6 +21,10 @@ public sealed record StormOptions
     public bool Reference { get; init; } = true;
     public bool Perf { get; init; }
     public bool Smoke { get; init; }
+    /// <summary>Npgsql keywords appended to the orchestrator's (and the reference's) connection string, e.g. "No Reset On Close=true".</summary>
+    public string? ConnectionOptions { get; init; }
+    /// <summary>Extra environment for the orchestrator process (e.g. DOTNET_gcServer=0 to see what the GC mode costs).</summary>
+    public IReadOnlyDictionary<string, string> OrchestratorEnvironment { get; init; } = new Dictionary<string, string>();
     /// <summary>Devices bootstrapped before the measured storm so the orchestrator is warm (JIT, pools), as a running ACS is.</summary>
     public int Warmup { get; init; } = 100;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -36,6 +40,8 @@ public sealed record StormOptions
           --usp-rate R       USP agents started per second (default: all at once)
           --warmup W         devices bootstrapped first, not measured, so the orchestrator is warm (default 100)
           --smoke            50 devices, finishes in well under a minute
+          --orchestrator-env KEY=VALUE  extra environment for the orchestrator (repeatable), e.g. DOTNET_gcServer=0
+          --connection-options "K=V;..."  Npgsql keywords added to the storm's and the reference's connection strings
           --perf             perf record the orchestrator during the storm (perf map enabled)
         """;
 
@@ -57,6 +63,8 @@ public sealed record StormOptions
                 "--usp-rate" => options with { UspStartRate = NextInt() },
                 "--smoke" => options with { Smoke = true },
                 "--warmup" => options with { Warmup = NextInt() },
+                "--connection-options" => options with { ConnectionOptions = Next() },
+                "--orchestrator-env" => options with { OrchestratorEnvironment = WithSetting(options.OrchestratorEnvironment, Next()) },
                 "--connection-string" => options with { ConnectionString = Next() },
                 "--orchestrator" => options with { OrchestratorDll = Next() },
                 "--output" => options with { OutputDirectory = Next() },
@@ -72,6 +80,13 @@ public sealed record StormOptions
         if (options.ConnectOnly > 0 && options.Devices > options.ConnectOnly)
             throw new ArgumentException("--devices must not exceed --connect-only (the storm runs over the connected agents)");
         return options;
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0) throw new ArgumentException($"--orchestrator-env wants KEY=VALUE, not {assignment}");
+        return new Dictionary<string, string>(settings) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     public int EffectiveConcurrency(int devices) => Concurrency > 0 ? Math.Min(Concurrency, Math.Max(1, devices)) : Math.Max(1, devices);

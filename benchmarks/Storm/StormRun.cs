@@ -26,14 +26,16 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
         Say($"starting PostgreSQL ({(options.ConnectionString is null ? "private cluster in a temp folder" : "given server")})");
         await using var database = await StormDatabase.StartAsync(options.ConnectionString);
-        var stormDb = await database.CreateDatabaseAsync($"storm_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+        var stormDb = WithOptions(await database.CreateDatabaseAsync($"storm_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
 
         Say($"starting the orchestrator: dotnet {dll}");
         int completed;
         var connectOnly = options.ConnectOnly > 0;
         var stormDevices = options.Devices;
         // Connect-only: agents not in the inventory stay connected (quarantined) instead of being refused and reconnecting.
-        var extraSettings = connectOnly ? new Dictionary<string, string> { ["Usp__UnknownAgents"] = "quarantine" } : new Dictionary<string, string>();
+        var extraSettings = new Dictionary<string, string>(options.OrchestratorEnvironment);
+        if (connectOnly) extraSettings.TryAdd("Usp__UnknownAgents", "quarantine");
+        _report["orchestrator_environment"] = extraSettings.ToDictionary(e => e.Key, e => (object?)e.Value);
         await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings, overall.Token))
         {
             Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
@@ -107,13 +109,14 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             _report["peak_rss_mb"] = Round(memory?.PeakRssMb ?? (_rssSamples.Count > 0 ? _rssSamples.Max() : 0));
             _report["rss_end_mb"] = Round(memory?.RssMb ?? 0);
             _report["orchestrator_warning_lines"] = orchestrator.ErrorLineCount;
-            _report["orchestrator_warnings_sample"] = orchestrator.Errors.Take(10).ToList();
+            _report["orchestrator_warnings_by_category"] = orchestrator.ErrorCategories.ToDictionary(c => c.Key, c => (object?)c.Value);
+            _report["orchestrator_warnings_sample"] = orchestrator.Errors.DistinctBy(e => e.Split(' ', 3).Length >= 2 ? e.Split(' ', 3)[1] : e).Take(10).ToList();
             Say($"orchestrator peak RSS {_report["peak_rss_mb"]} MB; {orchestrator.ErrorLineCount} warning/error lines");
         }
 
         if (options.Reference && completed > 0)
         {
-            var refDb = await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
+            var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
             var concurrency = options.EffectiveConcurrency(completed);
             Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
             var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, overall.Token);
@@ -158,7 +161,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             if (value is string or int or long or double or bool or null)
                 Console.WriteLine($"  {key,-34} {Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null"}");
         }
-        foreach (var key in new[] { "results", "cwmp_session_errors" })
+        foreach (var key in new[] { "results", "cwmp_session_errors", "orchestrator_warnings_by_category" })
             if (report.GetValueOrDefault(key) is Dictionary<string, object?> counts && counts.Count > 0)
                 Console.WriteLine($"  {key,-34} {string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"))}");
         if (report.GetValueOrDefault("step_gaps_ms") is Dictionary<string, object?> gaps)
@@ -358,6 +361,13 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
     }
 
     private static string Password(string serial) => "pw-" + serial;
+
+    private string WithOptions(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionOptions)) return connectionString;
+        _report["connection_options"] = options.ConnectionOptions;
+        return connectionString.TrimEnd(';') + ";" + options.ConnectionOptions;
+    }
 
     /// <summary>
     /// A small storm first, not measured: a running ACS has its code jitted and its pools filled when a power cut

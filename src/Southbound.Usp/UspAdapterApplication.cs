@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Provisioning.ServiceDefaults;
+using Provisioning.ServiceDefaults.Security;
+using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Extensions;
 using Provisioning.Southbound.Usp.Grpc;
 
@@ -29,6 +31,8 @@ public static class UspAdapterApplication
         });
 
         builder.AddProvisioningTelemetry("usp-controller");
+        // https:// listeners (WSS, gRPC) serve Usp:Tls's certificate; the DeviceAdapter gRPC server wants the internal key.
+        builder.RequireInternalKey().UseTlsCertificateFrom("Usp:Tls");
         builder.AddUspController();
 
         var app = builder.Build();
@@ -40,7 +44,7 @@ public static class UspAdapterApplication
 
     private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols)
     {
-        void Configure(ListenOptions listen) => listen.Protocols = protocols;
+        void Configure(ListenOptions listen) => listen.UseTlsWhenHttps(uri).Protocols = protocols;
         if (uri.Host is "localhost") kestrel.ListenLocalhost(uri.Port, Configure);
         else if (uri.Host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(uri.Port, Configure);
         else kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, Configure);

@@ -43,4 +43,6 @@ public sealed class UspMqttOptions
     public string? ClientId { get; set; }
     public string? Username { get; set; }
     public string? Password { get; set; }
+    /// <summary>MQTT over TLS (mqtts:// broker URL or any of these set).</summary>
+    public Transport.Mqtt.UspMqttTlsOptions Tls { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using Provisioning.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
@@ -33,6 +34,8 @@ public sealed class HostProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Authentication is always on: every host gets the test keys (a test may override them).
+        foreach (var (key, value) in TestChannels.Environment) start.Environment[key] = value;
         foreach (var (key, value) in _environment) start.Environment[key] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {_assembly}");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };

@@ -70,8 +70,8 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         await WaitReadyAsync($"http://127.0.0.1:{grpcB}");
         await Task.Delay(2000); // adapters up
 
-        using var channelA = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcA}");
-        using var channelB = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcB}");
+        using var channelA = TestChannels.ForAddress($"http://127.0.0.1:{grpcA}");
+        using var channelB = TestChannels.ForAddress($"http://127.0.0.1:{grpcB}");
         var inventory = new InventoryService.InventoryServiceClient(channelB);
         var provisioningB = new ProvisioningService.ProvisioningServiceClient(channelB);
 
@@ -185,7 +185,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task WaitReadyAsync(string address)
     {
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = TestChannels.ForAddress(address);
         var client = new InventoryService.InventoryServiceClient(channel);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)

@@ -57,7 +57,7 @@ public sealed class StormEnvironment : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         var environment = new StormEnvironment { ConnectionString = connectionString, Settings = settings, GrpcAddress = grpc, AcsUrl = new Uri(acs + "/") };
-        environment._channel = GrpcChannel.ForAddress(grpc);
+        environment._channel = TestChannels.ForAddress(grpc);
         environment.Provisioning = new ProvisioningService.ProvisioningServiceClient(environment._channel);
         environment.Inventory = new InventoryService.InventoryServiceClient(environment._channel);
         environment.Fleet = await CwmpFleet.StartAsync();

@@ -12,7 +12,7 @@ public sealed class TcpLoadBalancerTests
         await using var system = await SystemUnderTest.StartAsync(new Dictionary<string, string?> { ["Orchestrator:HostAdapters"] = "false" });
         var port = new Uri(system.GrpcAddress).Port;
         await using var balancer = new TcpLoadBalancer([FreePort.Next(), port]);
-        using var channel = GrpcChannel.ForAddress(balancer.Address);
+        using var channel = TestChannels.ForAddress(balancer.Address);
         var client = new InventoryService.InventoryServiceClient(channel);
         for (var i = 0; i < 3; i++) await client.ListServicePlansAsync(new ListServicePlansRequest());
     }

@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Orchestrator.Hosting;
@@ -23,11 +25,32 @@ public sealed class SystemUnderTest : IAsyncDisposable
         ConnectionString = connectionString;
         GrpcAddress = settings["Orchestrator:GrpcUrl"]!;
         AcsUrl = new Uri(settings["Cwmp:AcsUrl"]!.TrimEnd('/') + "/");
-        UspWebSocketUrl = new Uri(settings["Usp:WebSocketUrl"]!.Replace("http://", "ws://").TrimEnd('/') + settings["Usp:WebSocketPath"]);
+        UspWebSocketUrl = new Uri(settings["Usp:WebSocketUrl"]!.Replace("https://", "wss://").Replace("http://", "ws://").TrimEnd('/') + settings["Usp:WebSocketPath"]);
         UspControllerEndpointId = settings["Usp:EndpointId"]!;
         _channel = CreateChannel();
-        Provisioning = new ProvisioningService.ProvisioningServiceClient(_channel);
-        Inventory = new InventoryService.InventoryServiceClient(_channel);
+        // Every call of the test's clients carries the admin key (auth is always on); tests of auth itself use Invoker(token).
+        var invoker = Invoker(settings["Auth:ApiKeys:test-admin:Key"]);
+        Provisioning = new ProvisioningService.ProvisioningServiceClient(invoker);
+        Inventory = new InventoryService.InventoryServiceClient(invoker);
+    }
+
+    /// <summary>The admin key configured for tests (Auth:ApiKeys:test-admin).</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+    /// <summary>An operator key configured for tests (Auth:ApiKeys:test-operator).</summary>
+    public const string OperatorKey = "test-operator-key-0123456789";
+    /// <summary>The orchestrator ↔ adapter key configured for tests (Auth:InternalKey).</summary>
+    public const string InternalKey = "test-internal-key-0123456789";
+
+    /// <summary>Calls over the system's channel carrying <paramref name="token"/> as a bearer token (none when null).</summary>
+    public CallInvoker Invoker(string? token)
+    {
+        var invoker = _channel.CreateCallInvoker();
+        if (token is null) return invoker;
+        return invoker.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {token}");
+            return metadata;
+        });
     }
 
     public ProvisioningService.ProvisioningServiceClient Provisioning { get; }
@@ -64,6 +87,11 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Coordination:LeaseDuration"] = "00:00:03",
             ["Coordination:RenewInterval"] = "00:00:01",
             ["Coordination:ScanInterval"] = "00:00:01",
+            ["Auth:ApiKeys:test-admin:Key"] = AdminKey,
+            ["Auth:ApiKeys:test-admin:Role"] = "admin",
+            ["Auth:ApiKeys:test-operator:Key"] = OperatorKey,
+            ["Auth:ApiKeys:test-operator:Role"] = "operator",
+            ["Auth:InternalKey"] = InternalKey,
         };
         all["Cwmp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
         all["Usp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
@@ -154,9 +182,20 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
     private GrpcChannel CreateChannel() => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
     {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        HttpHandler = TrustedHandler(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }),
         MaxReceiveMessageSize = 64 * 1024 * 1024,
     });
+
+    /// <summary>With Orchestrator:Tls:CaPath set (TLS tests), the handler trusts that CA.</summary>
+    private SocketsHttpHandler TrustedHandler(SocketsHttpHandler handler)
+    {
+        if (_settings.GetValueOrDefault("Orchestrator:Tls:CaPath") is { Length: > 0 } caPath)
+        {
+            var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(caPath);
+            ServiceDefaults.Tls.CertificateTrust.Apply(handler, ca);
+        }
+        return handler;
+    }
 
     public async ValueTask DisposeAsync()
     {

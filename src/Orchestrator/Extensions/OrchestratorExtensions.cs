@@ -4,10 +4,12 @@ using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Grpc;
 using Provisioning.Orchestrator.Hosting;
 using Provisioning.Orchestrator.Reports;
+using Provisioning.Orchestrator.Security;
 using Provisioning.Orchestrator.Southbound;
 using Provisioning.Orchestrator.Storage;
 using Provisioning.Orchestrator.Workflows;
 using Provisioning.Orchestrator.Workflows.Steps;
+using Provisioning.ServiceDefaults.Tls;
 
 namespace Provisioning.Orchestrator.Extensions;
 
@@ -30,6 +32,7 @@ public static class OrchestratorExtensions
             options.MaxReceiveMessageSize = MaxMessageBytes;
             options.Interceptors.Add<ErrorInterceptor>();
         });
+        builder.AddNorthboundAuthentication().UseTlsCertificateFrom("Orchestrator:Tls");
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
 
@@ -65,9 +68,9 @@ public static class OrchestratorExtensions
 
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
-        app.MapGrpcService<ProvisioningGrpcService>();
-        app.MapGrpcService<InventoryGrpcService>();
-        app.MapGrpcService<DeviceContactsGrpcService>();
+        app.MapGrpcService<ProvisioningGrpcService>().RequireAuthorization(Policies.Operator);
+        app.MapGrpcService<InventoryGrpcService>().RequireAuthorization(Policies.Admin);
+        app.MapGrpcService<DeviceContactsGrpcService>().RequireAuthorization(Policies.Adapter);
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;
@@ -83,6 +86,7 @@ public static class OrchestratorExtensions
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            });
+            })
+            .AddInternalChannel(builder.Configuration, "Orchestrator:Tls");
     }
 }

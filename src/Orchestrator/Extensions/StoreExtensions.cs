@@ -7,6 +7,7 @@ using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Feed;
 using Provisioning.Orchestrator.Reports;
+using Provisioning.Orchestrator.Security;
 using Provisioning.Orchestrator.ServicePlans;
 using Provisioning.Orchestrator.Storage;
 using Provisioning.Orchestrator.Workflows;
@@ -84,6 +85,10 @@ public static class StoreExtensions
         options.Events.AddEventType<ProvisioningFailed>();
         options.Events.AddEventType<ProvisioningCancelled>();
         options.Events.AddEventType<WorkflowResumed>();
+        // Admin audit (own streams, not workflow events).
+        options.Events.AddEventType<InventoryChanged>();
+        options.Events.AddEventType<ServicePlansChanged>();
+        options.Events.AddEventType<ProjectionsRebuilt>();
 
         options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);

@@ -12,7 +12,7 @@ namespace Provisioning.Orchestrator.Grpc;
 /// What adapters tell the orchestrator: device contacts (which may start zero-touch provisioning) and inventory
 /// lookups for device authentication. Passwords leave only as a Digest HA1 or as the Connection Request secret.
 /// </summary>
-public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStarter starter) : DeviceContacts.DeviceContactsBase
+public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStarter starter, Security.DeviceSecrets secrets) : DeviceContacts.DeviceContactsBase
 {
     public override async Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
     {
@@ -71,10 +71,9 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             Registered = true,
             Device = new DeviceRef { SerialNumber = record.Id, Oui = record.Oui, ProductClass = record.ProductClass, Protocol = record.Protocol, EndpointId = record.EndpointId },
             CwmpUsername = record.CwmpUsername,
-            CwmpPasswordHa1 = record.CwmpPassword.Length > 0 && record.CwmpUsername.Length > 0
-                ? DigestCredential.Ha1(record.CwmpUsername, request.Realm, record.CwmpPassword) : "",
+            CwmpPasswordHa1 = secrets.Ha1(record, request.Realm),
             ConnectionRequestUsername = record.ConnectionRequestUsername,
-            ConnectionRequestPassword = record.ConnectionRequestPassword,
+            ConnectionRequestPassword = secrets.ConnectionRequestPassword(record),
             Provisioned = record.Provisioned,
         };
     }

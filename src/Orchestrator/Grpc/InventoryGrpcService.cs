@@ -16,7 +16,7 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         v.ThrowIfInvalid();
         await using var session = store.LightweightSession();
         var existing = await session.LoadAsync<DeviceRecord>(request.Device.Identity.SerialNumber.Trim(), context.CancellationToken);
-        var record = request.Device.ToRecord(existing);
+        var record = services.GetRequiredService<Security.DeviceSecrets>().Seal(request.Device.ToRecord(existing), request.Device);
         session.Store(record);
         await session.SaveChangesAsync(context.CancellationToken);
         return record.ToWire();
@@ -33,9 +33,10 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         await using var session = store.LightweightSession();
         var serials = request.Devices.Select(d => d.Identity.SerialNumber.Trim()).ToArray();
         var existing = (await session.LoadManyAsync<DeviceRecord>(context.CancellationToken, serials)).ToDictionary(d => d.Id);
+        var secrets = services.GetRequiredService<Security.DeviceSecrets>();
         foreach (var device in request.Devices)
         {
-            session.Store(device.ToRecord(existing.GetValueOrDefault(device.Identity.SerialNumber.Trim())));
+            session.Store(secrets.Seal(device.ToRecord(existing.GetValueOrDefault(device.Identity.SerialNumber.Trim())), device));
         }
         await session.SaveChangesAsync(context.CancellationToken);
         return new UpsertDevicesResponse { Stored = request.Devices.Count };

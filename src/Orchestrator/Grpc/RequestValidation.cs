@@ -28,8 +28,22 @@ public sealed class RequestValidation
         return this;
     }
 
+    /// <summary>
+    /// Violations reported per call, and the length of a field name echoed back: the status travels in HTTP/2 headers
+    /// (64 KiB on the client), and a field name can carry caller input (a map key), so both are bounded (found by fuzzing).
+    /// </summary>
+    private const int MaxViolations = 50;
+    private const int MaxFieldLength = 160;
+    private int _omitted;
+
     public RequestValidation Fail(string field, string description)
     {
+        if (_badRequest.FieldViolations.Count >= MaxViolations)
+        {
+            _omitted++;
+            return this;
+        }
+        if (field.Length > MaxFieldLength) field = field[..MaxFieldLength] + "…";
         _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
         return this;
     }
@@ -39,7 +53,10 @@ public sealed class RequestValidation
     public void ThrowIfInvalid()
     {
         if (!HasViolations) return;
-        var summary = string.Join("; ", _badRequest.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
+        if (_omitted > 0)
+            _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "", Description = $"and {_omitted} more violation(s)" });
+        var summary = string.Join("; ", _badRequest.FieldViolations.Take(5).Select(v => $"{v.Field} {v.Description}"));
+        if (_badRequest.FieldViolations.Count > 5) summary += "; …";
         throw new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,

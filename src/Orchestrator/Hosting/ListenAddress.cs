@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Provisioning.ServiceDefaults.Tls;
 
 namespace Provisioning.Orchestrator.Hosting;
 
@@ -16,6 +17,6 @@ public static class ListenAddress
             "[::]" => IPAddress.IPv6Any,
             var host => IPAddress.Parse(host.Trim('[', ']')),
         };
-        kestrel.Listen(address, uri.Port, listen => listen.Protocols = protocols);
+        kestrel.Listen(address, uri.Port, listen => listen.UseTlsWhenHttps(uri).Protocols = protocols);
     }
 }

@@ -15,6 +15,7 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override async Task<AuthenticateResponse> Authenticate(AuthenticateRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var (lease, failure) = await runner.ReachAsync(request.Device, request.WorkflowId, deadline.Token);
         return lease is null
@@ -24,6 +25,7 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override async Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         var list = new ParameterValueStruct[request.Parameters.Count];
         for (var i = 0; i < list.Length; i++)
         {
@@ -42,6 +44,7 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new GetParameterValues([.. request.ParameterNames]), deadline.Token);
         switch (outcome.Response)
@@ -60,6 +63,7 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override async Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new Methods.Reboot(request.CommandKey), deadline.Token);
         return Operation(outcome, "RebootResponse");
@@ -67,6 +71,7 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var download = new Download(request.CommandKey, "1 Firmware Upgrade Image", request.Url, request.Username, request.Password,
             request.FileSize, request.TargetFileName);
@@ -76,11 +81,18 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
 
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)
     {
+        RequireDevice(request.Device);
         var session = sessions.FindByDevice(request.Device.SerialNumber);
         // Only the workflow holding the session may let it go; an empty workflow id releases whatever holds it.
         if (session is not null && (string.IsNullOrEmpty(request.WorkflowId) || session.WorkflowId is null || session.WorkflowId == request.WorkflowId))
             session.Release();
         return Task.FromResult(new ReleaseResponse());
+    }
+
+    private static void RequireDevice(Contracts.Common.DeviceRef? device)
+    {
+        if (string.IsNullOrEmpty(device?.SerialNumber))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "device.serial_number is required"));
     }
 
     private static DeviceOperationResponse Operation(RpcOutcome outcome, string expected) =>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Provisioning.Contracts.Southbound;
+using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Agents;
 using Provisioning.Southbound.Usp.Grpc;
 using Provisioning.Southbound.Usp.Messages;
@@ -34,7 +35,8 @@ public static class UspServiceExtensions
         builder.Services.AddSingleton<UspWebSocketEndpoint>();
 
         builder.Services.AddGrpc();
-        builder.Services.AddGrpcClient<DeviceContacts.DeviceContactsClient>(o => o.Address = new Uri(options.OrchestratorUrl));
+        builder.Services.AddGrpcClient<DeviceContacts.DeviceContactsClient>(o => o.Address = new Uri(options.OrchestratorUrl))
+            .AddInternalChannel(builder.Configuration, "Usp:Tls");
 
         if (options.Mqtt.Enabled)
         {

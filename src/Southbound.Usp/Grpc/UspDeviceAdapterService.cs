@@ -32,7 +32,7 @@ internal sealed class UspDeviceAdapterService(
         // A rebooting agent reconnects within seconds: wait for it, bounded by the deadline.
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         // Answer UNREACHABLE a little before the deadline, so the orchestrator sees a typed failure rather than DEADLINE_EXCEEDED.
-        var beforeDeadline = context.Deadline == DateTime.MaxValue ? options.Value.ReconnectWait : context.Deadline - DateTime.UtcNow - TimeSpan.FromMilliseconds(250);
+        var beforeDeadline = context.Deadline == DateTime.MaxValue ? options.Value.ReconnectWait : BeforeDeadline(context.Deadline - DateTime.UtcNow);
         var waitFor = beforeDeadline < options.Value.ReconnectWait ? beforeDeadline : options.Value.ReconnectWait;
         wait.CancelAfter(waitFor > TimeSpan.Zero ? waitFor : TimeSpan.Zero);
         var session = registry.Find(endpointId) ?? await registry.WaitForAsync(endpointId, wait.Token);
@@ -224,12 +224,15 @@ internal sealed class UspDeviceAdapterService(
         var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         if (context.Deadline != DateTime.MaxValue)
         {
-            var remaining = context.Deadline - DateTime.UtcNow;
-            var margin = TimeSpan.FromMilliseconds(Math.Min(500, remaining.TotalMilliseconds / 4));
-            cts.CancelAfter(remaining - margin > TimeSpan.Zero ? remaining - margin : TimeSpan.Zero);
+            var usable = BeforeDeadline(context.Deadline - DateTime.UtcNow);
+            cts.CancelAfter(usable > TimeSpan.Zero ? usable : TimeSpan.Zero);
         }
         return cts;
     }
+
+    /// <summary>The part of the remaining time usable for the agent: a margin (a quarter, at most 500 ms) is kept for the answer to travel back.</summary>
+    private static TimeSpan BeforeDeadline(TimeSpan remaining) =>
+        remaining - TimeSpan.FromMilliseconds(Math.Min(500, remaining.TotalMilliseconds / 4));
 
     private static string CommandKey(string commandKey, string workflowId) =>
         !string.IsNullOrEmpty(commandKey) ? commandKey : !string.IsNullOrEmpty(workflowId) ? workflowId : Guid.NewGuid().ToString("N");

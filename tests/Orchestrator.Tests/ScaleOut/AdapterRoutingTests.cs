@@ -36,7 +36,7 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
         var routed = await helper.RegisterAsync(new DeviceScript());
         var unrouted = await helper.RegisterAsync(new DeviceScript());
 
-        using var channel = GrpcChannel.ForAddress(_system.GrpcAddress);
+        using var channel = TestChannels.ForAddress(_system.GrpcAddress, token: SystemUnderTest.InternalKey);
         var contacts = new DeviceContacts.DeviceContactsClient(channel);
         await contacts.ReportDeviceContactAsync(new DeviceContactReport
         {

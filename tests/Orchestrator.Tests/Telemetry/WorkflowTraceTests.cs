@@ -127,7 +127,7 @@ public sealed class WorkflowTraceTests : IAsyncLifetime
         var serial = await _helper.RegisterAsync(new DeviceScript());
         var traceId = ActivityTraceId.CreateRandom();
         var parent = ActivitySpanId.CreateRandom();
-        var headers = new Metadata { { "traceparent", $"00-{traceId.ToHexString()}-{parent.ToHexString()}-01" } };
+        var headers = new Metadata { { "traceparent", $"00-{traceId.ToHexString()}-{parent.ToHexString()}-01" }, { "authorization", $"Bearer {SystemUnderTest.AdminKey}" } };
 
         // An OSS caller in another process: its own traceparent header, nothing injected by this test process's HttpClient.
         using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_system.GrpcAddress, new global::Grpc.Net.Client.GrpcChannelOptions

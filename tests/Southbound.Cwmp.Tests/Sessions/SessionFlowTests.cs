@@ -227,4 +227,12 @@ public sealed class SessionFlowTests
         Assert.Equal(["6 CONNECTION REQUEST"], cpe.History[1].EventCodes);
         Assert.Equal("HomeNet", cpe.GetValue("Device.WiFi.SSID.1.SSID"));
     }
+
+    [Fact]
+    public async Task A_call_without_a_device_is_refused_as_invalid()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => h.Client.AuthenticateAsync(new AuthenticateRequest(), deadline: AcsHarness.Deadline()).ResponseAsync);
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+    }
 }

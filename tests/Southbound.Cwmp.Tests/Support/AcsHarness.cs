@@ -24,6 +24,21 @@ public sealed class AcsHarness : IAsyncDisposable
 
     public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null)
     {
+        // A free port can be taken by another process between FreePort.Next() and the bind: try again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(settings);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings)
+    {
         var orchestrator = await FakeOrchestrator.StartAsync();
         var acsPort = FreePort.Next();
         var grpcPort = FreePort.Next();
@@ -41,7 +56,16 @@ public sealed class AcsHarness : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
-        await adapter.StartAsync();
+        try
+        {
+            await adapter.StartAsync();
+        }
+        catch (IOException)
+        {
+            await adapter.DisposeAsync();
+            await orchestrator.DisposeAsync();
+            throw;
+        }
         var harness = new AcsHarness
         {
             Orchestrator = orchestrator,

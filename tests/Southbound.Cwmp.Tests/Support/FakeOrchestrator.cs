@@ -35,6 +35,20 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
 
     public static async Task<FakeOrchestrator> StartAsync()
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync();
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<FakeOrchestrator> TryStartAsync()
+    {
         var fake = new FakeOrchestrator();
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();

@@ -148,7 +148,7 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
         var agent = _host.StartAgent("DISC1");
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "first contact");
         await agent.StopAsync();
-        var response = await _host.Adapter.AuthenticateAsync(new Contracts.Southbound.AuthenticateRequest { Device = new Contracts.Common.DeviceRef { EndpointId = agent.EndpointId } }, deadline: DateTime.UtcNow.AddSeconds(1));
+        var response = await _host.Adapter.AuthenticateAsync(new Contracts.Southbound.AuthenticateRequest { Device = new Contracts.Common.DeviceRef { EndpointId = agent.EndpointId } }, deadline: DateTime.UtcNow.AddSeconds(2));
         Assert.Equal(Contracts.Southbound.FailureKind.Unreachable, response.Failure.Kind);
     }
 }

@@ -43,7 +43,8 @@ internal sealed class UspMqttTransport(
         _client = client;
         var consumer = Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken);
         var clientOptions = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port > 0 ? broker.Port : 1883)
+            .WithTcpServer(broker.Host, broker.Port > 0 ? broker.Port : MqttTls.Wanted(broker, _options.Mqtt.Tls) ? 8883 : 1883)
+            .WithTls(broker, _options.Mqtt.Tls)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(_options.Mqtt.ClientId is { Length: > 0 } id ? id : "usp-controller-" + Guid.NewGuid().ToString("N")[..12])
             .WithUserProperty(EndpointIdProperty, _endpointIdBytes)

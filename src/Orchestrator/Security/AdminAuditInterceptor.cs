@@ -1,0 +1,48 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Marten;
+using Provisioning.Contracts.Northbound;
+
+namespace Provisioning.Orchestrator.Security;
+
+/// <summary>
+/// Records every successful admin change of the InventoryService as an event naming the authenticated principal.
+/// It runs after the change committed: a change whose audit append fails is reported to the caller as an error
+/// (so the admin knows the record is missing) while the change itself stays.
+/// </summary>
+public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAuditInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var response = await continuation(request, context);
+        var who = context.GetHttpContext().User.Identity?.Name ?? "anonymous";
+        object? change = (request, response) switch
+        {
+            (UpsertDeviceRequest r, _) => new InventoryChanged(AdminChange.Upserted, [r.Device.Identity.SerialNumber.Trim()], HasCredentials(r.Device), who),
+            (UpsertDevicesRequest r, _) => new InventoryChanged(AdminChange.Upserted,
+                r.Devices.Select(d => d.Identity.SerialNumber.Trim()).ToList(), r.Devices.Any(HasCredentials), who),
+            (DeleteDeviceRequest r, DeleteDeviceResponse { Deleted: true }) => new InventoryChanged(AdminChange.Deleted, [r.SerialNumber], false, who),
+            (UpsertServicePlanRequest r, _) => new ServicePlansChanged(AdminChange.Upserted, [r.Plan.Name.Trim()], who),
+            (UpsertServicePlansRequest r, _) => new ServicePlansChanged(AdminChange.Upserted, r.Plans.Select(p => p.Name.Trim()).ToList(), who),
+            (DeleteServicePlanRequest r, DeleteServicePlanResponse { Deleted: true }) => new ServicePlansChanged(AdminChange.Deleted, [r.Name], who),
+            (RebuildProjectionsRequest, RebuildProjectionsResponse p) => new ProjectionsRebuilt(p.Projections.ToList(), p.EventsProcessed, who),
+            _ => null,
+        };
+        if (change is null) return response;
+
+        await using var session = store.LightweightSession();
+        session.Events.StartStream(Guid.CreateVersion7(), change);
+        // The caller's cancellation must not lose the record of a change already made.
+        await session.SaveChangesAsync(CancellationToken.None);
+        SecurityLog.AdminChange(logger, change.GetType().Name, who, change switch
+        {
+            InventoryChanged i => i.SerialNumbers.Count,
+            ServicePlansChanged p => p.PlanNames.Count,
+            _ => 1,
+        });
+        return response;
+    }
+
+    private static bool HasCredentials(Device d) => d.CwmpPassword.Length > 0 || d.ConnectionRequestPassword.Length > 0;
+}

@@ -1,0 +1,18 @@
+namespace Provisioning.Orchestrator.Security;
+
+/// <summary>
+/// Who changed what, kept as events: each admin call that changed something is its own stream of one event (no
+/// contention between admins, no workflow stream touched). They are not workflow events: the provisioning feed and the
+/// projections pass them by. Names only; passwords, keys and their values never.
+/// </summary>
+public sealed record InventoryChanged(string Change, IReadOnlyList<string> SerialNumbers, bool CredentialsSet, string ChangedBy);
+
+public sealed record ServicePlansChanged(string Change, IReadOnlyList<string> PlanNames, string ChangedBy);
+
+public sealed record ProjectionsRebuilt(IReadOnlyList<string> Projections, long EventsProcessed, string ChangedBy);
+
+public static class AdminChange
+{
+    public const string Upserted = "upserted";
+    public const string Deleted = "deleted";
+}

@@ -1,0 +1,17 @@
+namespace Provisioning.Orchestrator.Security;
+
+/// <summary>Security log lines. Keys and tokens are never logged, except the generated admin key once, at its creation.</summary>
+public static partial class SecurityLog
+{
+    [LoggerMessage(4001, LogLevel.Warning, "No API key or JWT settings configured: generated an admin key for this installation. Use it as the bearer token (cpe --token / CPE_TOKEN): {AdminKey} (kept in {KeyFile}; this is the only time it is logged)")]
+    public static partial void AdminKeyCreated(ILogger logger, string adminKey, string keyFile);
+
+    [LoggerMessage(4002, LogLevel.Information, "No API key or JWT settings configured: the admin key generated at first start is in {KeyFile}")]
+    public static partial void AdminKeyInFile(ILogger logger, string keyFile);
+
+    [LoggerMessage(4003, LogLevel.Information, "Rejected a bearer key on {Path}")]
+    public static partial void KeyRejected(ILogger logger, string path);
+
+    [LoggerMessage(4004, LogLevel.Information, "Admin change {Change} by {Principal}: {Count} item(s)")]
+    public static partial void AdminChange(ILogger logger, string change, string principal, int count);
+}
