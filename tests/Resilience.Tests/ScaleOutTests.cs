@@ -26,7 +26,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var preferA = new TcpLoadBalancer([grpcA, grpcB]);
         await using var preferB = new TcpLoadBalancer([grpcB, grpcA]);
 
-        Dictionary<string, string> Orchestrator(string id, int port) => new()
+        Dictionary<string, string> Orchestrator(string id, int port) => new Dictionary<string, string>
         {
             ["ConnectionStrings__Marten"] = connectionString,
             ["Orchestrator__GrpcUrl"] = $"http://127.0.0.1:{port}",
@@ -40,16 +40,15 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Store__ProjectionDaemon"] = "Elected",
             ["Workflow__AuthenticateTimeout"] = "00:00:20",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
-        Dictionary<string, string> Acs(int index) => new()
+        }.Concat(TestChannels.Environment).ToDictionary();
+        Dictionary<string, string> Acs(int index) => new Dictionary<string, string>
         {
             ["Cwmp__AcsUrl"] = $"http://127.0.0.1:{cwmp[index].Acs}",
             ["Cwmp__GrpcUrl"] = $"http://127.0.0.1:{cwmp[index].Grpc}",
             ["Cwmp__OrchestratorUrl"] = index == 0 ? preferA.Address : preferB.Address,
             ["Cwmp__HoldTimeout"] = "10",
-            ["Cwmp__IdleGrace"] = "1",
             ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }.Concat(TestChannels.Environment).ToDictionary();
         await using var orchestratorA = new HostProcess("Provisioning.Orchestrator", Orchestrator("orchestrator-a", grpcA));
         await using var orchestratorB = new HostProcess("Provisioning.Orchestrator", Orchestrator("orchestrator-b", grpcB));
         await using var acs1 = new HostProcess("Provisioning.Southbound.Cwmp", Acs(0));
@@ -60,7 +59,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Usp__GrpcUrl"] = $"http://127.0.0.1:{usp.Grpc}",
             ["Usp__OrchestratorUrl"] = preferA.Address,
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        }.Concat(TestChannels.Environment).ToDictionary());
         orchestratorA.Start();
         await WaitReadyAsync($"http://127.0.0.1:{grpcA}");
         orchestratorB.Start();

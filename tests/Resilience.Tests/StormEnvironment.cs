@@ -56,6 +56,7 @@ public sealed class StormEnvironment : IAsyncDisposable
             ["Workflow__VerifyTimeout"] = "00:00:20",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in TestChannels.Environment) settings[key] = value;
         var environment = new StormEnvironment { ConnectionString = connectionString, Settings = settings, GrpcAddress = grpc, AcsUrl = new Uri(acs + "/") };
         environment._channel = TestChannels.ForAddress(grpc);
         environment.Provisioning = new ProvisioningService.ProvisioningServiceClient(environment._channel);
