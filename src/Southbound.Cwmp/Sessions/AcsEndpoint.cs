@@ -237,6 +237,7 @@ public sealed class AcsEndpoint(
             // Unknown answer: the orchestrator may still have started a workflow (a slow answer, not a refusal).
             // For the contacts that can start one, keep the session for it; the hold timeout bounds the cost.
             if (Array.Exists(eventCodes, c => c is "0 BOOTSTRAP" or "1 BOOT")) session.Hold(null);
+            session.ContactUnreported = true;
         }
         finally
         {
@@ -277,6 +278,15 @@ public sealed class AcsEndpoint(
             if (!await session.WaitForWorkAsync(wait, context.RequestAborted).ConfigureAwait(false)) break;
         }
         sessions.Close(session, session.CloseReason ?? "ended by the ACS");
+        if (session.ContactUnreported && !session.HasSentRpc && session.EventCodes.Any(c => c is "0 BOOTSTRAP" or "1 BOOT"))
+        {
+            // The orchestrator never heard of this bootstrap and no workflow came for it: fail the session so the
+            // CPE retries it with the same events (a CPE keeps undelivered events until a session succeeds),
+            // rather than end it cleanly and lose the bootstrap for good.
+            context.Response.Headers.RetryAfter = "10";
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

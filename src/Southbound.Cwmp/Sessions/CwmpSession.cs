@@ -42,6 +42,8 @@ public sealed class CwmpSession
     /// <summary>The Inform's ReportDeviceContact call; the hold decision is known once it completed (it never faults).</summary>
     public Task ContactReported { get; set; } = Task.CompletedTask;
     public string? CloseReason { get; private set; }
+    /// <summary>The orchestrator could not be told about this Inform (unavailable, too slow).</summary>
+    public bool ContactUnreported { get; set; }
 
     public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref lastActivity);
 
