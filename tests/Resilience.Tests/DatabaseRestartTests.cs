@@ -19,7 +19,7 @@ public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper ou
         var cpes = await environment.RegisterFleetAsync("PGRST", 100);
 
         var storm = StormEnvironment.BootstrapWithRetriesAsync(cpes, TimeSpan.FromSeconds(120));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await environment.WaitForWorkflowsInFlightAsync(10, TimeSpan.FromSeconds(30));
         var before = (await environment.WorkflowsAsync()).Count;
         await postgres.RestartAsync();
         output.WriteLine($"PostgreSQL restarted after {before} workflows were accepted");

@@ -17,10 +17,10 @@ public sealed class OrchestratorCrashTests(Xunit.Abstractions.ITestOutputHelper 
         var storm = StormEnvironment.BootstrapWithRetriesAsync(cpes, TimeSpan.FromSeconds(120));
         for (var kill = 0; kill < 2; kill++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var inFlight = await environment.WaitForWorkflowsInFlightAsync(10, TimeSpan.FromSeconds(30));
             var accepted = (await environment.WorkflowsAsync()).Count;
             orchestrator.Kill();
-            output.WriteLine($"kill {kill + 1}: {accepted} workflows accepted before it");
+            output.WriteLine($"kill {kill + 1}: {accepted} workflows accepted, {inFlight} in flight");
             orchestrator.Start();
             await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
         }

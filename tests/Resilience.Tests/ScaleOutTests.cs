@@ -143,14 +143,19 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"orchestrator A held {heldByA} workflow(s) when it was killed");
         output.WriteLine($"workflows {workflows.Count}, CPE sessions retried {retried}, events {events.Count}, resumed {events.Count(e => e.EventType == "workflow_resumed")}, " +
                          $"follower A saw {seenByA.Count} before its instance died, follower B {seenByB.Count}; results: " +
-                         string.Join(", ", workflows.GroupBy(w => w.Result).Select(g => $"{g.Key}={g.Count()}")));
+                         string.Join(", ", workflows.GroupBy(w => w.Result).Select(g => $"{g.Key}={g.Count()} ({g.First().FailureReason})")));
 
         Assert.All(workflows, w => Assert.NotEqual(WorkflowState.Running, w.State));
         StormEnvironment.AssertStreamsIntact(events, workflows);
         Assert.Contains(events, e => e.EventType == "workflow_resumed" && e.WorkflowResumed.Instance == "orchestrator-b");
         var provisioned = workflows.Where(w => w.Result == WorkflowResult.Success).Select(w => w.Device.SerialNumber).ToHashSet();
         var missing = cpes.Select(c => c.SerialNumber).Concat(agents.Select(a => a.Identity.SerialNumber)).Where(s => !provisioned.Contains(s)).ToList();
-        Assert.True(missing.Count == 0, $"not provisioned: {string.Join(", ", missing)}");
+        if (missing.Count > 0)
+        {
+            foreach (var (name, host) in new[] { ("orchestrator-b", orchestratorB), ("acs-2", acs2), ("acs-1", acs1) })
+                File.WriteAllLines(Path.Combine(Path.GetTempPath(), $"scaleout-{name}.log"), host.Output);
+        }
+        Assert.True(missing.Count == 0, $"not provisioned: {string.Join(", ", missing)} (logs in {Path.GetTempPath()}scaleout-*.log)");
         // Both followers saw one global order: A's (until its instance died) is a prefix of B's.
         Assert.NotEmpty(seenByA);
         Assert.Equal(seenByA, seenByB.Take(seenByA.Count));

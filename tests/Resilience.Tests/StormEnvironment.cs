@@ -118,7 +118,7 @@ public sealed class StormEnvironment : IAsyncDisposable
                 ConnectionRequestPassword = "crpw-" + serial,
                 AuthScheme = CpeAuthScheme.Digest,
                 RequestTimeout = TimeSpan.FromSeconds(15),
-            }));
+            }, new CpeBehavior { AnswerDelay = TimeSpan.FromMilliseconds(200) })); // slow CPEs: workflows are in flight when things break
         }
         await Inventory.UpsertDevicesAsync(bulk);
         return cpes;
@@ -148,6 +148,21 @@ public sealed class StormEnvironment : IAsyncDisposable
                 gate.Release();
             }
         })).ContinueWith(_ => failedAttempts);
+    }
+
+    /// <summary>Waits until the orchestrator drives at least <paramref name="count"/> workflows (leases held), so a kill lands mid-flight.</summary>
+    public async Task<long> WaitForWorkflowsInFlightAsync(int count, TimeSpan timeout)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var command = new Npgsql.NpgsqlCommand("select count(*) from provisioning.cpe_workflow_leases where expires_at > now()", connection);
+            var held = (long)(await command.ExecuteScalarAsync())!;
+            if (held >= count || DateTime.UtcNow > deadline) return held;
+            await Task.Delay(50);
+        }
     }
 
     public async Task<IReadOnlyList<Workflow>> WorkflowsAsync()

@@ -38,7 +38,8 @@ public static class PostgresServer
     {
         var admin = await AdminConnectionStringAsync();
         var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
-        await using (var connection = new NpgsqlConnection(admin))
+        // Unpooled: a test may restart the server, which would leave pooled connections dead.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);

@@ -124,9 +124,6 @@ public sealed class SystemUnderTest : IAsyncDisposable
         _orchestrator = null;
     }
 
-    /// <summary>Call metadata an adapter sends to the orchestrator: its internal credential.</summary>
-    public Grpc.Core.Metadata InternalHeaders() => new() { { "authorization", $"Bearer {InternalKey}" } };
-
     /// <summary>
     /// Stops the orchestrator as a crash would: its workflow leases are not handed back (they expire), nothing is
     /// written on the way down. For crash tests inside one test process; see the multi-process tests for SIGKILL.

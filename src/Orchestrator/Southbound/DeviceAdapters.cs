@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Options;
@@ -12,7 +11,7 @@ namespace Provisioning.Orchestrator.Southbound;
 /// The southbound adapter that speaks a device's protocol, always reached over gRPC: the instance that holds the
 /// device's session when one is known (routing), else the configured address of that protocol's adapters.
 /// </summary>
-public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandlerFactory handlers, IOptions<AdapterOptions> options, IConfiguration configuration)
+public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandlerFactory handlers, IOptions<AdapterOptions> options)
 {
     public const string CwmpClient = "cwmp";
     public const string UspClient = "usp";
@@ -31,17 +30,10 @@ public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandle
             return factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(client);
 
         // Same handlers (TLS) as the configured client and the same internal credential, another instance's address.
+        // The configured client's handler chain (TLS trust, the internal key) with another instance's address.
         return _routed.GetOrAdd((client, instanceAddress), key => new DeviceAdapter.DeviceAdapterClient(
-            GrpcChannel.ForAddress(key.Address, new GrpcChannelOptions { HttpHandler = handlers.CreateHandler(key.Client) })
-                .Intercept(metadata =>
-                {
-                    if (configuration[InternalKeySetting] is { Length: > 0 } internalKey) metadata.Add("authorization", $"Bearer {internalKey}");
-                    return metadata;
-                })));
+            GrpcChannel.ForAddress(key.Address, new GrpcChannelOptions { HttpHandler = handlers.CreateHandler(key.Client) })));
     }
-
-    /// <summary>The orchestrator ↔ adapter shared key (see ServiceDefaults' internal channel).</summary>
-    private const string InternalKeySetting = "Auth:InternalKey";
 
     private static bool SameAddress(string a, string b) =>
         string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);

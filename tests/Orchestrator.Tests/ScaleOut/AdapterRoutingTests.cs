@@ -43,7 +43,7 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
             Identity = new DeviceIdentity { Device = new DeviceRef { SerialNumber = routed, Oui = "00D09E", Protocol = DeviceProtocol.Cwmp } },
             EventCodes = { "2 PERIODIC" },
             AdapterAddress = _holder.Address,
-        }, _system.InternalHeaders());
+        });
 
         var ok = await _system.WaitForTerminalAsync((await helper.ProvisionAsync(routed)).Workflow.WorkflowId);
         var lost = await _system.WaitForTerminalAsync((await helper.ProvisionAsync(unrouted)).Workflow.WorkflowId);
