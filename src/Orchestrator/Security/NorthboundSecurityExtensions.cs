@@ -80,6 +80,7 @@ public static class NorthboundSecurityExtensions
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<Marten.IDocumentStore>((options, store) => options.XmlRepository = new MartenXmlRepository(store));
         builder.Services.AddSingleton<DeviceSecrets>();
+        builder.Services.AddHostedService<DataProtectionKeyRing>();
         return builder;
     }
 
