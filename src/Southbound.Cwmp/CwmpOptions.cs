@@ -34,6 +34,13 @@ public sealed record CwmpOptions
     public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Largest accepted envelope in bytes; larger bodies get HTTP 413.</summary>
     public int MaxEnvelopeBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// Capacity: open sessions beyond this get HTTP 503 with Retry-After at their first request, before any body
+    /// is read or any lookup made, so an inform storm larger than the ACS queues nothing without bound.
+    /// </summary>
+    public int MaxSessions { get; init; } = 20_000;
+    /// <summary>Seconds a refused CPE is told to wait (CPEs add their own randomised back-off).</summary>
+    public int RetryAfterSeconds { get; init; } = 30;
 
     public CwmpAuthOptions Auth { get; init; } = new();
 
@@ -55,6 +62,8 @@ public sealed record CwmpOptions
             ContactReportTimeout = Duration(s["ContactReportTimeout"], defaults.ContactReportTimeout),
             UnansweredRpcTimeout = Duration(s["UnansweredRpcTimeout"], defaults.UnansweredRpcTimeout),
             MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
+            MaxSessions = s.GetValue("MaxSessions", defaults.MaxSessions),
+            RetryAfterSeconds = s.GetValue("RetryAfterSeconds", defaults.RetryAfterSeconds),
             Auth = new CwmpAuthOptions
             {
                 Enabled = a.GetValue("Enabled", authDefaults.Enabled),

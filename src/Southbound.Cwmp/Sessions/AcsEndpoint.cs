@@ -37,6 +37,14 @@ public sealed class AcsEndpoint(
         var session = sessions.FindById(request.Cookies[CookieName]);
         session?.Touch();
 
+        if (session is null && sessions.Count >= options.MaxSessions)
+        {
+            // Over capacity: refuse the new session outright rather than queue it (the CPE retries later).
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return;
+        }
+
         CpeCredential? credential = null;
         if (session is null && options.Auth.Enabled)
         {
