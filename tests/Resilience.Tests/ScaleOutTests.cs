@@ -123,13 +123,15 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         // Followers on both instances; the storm; then orchestrator A dies.
         var start = 0L;
         using var follow = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        var followerA = FollowAsync(new ProvisioningService.ProvisioningServiceClient(channelA), start, follow.Token);
-        var followerB = FollowAsync(provisioningB, start, follow.Token);
+        var seenOnA = new List<long>();
+        var seenOnB = new List<long>();
+        var followerA = FollowAsync(new ProvisioningService.ProvisioningServiceClient(channelA), start, seenOnA, follow.Token);
+        var followerB = FollowAsync(provisioningB, start, seenOnB, follow.Token);
         var storm = StormEnvironment.BootstrapWithRetriesAsync(cpes, TimeSpan.FromSeconds(100));
         foreach (var agent in agents) agent.Start();
         // Kill A while it drives workflows of its own.
         var heldByA = 0L;
-        for (var wait = DateTime.UtcNow.AddSeconds(30); heldByA < 10 && DateTime.UtcNow < wait; await Task.Delay(100))
+        for (var wait = DateTime.UtcNow.AddSeconds(30); (heldByA < 10 || Count(seenOnA) < 10) && DateTime.UtcNow < wait; await Task.Delay(100))
             heldByA = await LeasesHeldAsync(connectionString, "orchestrator-a");
         orchestratorA.Kill();
         var retried = await storm;
@@ -163,19 +165,26 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var agent in agents) await agent.StopAsync();
     }
 
-    private static async Task<List<long>> FollowAsync(ProvisioningService.ProvisioningServiceClient client, long after, CancellationToken cancellationToken)
+    private static int Count(List<long> seen)
     {
-        var seen = new List<long>();
+        lock (seen) return seen.Count;
+    }
+
+    private static async Task<List<long>> FollowAsync(ProvisioningService.ProvisioningServiceClient client, long after, List<long> seen, CancellationToken cancellationToken)
+    {
         try
         {
             using var call = client.StreamProvisioningEvents(new StreamProvisioningEventsRequest { AfterPosition = after, Follow = true }, cancellationToken: cancellationToken);
-            while (await call.ResponseStream.MoveNext(cancellationToken)) seen.Add(call.ResponseStream.Current.GlobalPosition);
+            while (await call.ResponseStream.MoveNext(cancellationToken))
+            {
+                lock (seen) seen.Add(call.ResponseStream.Current.GlobalPosition);
+            }
         }
         catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException or IOException)
         {
             // the instance died, or the test is done
         }
-        return seen;
+        lock (seen) return [.. seen];
     }
 
     private static async Task<long> LeasesHeldAsync(string connectionString, string instance)
