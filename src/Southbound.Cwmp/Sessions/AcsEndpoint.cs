@@ -39,9 +39,9 @@ public sealed class AcsEndpoint(
 
         if (session is null && sessions.Count >= options.MaxSessions)
         {
-            // Over capacity: refuse the new session outright rather than queue it (the CPE retries later).
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Over capacity: refuse the new session before reading anything (the CPE retries later). The count is
+            // checked again, atomically, when the session is opened.
+            RefuseOverCapacity(context);
             return;
         }
 
@@ -203,7 +203,14 @@ public sealed class AcsEndpoint(
 
         var session = new CwmpSession(CwmpSessionManager.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
             credential?.Username ?? previous?.AuthenticatedUser);
-        sessions.Open(session);
+        if (!sessions.TryOpen(session, options.MaxSessions))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "ACS over capacity");
+            activity?.Dispose();
+            Activity.Current = outer;
+            RefuseOverCapacity(context);
+            return;
+        }
         devices.Remember(identity);
         CwmpTelemetry.RecordInformEvents(eventCodes);
         CwmpLog.InformReceived(logger, serial, identity.Device.Oui, identity.Device.ProductClass, string.Join(", ", eventCodes), session.Id);
@@ -296,6 +303,12 @@ public sealed class AcsEndpoint(
             return;
         }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private void RefuseOverCapacity(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task WriteAsync(HttpContext context, CwmpEnvelope envelope, int statusCode)

@@ -15,6 +15,7 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
     public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     public int Count => byId.Count;
+    private readonly object capacity = new();
 
     public CwmpSession? FindById(string? sessionId) =>
         sessionId is not null && byId.TryGetValue(sessionId, out var s) && !s.IsClosed ? s : null;
@@ -28,6 +29,21 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
     /// closed as superseded: its RPC in flight fails (the CPE will never answer it there), its queued RPCs
     /// move to the new session, and a workflow's hold carries over, so the work continues where the device now is.
     /// </summary>
+    /// <summary>
+    /// Opens the session unless <paramref name="maxSessions"/> are open already (a device replacing its own session
+    /// always may). Checked and counted under one lock, so a burst of Informs cannot overshoot the capacity.
+    /// </summary>
+    public bool TryOpen(CwmpSession session, int maxSessions)
+    {
+        lock (capacity)
+        {
+            if (byId.Count >= maxSessions && FindByDevice(session.SerialNumber) is null) return false;
+            byId[session.Id] = session;
+        }
+        Open(session);
+        return true;
+    }
+
     public void Open(CwmpSession session)
     {
         byId[session.Id] = session;
