@@ -30,7 +30,7 @@ public sealed class ConnectionRequestTests
         var cpe = h.AddDevice("SN-CRPW");
         Assert.True((await cpe.BootstrapAsync()).Succeeded);
 
-        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CRPW") }, deadline: AcsHarness.Deadline(3));
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CRPW") }, deadline: AcsHarness.Deadline(8));
 
         Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
         Assert.Single(cpe.History);
