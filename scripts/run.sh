@@ -5,4 +5,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 ./scripts/prepare.sh
+# As root, the embedded cluster runs as the postgres user (initdb refuses root).
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --create-home postgres; fi
 exec dotnet run --project src/Orchestrator -c Release --no-restore -- "$@"
