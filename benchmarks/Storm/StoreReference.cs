@@ -22,39 +22,14 @@ public sealed record ReferenceResult(int Workflows, int Concurrency, double Seco
 /// starting the stream and inserting the ActiveWorkflowClaim, the summary read back; the driver's summary and
 /// device/plan loads; then one transaction per step appending that step's event(s) at the expected version
 /// (the terminal one also deleting the claim and storing the device as provisioned), each followed by the summary
-/// read back. Store options replicate StoreExtensions (schema, inline WorkflowSummary projection, duplicated fields).
+/// read back. Store options are the orchestrator's own (StoreExtensions.ConfigureProvisioningStore).
 /// </summary>
 public static class StoreReference
 {
     public const string PlanName = "storm-gold";
 
-    public static DocumentStore CreateStore(string connectionString) => DocumentStore.For(options =>
-    {
-        options.Connection(connectionString);
-        options.DatabaseSchemaName = "provisioning";
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-        options.Events.AddEventType<ProvisioningRequested>();
-        options.Events.AddEventType<DeviceAuthenticated>();
-        options.Events.AddEventType<ServiceProfileFetched>();
-        options.Events.AddEventType<ConfigPushed>();
-        options.Events.AddEventType<ConfigVerified>();
-        options.Events.AddEventType<ProvisioningSucceeded>();
-        options.Events.AddEventType<ProvisioningFailed>();
-        options.Events.AddEventType<ProvisioningCancelled>();
-        options.Events.AddEventType<WorkflowResumed>();
-        options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
-        // Registered as the orchestrator does; no daemon runs them here (the orchestrator's Solo daemon does in the storm).
-        options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
-        options.Projections.Add<FailureStatisticsProjection>(ProjectionLifecycle.Async);
-        options.Schema.For<WorkflowSummary>().Duplicate(w => w.SerialNumber).Duplicate(w => w.Status).Duplicate(w => w.CreatedAt);
-        options.Schema.For<DeviceRecord>().Duplicate(d => d.EndpointId).Duplicate(d => d.CwmpUsername);
-        options.Schema.For<ServicePlanDocument>();
-        options.Schema.For<ActiveWorkflowClaim>();
-        options.Schema.For<ProvisionRequestRecord>();
-        options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
-        options.Schema.For<DeviceHistory>();
-    });
+    public static DocumentStore CreateStore(string connectionString) =>
+        DocumentStore.For(options => Provisioning.Orchestrator.Extensions.StoreExtensions.ConfigureProvisioningStore(options, connectionString));
 
     public static async Task<ReferenceResult> RunAsync(string connectionString, int workflows, int concurrency, int? postmasterPid, CancellationToken cancellationToken)
     {

@@ -45,12 +45,7 @@ public static class StoreExtensions
         var marten = builder.Services.AddMarten(services =>
         {
             var options = new StoreOptions();
-            options.Connection(connectionString);
-            options.DatabaseSchemaName = "provisioning";
-            options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
-            options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-            ConfigureEvents(options);
-            ConfigureDocuments(options);
+            ConfigureProvisioningStore(options, connectionString);
             options.Listeners.Add(services.GetRequiredService<FeedSignal>());
             return options;
         }).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
@@ -72,6 +67,20 @@ public static class StoreExtensions
 
         builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();
         return builder;
+    }
+
+    /// <summary>
+    /// The store's schema, serialisation, event types, projections and documents — shared by the orchestrator and the
+    /// benchmark's Marten reference, so the reference measures exactly what the orchestrator writes.
+    /// </summary>
+    public static void ConfigureProvisioningStore(StoreOptions options, string connectionString)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "provisioning";
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        ConfigureEvents(options);
+        ConfigureDocuments(options);
     }
 
     private static void ConfigureEvents(StoreOptions options)
