@@ -37,7 +37,7 @@ public sealed class ConnectionRequestTests
             var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CRPW") }, deadline: AcsHarness.Deadline(8));
             Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
         }
-        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.DeadlineExceeded)
+        catch (global::Grpc.Core.RpcException e) when (e.StatusCode == global::Grpc.Core.StatusCode.DeadlineExceeded)
         {
         }
         Assert.Single(cpe.History);
