@@ -27,21 +27,29 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         var codes = request.EventCodes.ToList();
         var serial = record?.Id ?? device!.SerialNumber;
         var decision = new DeviceContactDecision { Registered = record is not null };
+
+        // One round trip for what a contact needs to know: a workflow waiting for the device, and its recorded route.
+        ActiveWorkflowClaim? claim = null;
+        DeviceRoute? route = null;
+        if (!string.IsNullOrEmpty(serial))
+        {
+            await using var session = store.QuerySession();
+            var batch = session.CreateBatchQuery();
+            var claimLoad = batch.Load<ActiveWorkflowClaim>(serial);
+            var routeLoad = batch.Load<DeviceRoute>(serial);
+            await batch.Execute(context.CancellationToken);
+            (claim, route) = (await claimLoad, await routeLoad);
+        }
         if (record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress))
         {
-            await RememberRouteAsync(record, request.AdapterAddress, context.CancellationToken);
+            await RememberRouteAsync(record, route, request.AdapterAddress, context.CancellationToken);
         }
-
-        await using (var session = store.QuerySession())
+        if (claim is not null)
         {
-            if (!string.IsNullOrEmpty(serial) &&
-                await session.LoadAsync<ActiveWorkflowClaim>(serial, context.CancellationToken) is { } claim)
-            {
-                // A workflow is waiting for this device (e.g. after a Connection Request): keep the session for it.
-                decision.Action = ContactAction.Provision;
-                decision.WorkflowId = claim.WorkflowId.ToString();
-                return decision;
-            }
+            // A workflow is waiting for this device (e.g. after a Connection Request): keep the session for it.
+            decision.Action = ContactAction.Provision;
+            decision.WorkflowId = claim.WorkflowId.ToString();
+            return decision;
         }
 
         if (!ZeroTouch.Starts(device!.Protocol, codes, record)) return decision;
@@ -79,12 +87,11 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
     }
 
     /// <summary>Records which adapter instance holds the device now (written only when it changed or grew old).</summary>
-    private async Task RememberRouteAsync(DeviceRecord device, string address, CancellationToken cancellationToken)
+    private async Task RememberRouteAsync(DeviceRecord device, DeviceRoute? known, string address, CancellationToken cancellationToken)
     {
-        await using var session = store.LightweightSession();
-        var known = await session.LoadAsync<DeviceRoute>(device.Id, cancellationToken);
         var now = DateTimeOffset.UtcNow;
         if (known is not null && known.AdapterAddress == address && now - known.SeenAt < TimeSpan.FromMinutes(1)) return;
+        await using var session = store.LightweightSession();
         session.Store(new DeviceRoute(device.Id, address, device.Protocol, now));
         await session.SaveChangesAsync(cancellationToken);
     }
