@@ -42,7 +42,8 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         }
         if (record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress))
         {
-            await RememberRouteAsync(record, route, request.AdapterAddress, context.CancellationToken);
+            var connectionRequestUrl = record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "";
+            await RememberRouteAsync(record, route, request.AdapterAddress, connectionRequestUrl, context.CancellationToken);
         }
         if (claim is not null)
         {
@@ -74,6 +75,10 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             .ThrowIfInvalid();
         var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, context.CancellationToken);
         if (record is null) return new LookupDeviceResponse { Registered = false };
+        // Only a lookup by device (before waking it) needs the ConnectionRequestURL; a login by username does not.
+        var route = request.Device is { SerialNumber.Length: > 0 } && record.Protocol == DeviceProtocol.Cwmp
+            ? await RouteAsync(record.Id, context.CancellationToken)
+            : null;
         return new LookupDeviceResponse
         {
             Registered = true,
@@ -83,16 +88,25 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             ConnectionRequestUsername = record.ConnectionRequestUsername,
             ConnectionRequestPassword = secrets.ConnectionRequestPassword(record),
             Provisioned = record.Provisioned,
+            ConnectionRequestUrl = route?.ConnectionRequestUrl ?? "",
         };
     }
 
+    private async Task<DeviceRoute?> RouteAsync(string serial, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<DeviceRoute>(serial, cancellationToken);
+    }
+
     /// <summary>Records which adapter instance holds the device now (written only when it changed or grew old).</summary>
-    private async Task RememberRouteAsync(DeviceRecord device, DeviceRoute? known, string address, CancellationToken cancellationToken)
+    private async Task RememberRouteAsync(DeviceRecord device, DeviceRoute? known, string address, string connectionRequestUrl, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        if (known is not null && known.AdapterAddress == address && now - known.SeenAt < TimeSpan.FromMinutes(1)) return;
+        if (string.IsNullOrEmpty(connectionRequestUrl)) connectionRequestUrl = known?.ConnectionRequestUrl ?? "";
+        if (known is not null && known.AdapterAddress == address && known.ConnectionRequestUrl == connectionRequestUrl
+            && now - known.SeenAt < TimeSpan.FromMinutes(1)) return;
         await using var session = store.LightweightSession();
-        session.Store(new DeviceRoute(device.Id, address, device.Protocol, now));
+        session.Store(new DeviceRoute(device.Id, address, device.Protocol, now, connectionRequestUrl));
         await session.SaveChangesAsync(cancellationToken);
     }
 

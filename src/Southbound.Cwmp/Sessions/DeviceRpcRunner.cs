@@ -36,10 +36,6 @@ public sealed class DeviceRpcRunner(
             live.Hold(workflowId);
             return (new SessionLease(live, ReachedVia.LiveSession), null);
         }
-        var known = devices.Find(serial);
-        if (known is null || string.IsNullOrEmpty(known.Endpoint))
-            return (null, Failure(FailureKind.Unreachable, "No session and no ConnectionRequestURL known: the device has not informed this ACS"));
-
         LookupDeviceResponse? inventory = null;
         try
         {
@@ -54,9 +50,16 @@ public sealed class DeviceRpcRunner(
             return (null, Failure(FailureKind.Unreachable, "Deadline passed before the Connection Request"));
         }
 
+        // What this instance heard last wins; otherwise the URL recorded at the device's last Inform to any instance
+        // (this one before a restart, or another behind the same load balancer).
+        var endpoint = devices.Find(serial)?.Endpoint;
+        if (string.IsNullOrEmpty(endpoint)) endpoint = inventory?.ConnectionRequestUrl;
+        if (string.IsNullOrEmpty(endpoint))
+            return (null, Failure(FailureKind.Unreachable, "No session and no ConnectionRequestURL known: the device has never informed an ACS"));
+
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sessionOpened = sessions.WaitForSessionAsync(serial, waiting.Token);
-        var accepted = await connectionRequester.RequestAsync(serial, known.Endpoint,
+        var accepted = await connectionRequester.RequestAsync(serial, endpoint,
             string.IsNullOrEmpty(inventory?.ConnectionRequestUsername) ? null : inventory.ConnectionRequestUsername,
             inventory?.ConnectionRequestPassword, cancellationToken).ConfigureAwait(false);
         if (!accepted && !sessionOpened.IsCompletedSuccessfully)

@@ -53,4 +53,35 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
         Assert.Equal(WorkflowResult.DeviceUnreachable, lost.Result);
         Assert.Contains("adapter unavailable", lost.FailureReason);
     }
+
+    [Fact]
+    public async Task The_connection_request_url_of_a_contact_is_kept_for_any_ACS_instance_that_looks_the_device_up()
+    {
+        var helper = OrchestratorFixture.Over(_holder, _system);
+        var serial = await helper.RegisterAsync(new DeviceScript());
+        using var channel = TestChannels.ForAddress(_system.GrpcAddress, token: SystemUnderTest.InternalKey);
+        var contacts = new DeviceContacts.DeviceContactsClient(channel);
+        var device = new DeviceRef { SerialNumber = serial, Oui = "00D09E", Protocol = DeviceProtocol.Cwmp };
+
+        var before = await contacts.LookupDeviceAsync(new LookupDeviceRequest { Device = device, Realm = "cpe" });
+        await contacts.ReportDeviceContactAsync(new DeviceContactReport
+        {
+            Identity = new DeviceIdentity { Device = device, Endpoint = " http://192.0.2.7:7547/cr " },
+            EventCodes = { "2 PERIODIC" },
+            AdapterAddress = _holder.Address,
+        });
+        var after = await contacts.LookupDeviceAsync(new LookupDeviceRequest { Device = device, Realm = "cpe" });
+        // A later contact without a URL (e.g. a USP-style report) does not erase the one the device gave.
+        await contacts.ReportDeviceContactAsync(new DeviceContactReport
+        {
+            Identity = new DeviceIdentity { Device = device },
+            EventCodes = { "2 PERIODIC" },
+            AdapterAddress = "http://127.0.0.1:1",
+        });
+        var kept = await contacts.LookupDeviceAsync(new LookupDeviceRequest { Device = device, Realm = "cpe" });
+
+        Assert.Equal("", before.ConnectionRequestUrl);
+        Assert.Equal("http://192.0.2.7:7547/cr", after.ConnectionRequestUrl);
+        Assert.Equal("http://192.0.2.7:7547/cr", kept.ConnectionRequestUrl);
+    }
 }

@@ -23,6 +23,36 @@ public sealed class ConnectionRequestTests
     }
 
     [Fact]
+    public async Task A_device_this_instance_never_heard_is_woken_by_the_connection_request_url_the_orchestrator_recorded()
+    {
+        // As after a restart of this ACS, or when the device last informed another instance: nothing in memory here.
+        await using var h = await AcsHarness.StartAsync();
+        var cpe = h.AddDevice("SN-ELSEWHERE");
+        h.Orchestrator.Inventory["SN-ELSEWHERE"] = new InventoryEntry("SN-ELSEWHERE", ConnectionRequestUrl: cpe.ConnectionRequestUrl);
+
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-ELSEWHERE") }, deadline: AcsHarness.Deadline(8));
+
+        Assert.Null(auth.Failure);
+        Assert.Equal(ReachedVia.ConnectionRequest, auth.ReachedVia);
+        Assert.Equal("SN-ELSEWHERE", auth.Identity.Device.SerialNumber);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-ELSEWHERE") });
+        await cpe.WaitForSessionsAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Equal(["6 CONNECTION REQUEST"], cpe.History.Single().EventCodes);
+    }
+
+    [Fact]
+    public async Task A_device_that_never_informed_any_ACS_is_unreachable_at_once()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-NEVER"] = new InventoryEntry("SN-NEVER");
+
+        var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-NEVER") }, deadline: AcsHarness.Deadline(8));
+
+        Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+        Assert.Contains("never informed", auth.Failure.FaultString);
+    }
+
+    [Fact]
     public async Task Wrong_connection_request_credentials_leave_the_device_unreachable()
     {
         await using var h = await AcsHarness.StartAsync();

@@ -15,7 +15,7 @@ namespace Provisioning.Southbound.Cwmp.Tests.Support;
 
 /// <summary>One inventory entry of the stand-in orchestrator.</summary>
 public sealed record InventoryEntry(string SerialNumber, string? CwmpUsername = null, string? CwmpPassword = null,
-    string ConnectionRequestUsername = "cr-user", string ConnectionRequestPassword = "cr-pass");
+    string ConnectionRequestUsername = "cr-user", string ConnectionRequestPassword = "cr-pass", string ConnectionRequestUrl = "");
 
 /// <summary>
 /// A real gRPC DeviceContacts server standing in for the orchestrator in adapter-level tests: records every
@@ -85,6 +85,7 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
             CwmpPasswordHa1 = entry.CwmpUsername is null ? "" : Md5($"{entry.CwmpUsername}:{request.Realm}:{entry.CwmpPassword}"),
             ConnectionRequestUsername = entry.ConnectionRequestUsername,
             ConnectionRequestPassword = entry.ConnectionRequestPassword,
+            ConnectionRequestUrl = entry.ConnectionRequestUrl,
         });
     }
 
