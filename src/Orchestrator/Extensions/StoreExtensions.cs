@@ -42,7 +42,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton<SequenceGaps>();
         builder.Services.AddSingleton<EventFeed>();
 
-        var marten = builder.Services.AddMarten(services =>
+        builder.Services.AddMarten(services =>
         {
             var options = new StoreOptions();
             ConfigureProvisioningStore(options, connectionString);
@@ -56,13 +56,11 @@ public static class StoreExtensions
 
         // Solo: this instance always runs the async projections. Elected: whichever instance holds the advisory
         // lock does (several instances). Disabled: never here.
-        if (string.Equals(settings.ProjectionDaemon, "Solo", StringComparison.OrdinalIgnoreCase))
+        var solo = string.Equals(settings.ProjectionDaemon, "Solo", StringComparison.OrdinalIgnoreCase);
+        if (solo || string.Equals(settings.ProjectionDaemon, "Elected", StringComparison.OrdinalIgnoreCase))
         {
-            marten.AddAsyncDaemon(DaemonMode.Solo);
-        }
-        else if (string.Equals(settings.ProjectionDaemon, "Elected", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Services.AddHostedService<ProjectionDaemonLeader>();
+            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ProjectionDaemonLeader>(sp, !solo));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemonLeader>());
         }
 
         builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();

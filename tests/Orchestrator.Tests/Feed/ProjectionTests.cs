@@ -46,6 +46,14 @@ public sealed class ProjectionTests(OrchestratorFixture fixture)
         var after = await SnapshotAsync(store);
         Assert.Equal(before, after);
         Assert.Contains(ok.WorkflowId, after);
+
+        // The async projections keep following new events after a rebuild (the running daemon was paused, not lost).
+        var later = await fixture.RegisterAsync(new DeviceScript { NotApplied = ["Device.WiFi.SSID.1.SSID"], Model = failed.Model });
+        await fixture.System.WaitForTerminalAsync((await fixture.ProvisionAsync(later)).Workflow.WorkflowId);
+        await fixture.System.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        var grown = await fixture.System.Provisioning.GetFailureReportAsync(new GetFailureReportRequest());
+        Assert.Equal(2, Assert.Single(grown.Rows, r => r.Model == failed.Model).Count);
+        Assert.Single((await fixture.System.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = later })).Entries);
     }
 
     private static async Task<string> SnapshotAsync(IDocumentStore store)
