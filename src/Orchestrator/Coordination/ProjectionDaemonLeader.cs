@@ -68,8 +68,9 @@ public sealed partial class ProjectionDaemonLeader(
             {
                 return;
             }
-            catch (NpgsqlException e)
+            catch (Exception e)
             {
+                // The database went away, or the daemon failed to start: try again rather than stop the host.
                 LockLost(logger, e.Message);
                 await Task.Delay(Retry, stoppingToken);
             }

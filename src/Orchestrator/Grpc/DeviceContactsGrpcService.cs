@@ -20,7 +20,13 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         var v = new RequestValidation();
         if (device is null) v.Fail("identity.device", "is required");
         else v.Check(!string.IsNullOrWhiteSpace(device.SerialNumber) || !string.IsNullOrWhiteSpace(device.EndpointId),
-            "identity.device", "needs a serial number or an endpoint id");
+                "identity.device", "needs a serial number or an endpoint id")
+            .Limit("identity.device.serial_number", device.SerialNumber, 64)
+            .Limit("identity.device.oui", device.Oui, 64)
+            .Limit("identity.device.product_class", device.ProductClass, 64)
+            .Limit("identity.device.endpoint_id", device.EndpointId, 128)
+            .Limit("identity.endpoint", request.Identity!.Endpoint, 1024);
+        foreach (var code in request.EventCodes) v.Limit("event_codes", code, 64);
         v.ThrowIfInvalid();
 
         var record = await FindAsync(device!, username: null, context.CancellationToken);

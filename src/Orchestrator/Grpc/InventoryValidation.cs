@@ -45,8 +45,11 @@ public static class InventoryValidation
             var field = $"{prefix}wifi[{i}]";
             try { ProfileRenderer.BandIndex(w.Band); }
             catch (ArgumentException) { v.Fail($"{field}.band", "must be 2.4GHz, 5GHz or 6GHz"); }
-            v.Check(w.Ssid.Length is >= 1 and <= 32, $"{field}.ssid", "must be 1 to 32 characters")
-                .Check(w.Key.Length is >= 8 and <= 63, $"{field}.key", "must be a WPA passphrase of 8 to 63 characters")
+            v.Check(w.Ssid.Length >= 1, $"{field}.ssid", "must be 1 to 32 characters")
+                .Limit($"{field}.ssid", w.Ssid, 32)
+                // IEEE 802.11i: a passphrase is 8 to 63 printable ASCII characters (control characters also break storage).
+                .Check(w.Key.Length is >= 8 and <= 63 && w.Key.All(c => c is >= ' ' and <= '~'), $"{field}.key",
+                    "must be a WPA passphrase of 8 to 63 printable ASCII characters")
                 .Limit($"{field}.security_mode", w.SecurityMode, 64);
         }
         if (plan.Wifi.Select(w => w.Band.Replace(" ", "").ToUpperInvariant()).Distinct().Count() != plan.Wifi.Count)
@@ -69,7 +72,7 @@ public static class InventoryValidation
         }
         foreach (var (name, value) in plan.ExtraParameters)
         {
-            v.Check(name.Length is > 0 and <= 256 && !name.Contains(' '), $"{prefix}extra_parameters[{name}]", "must be a data-model path relative to the root")
+            v.Check(name.Length is > 0 and <= 256 && !name.Contains(' ') && !name.Any(char.IsControl), $"{prefix}extra_parameters[{name}]", "must be a data-model path relative to the root")
                 .Limit($"{prefix}extra_parameters[{name}]", value, 1024);
         }
     }

@@ -23,8 +23,10 @@ public sealed partial class HostedAdapters(IConfiguration configuration, ILogger
             var adapter = build([], builder =>
             {
                 builder.Configuration.AddConfiguration(configuration);
-                // The orchestrator's telemetry already covers every source in the process.
-                builder.Configuration[TelemetryExtensions.SharedTelemetryKey] = "true";
+                // The orchestrator's telemetry already covers every source in the process. Added as a source of its own:
+                // setting a key through the indexer would write it into the orchestrator's configuration as well (a
+                // chained provider passes writes on), under the feet of services reading their options right now.
+                builder.Configuration.AddInMemoryCollection([new(TelemetryExtensions.SharedTelemetryKey, "true")]);
             });
             await adapter.StartAsync(cancellationToken);
             _adapters.Add(adapter);

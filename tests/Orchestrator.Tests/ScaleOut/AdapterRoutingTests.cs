@@ -84,4 +84,23 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
         Assert.Equal("http://192.0.2.7:7547/cr", after.ConnectionRequestUrl);
         Assert.Equal("http://192.0.2.7:7547/cr", kept.ConnectionRequestUrl);
     }
+
+    [Fact]
+    public async Task A_contact_report_carrying_a_control_character_is_refused_and_starts_nothing()
+    {
+        using var channel = TestChannels.ForAddress(_system.GrpcAddress, token: SystemUnderTest.InternalKey);
+        var contacts = new DeviceContacts.DeviceContactsClient(channel);
+        var before = (await _system.EventsAsync()).Count;
+
+        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => contacts.ReportDeviceContactAsync(new DeviceContactReport
+        {
+            Identity = new DeviceIdentity { Device = new DeviceRef { SerialNumber = "SN\0NUL", Oui = "00D09E", Protocol = DeviceProtocol.Usp, EndpointId = "os::00D09E-SN" } },
+            EventCodes = { "Boot!" },
+            AdapterAddress = _holder.Address,
+        }).ResponseAsync);
+
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("serial_number", error.Status.Detail);
+        Assert.Equal(before, (await _system.EventsAsync()).Count);
+    }
 }

@@ -86,6 +86,24 @@ public sealed class AdmissionTests(OrchestratorFixture fixture)
         Assert.Equal(before.Devices.Count, after.Devices.Count);
     }
 
+    [Theory]
+    [InlineData("ssid", "Home\0Net", "passphrase-ok")]
+    [InlineData("key", "HomeNet", "pass\0phrase")]
+    [InlineData("key", "HomeNet", "pass\u00e9phrase")]
+    public async Task A_plan_with_a_control_character_or_non_ascii_in_its_wifi_is_refused_and_not_stored(string field, string ssid, string key)
+    {
+        // Found by fuzzing: a NUL reached PostgreSQL's jsonb and came back as INTERNAL.
+        var name = "ctl-" + Guid.NewGuid().ToString("N")[..8];
+        var plan = new ServicePlan { Name = name, Wifi = { new WifiNetwork { Band = "2.4GHz", Ssid = ssid, Key = key, Enabled = true } } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = plan }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"wifi[0].{field}", error.Status.Detail);
+        var plans = await fixture.System.Inventory.ListServicePlansAsync(new ListServicePlansRequest());
+        Assert.DoesNotContain(plans.Plans, p => p.Name == name);
+    }
+
     [Fact]
     public async Task A_bulk_load_with_one_bad_device_stores_none_and_names_it()
     {
