@@ -29,6 +29,8 @@ public sealed class OrchestratorCrashTests(Xunit.Abstractions.ITestOutputHelper 
         var workflows = await environment.WaitAllTerminalAsync(TimeSpan.FromSeconds(90));
         var events = await environment.AllEventsAsync();
         var results = workflows.GroupBy(w => w.Result).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var failed in workflows.Where(w => w.Result != WorkflowResult.Success).Take(10))
+            output.WriteLine($"  {failed.Device.SerialNumber} {failed.WorkflowId} {failed.Result} at {failed.FailedStep}: {failed.FailureReason}");
         output.WriteLine($"devices {cpes.Count}, CPE sessions retried {failedSessions}, workflows {workflows.Count}, " +
                          $"terminal {workflows.Count(w => w.State != WorkflowState.Running)}, events {events.Count}, results: " +
                          string.Join(", ", results.Select(r => $"{r.Key}={r.Value}")));

@@ -59,9 +59,14 @@ public sealed class DeviceRpcRunner(
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sessionOpened = sessions.WaitForSessionAsync(serial, waiting.Token);
-        var accepted = await connectionRequester.RequestAsync(serial, endpoint,
+        using var requesting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var request = connectionRequester.RequestAsync(serial, endpoint,
             string.IsNullOrEmpty(inventory?.ConnectionRequestUsername) ? null : inventory.ConnectionRequestUsername,
-            inventory?.ConnectionRequestPassword, cancellationToken).ConfigureAwait(false);
+            inventory?.ConnectionRequestPassword, requesting.Token);
+        // The device may inform on its own meanwhile (a reboot, a retry): then it is here, and a CPE busy in that
+        // session answers further Connection Requests with 503 until the step's deadline.
+        if (await Task.WhenAny(request, sessionOpened).ConfigureAwait(false) != request) await requesting.CancelAsync().ConfigureAwait(false);
+        var accepted = await request.ConfigureAwait(false);
         if (!accepted && !sessionOpened.IsCompletedSuccessfully)
         {
             await waiting.CancelAsync().ConfigureAwait(false);

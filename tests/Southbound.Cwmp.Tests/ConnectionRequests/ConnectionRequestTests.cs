@@ -41,6 +41,27 @@ public sealed class ConnectionRequestTests
     }
 
     [Fact]
+    public async Task A_device_that_informs_on_its_own_while_connection_requests_are_refused_is_served_in_that_session()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-SELF"] = new InventoryEntry("SN-SELF");
+        var cpe = h.AddDevice("SN-SELF", new CpeBehavior { ConnectionRequests = ConnectionRequestMode.Busy });
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var auth = h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-SELF") }, deadline: AcsHarness.Deadline(15)).ResponseAsync;
+        await Task.Delay(800); // Connection Requests are being answered 503 by now
+        var periodic = cpe.InformAsync("2 PERIODIC");
+        var answer = await auth;
+
+        Assert.Null(answer.Failure);
+        Assert.Equal("SN-SELF", answer.Identity.Device.SerialNumber);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(8), $"reached after {started.Elapsed}: the Connection Requests went on after the device informed");
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-SELF") });
+        Assert.True((await periodic).Succeeded);
+    }
+
+    [Fact]
     public async Task A_device_that_never_informed_any_ACS_is_unreachable_at_once()
     {
         await using var h = await AcsHarness.StartAsync();
