@@ -39,6 +39,10 @@ public static class StoreExtensions
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<FeedSignal>();
+        // The event feed reads through a pool of its own: live followers must not queue for a connection behind a
+        // storm's workflow writes (the shared pool is where ~all of those wait).
+        builder.Services.AddKeyedSingleton(EventFeed.ConnectionPool, (_, _) => NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "cpe-feed", MaxPoolSize = 20 }.ConnectionString));
         builder.Services.AddSingleton<SequenceGaps>();
         builder.Services.AddSingleton<EventFeed>();
 

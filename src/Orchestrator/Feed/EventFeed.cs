@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using JasperFx.Events;
 using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Npgsql;
 
 namespace Provisioning.Orchestrator.Feed;
 
@@ -8,8 +10,15 @@ namespace Provisioning.Orchestrator.Feed;
 /// Reads the global event log in sequence order from a position, optionally following it live, without gaps or
 /// duplicates: events are delivered only up to the first gap whose transaction may still commit.
 /// </summary>
-public sealed class EventFeed(IDocumentStore store, FeedSignal signal, SequenceGaps gaps)
+public sealed class EventFeed(
+    IDocumentStore store,
+    [FromKeyedServices(EventFeed.ConnectionPool)] NpgsqlDataSource connections,
+    FeedSignal signal,
+    SequenceGaps gaps)
 {
+    /// <summary>The key of the feed's own connection pool.</summary>
+    public const string ConnectionPool = "feed";
+
     private const int PageSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     /// <summary>
@@ -60,7 +69,9 @@ public sealed class EventFeed(IDocumentStore store, FeedSignal signal, SequenceG
 
     private async Task<IReadOnlyList<IEvent>> ReadPageAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
     {
-        await using var session = store.QuerySession();
+        await using var connection = await connections.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
+        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
         var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > position);
         if (filter.WorkflowId is { } id) query = query.Where(e => e.StreamId == id);
         return await query.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);

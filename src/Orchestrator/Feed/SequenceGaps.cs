@@ -10,7 +10,7 @@ namespace Provisioning.Orchestrator.Feed;
 /// write events are waited for, so an unrelated long transaction (a report, the projection daemon) does not hold
 /// live followers back.
 /// </summary>
-public sealed class SequenceGaps(NpgsqlDataSource dataSource)
+public sealed class SequenceGaps([FromKeyedServices(EventFeed.ConnectionPool)] NpgsqlDataSource dataSource)
 {
     private const string Writers = """
         select virtualtransaction from pg_locks

@@ -65,7 +65,7 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         var descriptor = new DeviceDescriptor(serial, device.Oui.ToUpperInvariant(), device.ProductClass,
             device.Protocol == DeviceProtocol.Unspecified ? record?.Protocol ?? DeviceProtocol.Unspecified : device.Protocol,
             string.IsNullOrEmpty(device.EndpointId) ? record?.EndpointId ?? "" : device.EndpointId);
-        var outcome = await starter.StartAsync(new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes), context.CancellationToken);
+        var outcome = await starter.StartAsync(new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes, ClaimSeenFree: true), context.CancellationToken);
         decision.WorkflowId = outcome.Workflow.Id.ToString();
         // An unregistered device gets a workflow (so the attempt is on record, ending unknown_device) but no held session.
         decision.Action = record is null ? ContactAction.None : ContactAction.Provision;

@@ -12,7 +12,8 @@ public sealed record StartRequest(
     WorkflowTrigger Trigger,
     string? ServicePlanOverride = null,
     Guid? RetryOf = null,
-    IReadOnlyList<string>? EventCodes = null);
+    IReadOnlyList<string>? EventCodes = null,
+    bool ClaimSeenFree = false);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 
@@ -27,20 +28,12 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
         var serial = request.Device.SerialNumber;
         for (var attempt = 0; ; attempt++)
         {
-            await using (var query = store.QuerySession())
-            {
-                if (request.RequestId is { Length: > 0 } requestId &&
-                    await query.LoadAsync<ProvisionRequestRecord>(requestId, cancellationToken) is { } earlier &&
-                    await query.LoadAsync<WorkflowSummary>(earlier.WorkflowId, cancellationToken) is { } replayed)
-                {
-                    return new StartOutcome(replayed, Existing: false, Replayed: true);
-                }
-                if (await query.LoadAsync<ActiveWorkflowClaim>(serial, cancellationToken) is { } claim &&
-                    await query.LoadAsync<WorkflowSummary>(claim.WorkflowId, cancellationToken) is { } active)
-                {
-                    return new StartOutcome(active, Existing: true, Replayed: false);
-                }
-            }
+            // The caller has just read that the device has no active workflow (a contact): the unique claim insert
+            // below still guards the race, so the first attempt need not read it again.
+            // A contact has just read that the device has no active workflow: the unique claim insert below still
+            // guards the race, so the first attempt need not read it again.
+            var seenFree = attempt == 0 && request.ClaimSeenFree && string.IsNullOrEmpty(request.RequestId);
+            if (!seenFree && await EarlierAsync(request, cancellationToken) is { } earlier) return earlier;
 
             var workflowId = Guid.CreateVersion7();
             var root = WorkflowSpans.StartRoot(workflowId, request.Device, request.Trigger);
@@ -76,5 +69,23 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
             runner.Enqueue(workflowId, root);
             return new StartOutcome(summary, Existing: false, Replayed: false);
         }
+        }
+
+    /// <summary>The workflow this request already started (same request id), or the device's active one.</summary>
+    private async Task<StartOutcome?> EarlierAsync(StartRequest request, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        if (request.RequestId is { Length: > 0 } requestId &&
+            await query.LoadAsync<ProvisionRequestRecord>(requestId, cancellationToken) is { } earlier &&
+            await query.LoadAsync<WorkflowSummary>(earlier.WorkflowId, cancellationToken) is { } replayed)
+        {
+            return new StartOutcome(replayed, Existing: false, Replayed: true);
+        }
+        if (await query.LoadAsync<ActiveWorkflowClaim>(request.Device.SerialNumber, cancellationToken) is { } claim &&
+            await query.LoadAsync<WorkflowSummary>(claim.WorkflowId, cancellationToken) is { } active)
+        {
+            return new StartOutcome(active, Existing: true, Replayed: false);
+        }
+        return null;
     }
 }

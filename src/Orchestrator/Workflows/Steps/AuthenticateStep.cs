@@ -13,7 +13,7 @@ public sealed class AuthenticateStep(WorkflowContextLoader loader, DeviceAdapter
     public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
     {
         var serial = context.Summary.SerialNumber;
-        var device = await loader.DeviceAsync(context, cancellationToken);
+        var (device, route) = await loader.DeviceAndRouteAsync(context, cancellationToken);
         if (device is null)
             return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: device '{serial}' is not in the inventory"));
 
@@ -23,7 +23,7 @@ public sealed class AuthenticateStep(WorkflowContextLoader loader, DeviceAdapter
         if (!string.IsNullOrEmpty(device.Oui) && !string.IsNullOrEmpty(target.Oui) && !string.Equals(device.Oui, target.Oui, StringComparison.OrdinalIgnoreCase))
             return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: device '{serial}' has OUI {target.Oui}, the inventory says {device.Oui}"));
 
-        var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
+        var adapter = adapters.For(target.Protocol, route);
         var request = new AuthenticateRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = context.WorkflowId.ToString() };
         var (response, failure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.AuthenticateAsync(request, o));
         if (failure is not null) return StepOutcome.Failed(failure);

@@ -17,6 +17,21 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
         return context.Device;
     }
 
+    /// <summary>The inventory entry and the route together, in one round trip when neither is known yet.</summary>
+    public async Task<(DeviceRecord? Device, string? Route)> DeviceAndRouteAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        if (context.Device is not null || context.RouteKnown)
+            return (await DeviceAsync(context, cancellationToken), await RouteAsync(context, cancellationToken));
+        await using var session = store.QuerySession();
+        var batch = session.CreateBatchQuery();
+        var device = batch.Load<DeviceRecord>(context.Summary.SerialNumber);
+        var route = batch.Load<DeviceRoute>(context.Summary.SerialNumber);
+        await batch.Execute(cancellationToken);
+        context.Device = await device;
+        Remember(context, await route);
+        return (context.Device, context.Route);
+    }
+
     /// <summary>The device as the southbound should address it: the request's identity completed from the inventory.</summary>
     public static DeviceDescriptor Target(WorkflowContext context)
     {
@@ -36,10 +51,14 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
     {
         if (context.RouteKnown) return context.Route;
         await using var session = store.QuerySession();
-        var route = await session.LoadAsync<DeviceRoute>(context.Summary.SerialNumber, cancellationToken);
+        Remember(context, await session.LoadAsync<DeviceRoute>(context.Summary.SerialNumber, cancellationToken));
+        return context.Route;
+    }
+
+    private static void Remember(WorkflowContext context, DeviceRoute? route)
+    {
         context.Route = route is not null && route.IsFresh(DateTimeOffset.UtcNow) ? route.AdapterAddress : null;
         context.RouteKnown = true;
-        return context.Route;
     }
 
     /// <summary>The device may have moved to another adapter instance (a CWMP session after a Connection Request).</summary>
