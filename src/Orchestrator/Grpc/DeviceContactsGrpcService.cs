@@ -29,47 +29,68 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         foreach (var code in request.EventCodes) v.Limit("event_codes", code, 64);
         v.ThrowIfInvalid();
 
-        var record = await FindAsync(device!, username: null, context.CancellationToken);
+        var (record, claim, route) = await ContactStateAsync(device!, context.CancellationToken);
         var codes = request.EventCodes.ToList();
         var serial = record?.Id ?? device!.SerialNumber;
         var decision = new DeviceContactDecision { Registered = record is not null };
+        var newRoute = record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress)
+            ? RouteChange(record, route, request.AdapterAddress, record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "")
+            : null;
 
-        // One round trip for what a contact needs to know: a workflow waiting for the device, and its recorded route.
-        ActiveWorkflowClaim? claim = null;
-        DeviceRoute? route = null;
-        if (!string.IsNullOrEmpty(serial))
-        {
-            await using var session = store.QuerySession();
-            var batch = session.CreateBatchQuery();
-            var claimLoad = batch.Load<ActiveWorkflowClaim>(serial);
-            var routeLoad = batch.Load<DeviceRoute>(serial);
-            await batch.Execute(context.CancellationToken);
-            (claim, route) = (await claimLoad, await routeLoad);
-        }
-        if (record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress))
-        {
-            var connectionRequestUrl = record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "";
-            await RememberRouteAsync(record, route, request.AdapterAddress, connectionRequestUrl, context.CancellationToken);
-        }
         if (claim is not null)
         {
             // A workflow is waiting for this device (e.g. after a Connection Request): keep the session for it.
+            await StoreRouteAsync(newRoute, context.CancellationToken);
             decision.Action = ContactAction.Provision;
             decision.WorkflowId = claim.WorkflowId.ToString();
             return decision;
         }
-
-        if (!ZeroTouch.Starts(device!.Protocol, codes, record)) return decision;
-        if (string.IsNullOrWhiteSpace(serial)) return decision;
+        if (!ZeroTouch.Starts(device!.Protocol, codes, record) || string.IsNullOrWhiteSpace(serial))
+        {
+            await StoreRouteAsync(newRoute, context.CancellationToken);
+            return decision;
+        }
 
         var descriptor = new DeviceDescriptor(serial, device.Oui.ToUpperInvariant(), device.ProductClass,
             device.Protocol == DeviceProtocol.Unspecified ? record?.Protocol ?? DeviceProtocol.Unspecified : device.Protocol,
             string.IsNullOrEmpty(device.EndpointId) ? record?.EndpointId ?? "" : device.EndpointId);
-        var outcome = await starter.StartAsync(new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes, ClaimSeenFree: true), context.CancellationToken);
+        // The route commits with the workflow's start: one transaction for both.
+        var outcome = await starter.StartAsync(
+            new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes, ClaimSeenFree: true, Route: newRoute),
+            context.CancellationToken);
+        if (outcome.Existing || outcome.Replayed) await StoreRouteAsync(newRoute, context.CancellationToken);
         decision.WorkflowId = outcome.Workflow.Id.ToString();
         // An unregistered device gets a workflow (so the attempt is on record, ending unknown_device) but no held session.
         decision.Action = record is null ? ContactAction.None : ContactAction.Provision;
         return decision;
+    }
+
+    /// <summary>
+    /// The device, the workflow waiting for it and its recorded route: one round trip when the contact names a serial
+    /// number the inventory knows (the storm's case); a USP agent known only by its endpoint id takes two.
+    /// </summary>
+    private async Task<(DeviceRecord? Record, ActiveWorkflowClaim? Claim, DeviceRoute? Route)> ContactStateAsync(DeviceRef device, CancellationToken cancellationToken)
+    {
+        var key = device.SerialNumber;
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            key = (await FindAsync(device, username: null, cancellationToken))?.Id;
+            if (key is null) return (null, null, null);
+        }
+        await using var session = store.QuerySession();
+        var batch = session.CreateBatchQuery();
+        var recordLoad = batch.Load<DeviceRecord>(key);
+        var claimLoad = batch.Load<ActiveWorkflowClaim>(key);
+        var routeLoad = batch.Load<DeviceRoute>(key);
+        await batch.Execute(cancellationToken);
+        var record = await recordLoad;
+        if (record is null && !string.IsNullOrWhiteSpace(device.EndpointId) && !string.IsNullOrWhiteSpace(device.SerialNumber))
+        {
+            // The agent reported a serial number the inventory does not use: it may be registered by endpoint id.
+            var byEndpoint = await FindAsync(new DeviceRef { EndpointId = device.EndpointId }, username: null, cancellationToken);
+            if (byEndpoint is not null) return await ContactStateAsync(new DeviceRef { SerialNumber = byEndpoint.Id }, cancellationToken);
+        }
+        return (record, await claimLoad, await routeLoad);
     }
 
     public override async Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
@@ -104,15 +125,21 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         return await session.LoadAsync<DeviceRoute>(serial, cancellationToken);
     }
 
-    /// <summary>Records which adapter instance holds the device now (written only when it changed or grew old).</summary>
-    private async Task RememberRouteAsync(DeviceRecord device, DeviceRoute? known, string address, string connectionRequestUrl, CancellationToken cancellationToken)
+    /// <summary>The route to record for this contact, or null when the recorded one is still right and recent.</summary>
+    private static DeviceRoute? RouteChange(DeviceRecord device, DeviceRoute? known, string address, string connectionRequestUrl)
     {
         var now = DateTimeOffset.UtcNow;
         if (string.IsNullOrEmpty(connectionRequestUrl)) connectionRequestUrl = known?.ConnectionRequestUrl ?? "";
         if (known is not null && known.AdapterAddress == address && known.ConnectionRequestUrl == connectionRequestUrl
-            && now - known.SeenAt < TimeSpan.FromMinutes(1)) return;
+            && now - known.SeenAt < TimeSpan.FromMinutes(1)) return null;
+        return new DeviceRoute(device.Id, address, device.Protocol, now, connectionRequestUrl);
+    }
+
+    private async Task StoreRouteAsync(DeviceRoute? route, CancellationToken cancellationToken)
+    {
+        if (route is null) return;
         await using var session = store.LightweightSession();
-        session.Store(new DeviceRoute(device.Id, address, device.Protocol, now, connectionRequestUrl));
+        session.Store(route);
         await session.SaveChangesAsync(cancellationToken);
     }
 

@@ -13,7 +13,9 @@ public sealed record StartRequest(
     string? ServicePlanOverride = null,
     Guid? RetryOf = null,
     IReadOnlyList<string>? EventCodes = null,
-    bool ClaimSeenFree = false);
+    bool ClaimSeenFree = false,
+    // A contact's route, committed with the new workflow (not stored when an earlier workflow is answered).
+    Devices.DeviceRoute? Route = null);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 
@@ -45,6 +47,7 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
             session.Events.StartStream<WorkflowSummary>(workflowId, requested);
             session.Insert(new ActiveWorkflowClaim(serial, workflowId));
             if (request.RequestId is { Length: > 0 }) session.Insert(new ProvisionRequestRecord(request.RequestId, workflowId));
+            if (request.Route is { } route) session.Store(route);
             // The accepting instance drives the workflow; it holds the lease from the first commit on.
             var (leaseSql, leaseParameters) = leases.InsertFor(workflowId);
             session.QueueSqlCommand(leaseSql, leaseParameters);
