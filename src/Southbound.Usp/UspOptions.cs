@@ -28,6 +28,12 @@ public sealed class UspOptions
     /// <summary>How long Authenticate waits for an agent that is not connected (within the gRPC deadline).</summary>
     public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A WebSocket agent that announces nothing (no WebSocketConnect record, no Boot!, no OnBoardRequest; older USP
+    /// agents send no connect record) within this time of connecting is taken as a first contact all the same.
+    /// </summary>
+    public TimeSpan SilentAgentContactDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     public UspMqttOptions Mqtt { get; set; } = new();
 
     public bool QuarantineUnknownAgents => string.Equals(UnknownAgents, "quarantine", StringComparison.OrdinalIgnoreCase);

@@ -34,8 +34,15 @@ public sealed class AcsEndpoint(
     {
         var request = context.Request;
         var cancellationToken = context.RequestAborted;
-        var session = sessions.FindById(request.Cookies[CookieName]);
-        session?.Touch();
+        // By cookie; a request without any cookie continues the session of its TCP connection.
+        var session = request.Headers.Cookie.Count > 0
+            ? sessions.FindById(request.Cookies[CookieName])
+            : sessions.FindByConnection(context.Connection.Id);
+        if (session is not null)
+        {
+            session.Touch();
+            sessions.BindConnection(session, context.Connection.Id);
+        }
 
         if (session is null && sessions.Count >= options.MaxSessions)
         {
@@ -211,6 +218,7 @@ public sealed class AcsEndpoint(
             RefuseOverCapacity(context);
             return;
         }
+        sessions.BindConnection(session, context.Connection.Id);
         devices.Remember(identity);
         CwmpTelemetry.RecordInformEvents(eventCodes);
         CwmpLog.InformReceived(logger, serial, identity.Device.Oui, identity.Device.ProductClass, string.Join(", ", eventCodes), session.Id);

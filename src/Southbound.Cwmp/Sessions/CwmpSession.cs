@@ -34,6 +34,8 @@ public sealed class CwmpSession
     public string CwmpNamespace { get; }
     public IReadOnlyList<string> EventCodes { get; }
     public string? AuthenticatedUser { get; }
+    /// <summary>The TCP connection the session was last spoken on (for CPEs that do not return the cookie).</summary>
+    public string? ConnectionId { get; set; }
     /// <summary>The workflow that holds the session, when the orchestrator answered PROVISION.</summary>
     public string? WorkflowId { get; private set; }
     /// <summary>Set once the ACS has sent at least one RPC: later waits use the short idle grace.</summary>

@@ -5,11 +5,15 @@ using Provisioning.Southbound.Cwmp.Telemetry;
 
 namespace Provisioning.Southbound.Cwmp.Sessions;
 
-/// <summary>The open sessions, by ACS cookie and by device (serial number), and waiters for a device's next session.</summary>
+/// <summary>
+/// The open sessions, by ACS cookie, by device (serial number) and by the TCP connection they were last used on,
+/// and waiters for a device's next session.
+/// </summary>
 public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
 {
     private readonly ConcurrentDictionary<string, CwmpSession> byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CwmpSession> byDevice = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CwmpSession> byConnection = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CwmpSession>> waiters = new(StringComparer.Ordinal);
 
     public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -19,6 +23,25 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
 
     public CwmpSession? FindById(string? sessionId) =>
         sessionId is not null && byId.TryGetValue(sessionId, out var s) && !s.IsClosed ? s : null;
+
+    /// <summary>
+    /// The session last used on this TCP connection: how a CPE that does not return the ACS's cookie (some field
+    /// stacks ignore Set-Cookie) continues its session on a kept-alive connection, as other ACSs allow.
+    /// </summary>
+    public CwmpSession? FindByConnection(string connectionId) =>
+        byConnection.TryGetValue(connectionId, out var s) && !s.IsClosed ? s : null;
+
+    /// <summary>Remembers that the session is now spoken on this connection (its Inform, or a later request by cookie).</summary>
+    public void BindConnection(CwmpSession session, string connectionId)
+    {
+        var previous = session.ConnectionId;
+        if (previous == connectionId) return;
+        if (previous is not null) byConnection.TryRemove(new KeyValuePair<string, CwmpSession>(previous, session));
+        session.ConnectionId = connectionId;
+        byConnection[connectionId] = session;
+        // Closed meanwhile: its close may have missed this entry.
+        if (session.IsClosed) byConnection.TryRemove(new KeyValuePair<string, CwmpSession>(connectionId, session));
+    }
 
     public CwmpSession? FindByDevice(string serialNumber) =>
         byDevice.TryGetValue(serialNumber, out var s) && !s.IsClosed ? s : null;
@@ -79,6 +102,7 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
         if (byId.TryRemove(new KeyValuePair<string, CwmpSession>(session.Id, session)))
             CwmpTelemetry.OpenSessions.Add(-1);
         byDevice.TryRemove(new KeyValuePair<string, CwmpSession>(session.SerialNumber, session));
+        if (session.ConnectionId is { } connection) byConnection.TryRemove(new KeyValuePair<string, CwmpSession>(connection, session));
         CwmpLog.SessionEnded(logger, session.Id, session.SerialNumber, reason);
         return leftovers;
     }

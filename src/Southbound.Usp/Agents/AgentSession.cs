@@ -65,11 +65,15 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
         }
     }
 
+    /// <summary>True once the agent announced itself (connect record, Boot!, OnBoardRequest) on this connection.</summary>
+    public bool HasAnnounced { get; private set; }
+
     /// <summary>Queues a contact event code; true when the caller must start the contact loop.</summary>
     public bool AddContactCode(string code)
     {
         lock (this)
         {
+            HasAnnounced = true;
             (_contactCodes ??= new List<string>(2)).Add(code);
             if (_contacting) return false;
             _contacting = true;

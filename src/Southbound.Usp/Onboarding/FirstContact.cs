@@ -132,21 +132,45 @@ internal sealed class FirstContact(
         }
     }
 
-    /// <summary>One Get reads the identity and the subscription table; an Add creates the Boot! subscription if missing.</summary>
+    /// <summary>
+    /// One Get reads the identity and the subscription table; an Add creates the Boot! subscription if missing.
+    /// Agents differ: one that refuses the combined Get is asked for Device.DeviceInfo. alone, and one that refuses
+    /// the subscription is still provisioned now (it only won't announce its next boots).
+    /// </summary>
     private async Task PrepareAsync(AgentSession session, CancellationToken cancellationToken)
     {
-        var result = await requester.GetAsync(session, [.. IdentityParameters, SubscriptionTable], cancellationToken).ConfigureAwait(false);
+        GetResult result;
+        try
+        {
+            result = await requester.GetAsync(session, [.. IdentityParameters, SubscriptionTable], cancellationToken).ConfigureAwait(false);
+        }
+        catch (UspErrorException ex)
+        {
+            UspLog.OnboardingStepRefused(logger, session.EndpointId, "Get of its identity and subscriptions", ex.Code, ex.ErrorMessage);
+            result = await requester.GetAsync(session, ["Device.DeviceInfo."], cancellationToken).ConfigureAwait(false);
+        }
         session.Identity = IdentityFrom(session, result.Values);
         if (!HasBootSubscription(result.Values))
         {
-            await requester.AddAsync(session, SubscriptionTable,
-            [
-                new("Enable", "true"),
-                new("ID", _options.BootSubscriptionId),
-                new("NotifType", "Event"),
-                new("ReferenceList", BootEvent),
-                new("Persistent", "true"),
-            ], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await requester.AddAsync(session, SubscriptionTable,
+                [
+                    new("Enable", "true"),
+                    new("ID", _options.BootSubscriptionId),
+                    new("NotifType", "Event"),
+                    new("ReferenceList", BootEvent),
+                    new("Persistent", "true"),
+                ], cancellationToken).ConfigureAwait(false);
+            }
+            catch (UspErrorException ex)
+            {
+                UspLog.OnboardingStepRefused(logger, session.EndpointId, "Add of the Boot! subscription", ex.Code, ex.ErrorMessage);
+                Activity.Current?.AddEvent(new ActivityEvent("usp.boot_subscription_refused", tags: new ActivityTagsCollection
+                {
+                    [UspTelemetry.AttrErrorCode] = (long)ex.Code,
+                }));
+            }
         }
         session.BootSubscriptionChecked = true;
     }

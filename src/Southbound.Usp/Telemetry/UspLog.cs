@@ -39,4 +39,7 @@ internal static partial class UspLog
 
     [LoggerMessage(12, LogLevel.Debug, "USP request {MsgType} {MsgId} to {EndpointId} failed: {Reason}")]
     public static partial void RequestFailed(ILogger logger, string endpointId, string msgType, string msgId, string reason);
+
+    [LoggerMessage(13, LogLevel.Warning, "USP agent {EndpointId} refused the {Step} during onboarding: error {Code} {Reason}")]
+    public static partial void OnboardingStepRefused(ILogger logger, string endpointId, string step, uint code, string reason);
 }

@@ -85,6 +85,92 @@ public sealed class HttpProtocolTests
     }
 
     [Fact]
+    public async Task A_cpe_that_never_returns_the_cookie_continues_its_session_on_its_kept_alive_connection()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-nocookie" };
+        using var connection = await KeptAliveConnection.OpenAsync(h.AcsUrl);
+
+        var (status, _, body) = await connection.PostAsync(Inform("SN-NOCOOKIE"), BasicBootstrap);
+        Assert.Equal(200, status);
+        Assert.Contains("InformResponse", body);
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-NOCOOKIE"), WorkflowId = "wf-nocookie" };
+        verify.ParameterNames.Add("Device.DeviceInfo.UpTime");
+        var pending = h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline()).ResponseAsync;
+
+        // Another connection without a cookie is not that session: it must authenticate.
+        Assert.Equal(401, (await RawPostAsync(h.AcsUrl, "")).Status);
+
+        // The empty POST on the same connection, no cookie, no credentials: the queued RPC comes back.
+        (status, _, body) = await connection.PostAsync("");
+        Assert.Equal(200, status);
+        Assert.Contains("<cwmp:GetParameterValues>", body);
+        var id = body.Split("mustUnderstand=\"1\">")[1].Split('<')[0];
+
+        (status, _, _) = await connection.PostAsync($"""
+            <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">
+              <s:Header><c:ID s:mustUnderstand="1">{id}</c:ID></s:Header>
+              <s:Body><c:GetParameterValuesResponse><ParameterList><ParameterValueStruct><Name>Device.DeviceInfo.UpTime</Name><Value>7</Value></ParameterValueStruct></ParameterList></c:GetParameterValuesResponse></s:Body>
+            </s:Envelope>
+            """);
+        Assert.Equal("7", Assert.Single((await pending).Values).Value);
+        Assert.Equal(204, status);
+    }
+
+    /// <summary>One TCP connection kept alive across requests, sending no cookies: a CPE with a minimal HTTP stack.</summary>
+    private sealed class KeptAliveConnection : IDisposable
+    {
+        private readonly TcpClient tcp;
+        private readonly NetworkStream stream;
+        private readonly Uri url;
+
+        private KeptAliveConnection(TcpClient tcp, Uri url)
+        {
+            this.tcp = tcp;
+            this.url = url;
+            stream = tcp.GetStream();
+        }
+
+        public static async Task<KeptAliveConnection> OpenAsync(Uri url)
+        {
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync(url.Host, url.Port);
+            return new KeptAliveConnection(tcp, url);
+        }
+
+        public async Task<(int Status, string Headers, string Body)> PostAsync(string body, string? authorization = null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var head = new StringBuilder($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Length: {bytes.Length}\r\n");
+            if (bytes.Length > 0) head.Append("Content-Type: text/xml; charset=utf-8\r\n");
+            if (authorization is not null) head.Append($"Authorization: {authorization}\r\n");
+            head.Append("\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
+            await stream.WriteAsync(bytes);
+
+            var received = new List<byte>();
+            var one = new byte[1];
+            while (received.Count < 4 || !(received[^4] == '\r' && received[^3] == '\n' && received[^2] == '\r' && received[^1] == '\n'))
+            {
+                if (await stream.ReadAsync(one) == 0) throw new IOException("connection closed by the ACS");
+                received.Add(one[0]);
+            }
+            var headers = Encoding.ASCII.GetString([.. received]);
+            var lengthLine = headers.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+            var content = new byte[lengthLine is null ? 0 : int.Parse(lengthLine[15..].Trim())];
+            await stream.ReadExactlyAsync(content);
+            return (int.Parse(headers.Split(' ')[1]), headers, Encoding.UTF8.GetString(content));
+        }
+
+        public void Dispose()
+        {
+            stream.Dispose();
+            tcp.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Use_cwmp_version_is_answered_when_the_cpe_lists_its_versions()
     {
         await using var h = await AcsHarness.StartAsync();

@@ -5,18 +5,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Onboarding;
 using Provisioning.Southbound.Usp.Records;
 using Provisioning.Southbound.Usp.Telemetry;
 
 namespace Provisioning.Southbound.Usp.Transport.WebSocket;
 
 /// <summary>
-/// The WebSocket MTP (TR-369 Annex, "v1.usp"): the agent names itself in ?eid=, the answer carries the
-/// controller's endpoint ID in the bbf-usp-protocol extension header, records travel in binary frames.
+/// The WebSocket MTP (TR-369 Annex, "v1.usp"): the agent names itself in ?eid= (or, as TR-369 has clients do,
+/// in its bbf-usp-protocol extension header), the answer carries the controller's endpoint ID in that header,
+/// records travel in binary frames.
 /// </summary>
 internal sealed class UspWebSocketEndpoint(
     AgentRegistry registry,
     RecordDispatcher dispatcher,
+    FirstContact firstContact,
     IOptions<UspOptions> options,
     ILogger<UspWebSocketEndpoint> logger)
 {
@@ -36,6 +39,7 @@ internal sealed class UspWebSocketEndpoint(
             return;
         }
         var endpointId = context.Request.Query["eid"].ToString();
+        if (endpointId.Length == 0) endpointId = UspExtensionHeader.EndpointId(context.Request.Headers.SecWebSocketExtensions) ?? "";
         if (EndpointIdValidator.Validate(endpointId) is { } invalid)
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "eid: " + invalid).ConfigureAwait(false);
@@ -56,6 +60,7 @@ internal sealed class UspWebSocketEndpoint(
 
         var link = new WebSocketAgentLink(socket);
         var session = registry.Connect(endpointId, link);
+        _ = ContactIfSilentAsync(session, context.RequestAborted);
         try
         {
             await ReceiveLoopAsync(socket, link, session, context.RequestAborted).ConfigureAwait(false);
@@ -149,6 +154,20 @@ internal sealed class UspWebSocketEndpoint(
                 if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    /// <summary>An agent that stays silent after connecting is still a contact: it may be waiting to be managed.</summary>
+    private async Task ContactIfSilentAsync(AgentSession session, CancellationToken aborted)
+    {
+        try
+        {
+            await Task.Delay(_options.SilentAgentContactDelay, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (!session.IsClosed && !session.HasAnnounced) firstContact.OnContact(session, "websocket_connect");
     }
 
     private async Task RefuseAsync(HttpContext context, int status, string reason)
