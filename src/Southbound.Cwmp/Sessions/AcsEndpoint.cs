@@ -34,17 +34,12 @@ public sealed class AcsEndpoint(
     {
         var request = context.Request;
         var cancellationToken = context.RequestAborted;
-        // By cookie; a request without any cookie continues the session of its TCP connection.
-        var session = request.Headers.Cookie.Count > 0
-            ? sessions.FindById(request.Cookies[CookieName])
-            : sessions.FindByConnection(context.Connection.Id);
-        if (session is not null)
-        {
-            session.Touch();
-            sessions.BindConnection(session, context.Connection.Id);
-        }
+        // By cookie; a request without any cookie may continue the session of its TCP connection (decided below).
+        var cookieless = request.Headers.Cookie.Count == 0;
+        var session = cookieless ? null : sessions.FindById(request.Cookies[CookieName]);
+        var connectionSession = cookieless ? sessions.FindByConnection(context.Connection.Id) : null;
 
-        if (session is null && sessions.Count >= options.MaxSessions)
+        if (session is null && connectionSession is null && sessions.Count >= options.MaxSessions)
         {
             // Over capacity: refuse the new session before reading anything (the CPE retries later). The count is
             // checked again, atomically, when the session is opened.
@@ -53,21 +48,10 @@ public sealed class AcsEndpoint(
         }
 
         CpeCredential? credential = null;
-        if (session is null && options.Auth.Enabled)
+        if (session is null && connectionSession is null && options.Auth.Enabled)
         {
-            var result = await authenticator.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome == CpeAuthOutcome.Challenge)
-            {
-                authenticator.Challenge(context.Response, result.Stale);
-                return;
-            }
-            if (result.Outcome == CpeAuthOutcome.Unavailable)
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "10";
-                return;
-            }
-            credential = result.Credential;
+            (var authenticated, credential) = await AuthenticateAsync(context).ConfigureAwait(false);
+            if (!authenticated) return;
         }
 
         if (request.ContentLength > options.MaxEnvelopeBytes)
@@ -123,6 +107,29 @@ public sealed class AcsEndpoint(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (connectionSession is not null)
+        {
+            if (envelope?.Body is Inform)
+            {
+                // An Inform starts a new session: it must authenticate, since a connection may be shared (a proxy's
+                // kept-alive upstream carries many CPEs).
+                if (options.Auth.Enabled)
+                {
+                    (var authenticated, credential) = await AuthenticateAsync(context).ConfigureAwait(false);
+                    if (!authenticated) return;
+                }
+            }
+            else
+            {
+                session = connectionSession;
+            }
+        }
+        if (session is not null)
+        {
+            session.Touch();
+            sessions.BindConnection(session, context.Connection.Id);
         }
 
         switch (envelope?.Body)
@@ -311,6 +318,24 @@ public sealed class AcsEndpoint(
             return;
         }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>Authenticates the request, answering a challenge (or 503 when credentials cannot be looked up) if it fails.</summary>
+    private async Task<(bool Authenticated, CpeCredential? Credential)> AuthenticateAsync(HttpContext context)
+    {
+        var result = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (result.Outcome == CpeAuthOutcome.Challenge)
+        {
+            authenticator.Challenge(context.Response, result.Stale);
+            return (false, null);
+        }
+        if (result.Outcome == CpeAuthOutcome.Unavailable)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "10";
+            return (false, null);
+        }
+        return (true, result.Credential);
     }
 
     private void RefuseOverCapacity(HttpContext context)

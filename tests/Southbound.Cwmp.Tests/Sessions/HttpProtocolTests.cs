@@ -118,6 +118,25 @@ public sealed class HttpProtocolTests
         Assert.Equal(204, status);
     }
 
+    [Fact]
+    public async Task An_inform_on_a_connection_shared_through_a_proxy_starts_its_own_authenticated_session()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        using var upstream = await KeptAliveConnection.OpenAsync(h.AcsUrl);
+        Assert.Equal(200, (await upstream.PostAsync(Inform("SN-PROXY-A"), BasicBootstrap)).Status);
+
+        // Another CPE's Inform on the same upstream connection, no cookie, no credentials: challenged, not let in.
+        var (status, headers, _) = await upstream.PostAsync(Inform("SN-PROXY-B"));
+        Assert.Equal(401, status);
+        Assert.Contains("WWW-Authenticate: Digest", headers);
+
+        (status, headers, _) = await upstream.PostAsync(Inform("SN-PROXY-B"), BasicBootstrap);
+        Assert.Equal(200, status);
+        var sessions = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
+        Assert.NotNull(sessions.FindByDevice("SN-PROXY-A"));
+        Assert.Equal(CookieFrom(headers).Split('=')[1], sessions.FindByDevice("SN-PROXY-B")!.Id);
+    }
+
     /// <summary>One TCP connection kept alive across requests, sending no cookies: a CPE with a minimal HTTP stack.</summary>
     private sealed class KeptAliveConnection : IDisposable
     {
