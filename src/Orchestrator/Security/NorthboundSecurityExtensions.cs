@@ -37,7 +37,7 @@ public static class NorthboundSecurityExtensions
             {
                 keys.Add(new ApiKey("admin", generated.AdminKey, Roles.Admin));
                 builder.Services.AddHostedService(sp => new GeneratedKeysAnnouncement(
-                    sp.GetRequiredService<ILogger<GeneratedKeysAnnouncement>>(), generated, Path.GetFullPath(file), created));
+                    sp.GetRequiredService<ILogger<GeneratedKeysAnnouncement>>(), Path.GetFullPath(file), created));
             }
         }
 
@@ -88,12 +88,12 @@ public static class NorthboundSecurityExtensions
         authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Count(c => c == '.') == 2;
 }
 
-/// <summary>Says once, when the key is created, what the operator's credential is; afterwards only where it is kept.</summary>
-internal sealed class GeneratedKeysAnnouncement(ILogger<GeneratedKeysAnnouncement> logger, GeneratedKeys keys, string file, bool created) : IHostedService
+/// <summary>Says where the generated operator credential is kept (never the credential itself).</summary>
+internal sealed class GeneratedKeysAnnouncement(ILogger<GeneratedKeysAnnouncement> logger, string file, bool created) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (created) SecurityLog.AdminKeyCreated(logger, keys.AdminKey, file);
+        if (created) SecurityLog.AdminKeyCreated(logger, file);
         else SecurityLog.AdminKeyInFile(logger, file);
         return Task.CompletedTask;
     }

@@ -3,8 +3,9 @@ namespace Provisioning.Orchestrator.Security;
 /// <summary>Security log lines. Keys and tokens are never logged, except the generated admin key once, at its creation.</summary>
 public static partial class SecurityLog
 {
-    [LoggerMessage(4001, LogLevel.Warning, "No API key or JWT settings configured: generated an admin key for this installation. Use it as the bearer token (cpe --token / CPE_TOKEN): {AdminKey} (kept in {KeyFile}; this is the only time it is logged)")]
-    public static partial void AdminKeyCreated(ILogger logger, string adminKey, string keyFile);
+    // The key itself is never logged (logs are shipped and kept elsewhere); the file is readable by its owner only.
+    [LoggerMessage(4001, LogLevel.Warning, "No API key or JWT settings configured: generated an admin key for this installation into {KeyFile} (owner-only file; the cpe tool reads it, or pass its AdminKey as the bearer token)")]
+    public static partial void AdminKeyCreated(ILogger logger, string keyFile);
 
     [LoggerMessage(4002, LogLevel.Information, "No API key or JWT settings configured: the admin key generated at first start is in {KeyFile}")]
     public static partial void AdminKeyInFile(ILogger logger, string keyFile);
