@@ -42,6 +42,12 @@ public sealed record CwmpOptions
     /// <summary>Seconds a refused CPE is told to wait (CPEs add their own randomised back-off).</summary>
     public int RetryAfterSeconds { get; init; } = 30;
 
+    /// <summary>
+    /// SetParameterValues answered Status 1 ("applied after reboot"): reboot the CPE before PushConfig returns and
+    /// hold its next session, so that Verify reads what the device now runs.
+    /// </summary>
+    public bool RebootToApply { get; init; } = true;
+
     public CwmpAuthOptions Auth { get; init; } = new();
 
     public static CwmpOptions FromConfiguration(IConfiguration configuration)
@@ -64,6 +70,7 @@ public sealed record CwmpOptions
             MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
             MaxSessions = s.GetValue("MaxSessions", defaults.MaxSessions),
             RetryAfterSeconds = s.GetValue("RetryAfterSeconds", defaults.RetryAfterSeconds),
+            RebootToApply = s.GetValue("RebootToApply", defaults.RebootToApply),
             Auth = new CwmpAuthOptions
             {
                 Enabled = a.GetValue("Enabled", authDefaults.Enabled),

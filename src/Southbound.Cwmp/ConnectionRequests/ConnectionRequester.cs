@@ -27,27 +27,38 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>True when the CPE accepted the request (200/204) before the token fired.</summary>
-    public async Task<bool> RequestAsync(string serialNumber, string url, string? username, string? password, CancellationToken cancellationToken)
+    /// <summary>Accepted when the CPE answered 200/204 before the token fired; else the last answer seen.</summary>
+    public async Task<ConnectionRequestResult> RequestAsync(string serialNumber, string url, string? username, string? password, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             ConnectionRequestOutcome(serialNumber, url, "invalid ConnectionRequestURL", 0);
-            return false;
+            return new ConnectionRequestResult(false, 0, "invalid ConnectionRequestURL", "the recorded URL");
         }
+        // Never repeat credentials a CPE may have put in its URL.
+        var target = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         var delay = TimeSpan.FromMilliseconds(200);
+        var lastOutcome = "no answer before the deadline";
+        var attempts = 0;
         for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
         {
             string outcome;
+            attempts = attempt;
             try
             {
                 var status = await AttemptAsync(uri, username, password, cancellationToken).ConfigureAwait(false);
                 if (status is HttpStatusCode.OK or HttpStatusCode.NoContent)
                 {
                     ConnectionRequestOutcome(serialNumber, url, "accepted", attempt);
-                    return true;
+                    return new ConnectionRequestResult(true, attempt, "accepted", target);
                 }
-                outcome = status == HttpStatusCode.ServiceUnavailable ? "busy (503)" : $"HTTP {(int)status}";
+                outcome = status switch
+                {
+                    HttpStatusCode.ServiceUnavailable => "busy (503)",
+                    HttpStatusCode.Unauthorized when username is not null => "HTTP 401: the device refused the Connection Request credentials",
+                    HttpStatusCode.Unauthorized => "HTTP 401: the device wants credentials and the inventory has none",
+                    _ => $"HTTP {(int)status}",
+                };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -57,6 +68,7 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
             {
                 outcome = ex is OperationCanceledException ? "no answer" : $"failed: {ex.Message}";
             }
+            lastOutcome = outcome;
             ConnectionRequestOutcome(serialNumber, url, outcome, attempt);
             try
             {
@@ -68,7 +80,7 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
         }
-        return false;
+        return new ConnectionRequestResult(false, attempts, lastOutcome, target);
     }
 
     private async Task<HttpStatusCode> AttemptAsync(Uri uri, string? username, string? password, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// The southbound contract over CWMP: each call becomes RPCs in the device's session and returns when the
 /// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
 /// </summary>
-public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionManager sessions) : DeviceAdapter.DeviceAdapterBase
+public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options) : DeviceAdapter.DeviceAdapterBase
 {
     private static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
 
@@ -34,6 +34,11 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
         }
         using var deadline = DeadlineFor(context);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new SetParameterValues(list, request.ParameterKey), deadline.Token);
+        if (outcome.Response is SetParameterValuesResponse { Status: 1 } && options.RebootToApply)
+        {
+            var notBack = await runner.RebootToApplyAsync(request.Device, request.WorkflowId, request.ParameterKey, deadline.Token);
+            return notBack is null ? new PushConfigResponse { ApplyStatus = 1 } : new PushConfigResponse { Failure = notBack };
+        }
         return outcome.Response switch
         {
             SetParameterValuesResponse applied => new PushConfigResponse { ApplyStatus = applied.Status },

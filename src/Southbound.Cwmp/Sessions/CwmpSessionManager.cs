@@ -121,6 +121,21 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
     }
 
     /// <summary>
+    /// Waits for a session of the device other than <paramref name="current"/> (the one it opens after a reboot).
+    /// Register before letting the current session end, so the next one cannot slip by.
+    /// </summary>
+    public async Task<CwmpSession> WaitForNextSessionAsync(string serialNumber, CwmpSession current, CancellationToken cancellationToken)
+    {
+        var waiter = waiters.GetOrAdd(serialNumber, static _ => new TaskCompletionSource<CwmpSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (FindByDevice(serialNumber) is { } live && !ReferenceEquals(live, current))
+        {
+            live.Hold(null);
+            return live;
+        }
+        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Closes sessions idle for longer than the session timeout, and sessions whose CPE has sat on an RPC for
     /// longer than <paramref name="unansweredRpcTimeout"/> (it dropped the connection mid-session). Closing fails
     /// the RPC in flight, so its caller can reach the device again with a Connection Request within its deadline.

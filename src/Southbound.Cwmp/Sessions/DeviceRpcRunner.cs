@@ -66,12 +66,12 @@ public sealed class DeviceRpcRunner(
         // The device may inform on its own meanwhile (a reboot, a retry): then it is here, and a CPE busy in that
         // session answers further Connection Requests with 503 until the step's deadline.
         if (await Task.WhenAny(request, sessionOpened).ConfigureAwait(false) != request) await requesting.CancelAsync().ConfigureAwait(false);
-        var accepted = await request.ConfigureAwait(false);
-        if (!accepted && !sessionOpened.IsCompletedSuccessfully)
+        var result = await request.ConfigureAwait(false);
+        if (!result.Accepted && !sessionOpened.IsCompletedSuccessfully)
         {
             await waiting.CancelAsync().ConfigureAwait(false);
             await ObserveAsync(sessionOpened).ConfigureAwait(false);
-            return (null, Failure(FailureKind.Unreachable, "The device did not answer the Connection Request before the deadline"));
+            return (null, Failure(FailureKind.Unreachable, "The device did not accept a Connection Request before the deadline (" + result.Describe() + ")"));
         }
         try
         {
@@ -81,7 +81,7 @@ public sealed class DeviceRpcRunner(
         }
         catch (OperationCanceledException)
         {
-            return (null, Failure(FailureKind.Unreachable, "The device accepted the Connection Request but opened no session before the deadline"));
+            return (null, Failure(FailureKind.Unreachable, "The device accepted the Connection Request but opened no session before the deadline (" + result.Describe() + ")"));
         }
     }
 
@@ -135,6 +135,41 @@ public sealed class DeviceRpcRunner(
                 rpc.Abandon();
                 return Failed(activity, Failure(FailureKind.Timeout, $"The device did not answer {request.MethodName} before the deadline"), lease);
             }
+        }
+    }
+
+    /// <summary>
+    /// The CPE applies its new values only after a reboot (SetParameterValues Status 1): reboot it with the push's
+    /// ParameterKey as CommandKey, end the session so it can, and hold the session it opens when it is back
+    /// ("1 BOOT", "M Reboot") if that comes within the deadline. Null unless the Reboot itself failed.
+    /// </summary>
+    public async Task<StepFailure?> RebootToApplyAsync(DeviceRef device, string? workflowId, string commandKey, CancellationToken cancellationToken)
+    {
+        var outcome = await ExecuteAsync(device, workflowId, new Reboot(commandKey), cancellationToken).ConfigureAwait(false);
+        if (outcome.Failure is { } failure)
+        {
+            failure.FaultString = "Reboot to apply the configuration (SetParameterValues Status 1) failed: " + failure.FaultString;
+            return failure;
+        }
+        var rebooting = outcome.Lease!.Session;
+        var back = sessions.WaitForNextSessionAsync(device.SerialNumber, rebooting, cancellationToken);
+        rebooting.Release(); // the CPE reboots once its session ends
+        using var activity = CwmpTelemetry.Source.StartActivity("cwmp.reboot_wait", ActivityKind.Internal);
+        activity?.SetTag("cpe.serial_number", device.SerialNumber);
+        try
+        {
+            var session = await back.ConfigureAwait(false);
+            session.Hold(workflowId);
+            activity?.SetTag("cwmp.session_id", session.Id);
+            activity?.SetTag("cpe.event_codes", string.Join(", ", session.EventCodes));
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            // A field CPE may take minutes to boot. The push itself succeeded; Verify reaches the device when it is
+            // back (its own Inform or a Connection Request) within its own deadline, and fails there if it is not.
+            activity?.AddEvent(new ActivityEvent("not back before the push deadline; verify reaches it"));
+            return null;
         }
     }
 

@@ -87,6 +87,9 @@ public sealed class ConnectionRequestTests
         {
             var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-CRPW") }, deadline: AcsHarness.Deadline(8));
             Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+            // The reason names what the device answered, for the analyst reading the workflow's failure.
+            Assert.Contains("HTTP 401: the device refused the Connection Request credentials", auth.Failure.FaultString);
+            Assert.DoesNotContain("not-the-devices", auth.Failure.FaultString);
         }
         catch (global::Grpc.Core.RpcException e) when (e.StatusCode == global::Grpc.Core.StatusCode.DeadlineExceeded)
         {

@@ -60,6 +60,25 @@ public sealed class CwmpProvisioningTests(CwmpSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_device_that_applies_after_a_reboot_is_rebooted_and_verified_after_it()
+    {
+        var serial = fixture.NewSerial("APPLY");
+        await fixture.RegisterAsync(serial);
+        var cpe = fixture.AddDevice(serial, new CpeBehavior { ApplyAfterReboot = true });
+
+        var bootstrap = await cpe.BootstrapAsync(); // returns after the reboot's session too
+        var workflow = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+
+        Assert.True(bootstrap.Succeeded, bootstrap.ToString());
+        Assert.Equal(WorkflowResult.Success, workflow.Result);
+        var events = await fixture.System.EventsAsync(workflow.WorkflowId);
+        Assert.Equal(1, events.Single(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ConfigPushed).ConfigPushed.ApplyStatus);
+        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].AcsMethods);
+        Assert.Equal(["1 BOOT", "M Reboot"], cpe.History[1].EventCodes);
+        Assert.Equal(["GetParameterValues"], cpe.History[1].AcsMethods);
+    }
+
+    [Fact]
     public async Task A_parameter_fault_ends_in_config_push_failed_with_the_fault_code()
     {
         var serial = fixture.NewSerial("SPV");

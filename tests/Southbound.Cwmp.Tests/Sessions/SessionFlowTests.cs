@@ -74,6 +74,36 @@ public sealed class SessionFlowTests
     }
 
     [Fact]
+    public async Task Values_applied_only_after_a_reboot_get_the_reboot_before_push_returns_and_verify_runs_in_the_session_after_it()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-apply", Registered = true };
+        var cpe = h.AddDevice("SN-APPLY", new CpeBehavior { ApplyAfterReboot = true });
+        var first = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-APPLY");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-APPLY"), WorkflowId = "wf-apply", ParameterKey = "k-apply" };
+        push.Parameters.Add(WifiConfig);
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+
+        Assert.Null(pushed.Failure);
+        Assert.Equal(1, pushed.ApplyStatus);
+        // Back from the reboot.
+        var rebooted = await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("M Reboot"));
+        Assert.Contains("1 BOOT", rebooted.EventCodes);
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-APPLY"), WorkflowId = "wf-apply" };
+        verify.ParameterNames.Add("Device.WiFi.SSID.1.SSID");
+        var verified = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline());
+        Assert.Null(verified.Failure);
+        Assert.Equal("HomeNet", Assert.Single(verified.Values).Value);
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-APPLY"), WorkflowId = "wf-apply" });
+        Assert.True((await first.WaitAsync(TimeSpan.FromSeconds(5))).Succeeded); // the bootstrap and the reboot's session
+        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].AcsMethods);
+        Assert.Equal(["GetParameterValues"], cpe.History[1].AcsMethods); // the held session after the reboot, no Connection Request
+    }
+
+    [Fact]
     public async Task A_parameter_fault_comes_back_as_a_device_fault_with_parameter_faults()
     {
         await using var h = await AcsHarness.StartAsync();
@@ -130,6 +160,7 @@ public sealed class SessionFlowTests
         var auth = await h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref("SN-DEAF") }, deadline: AcsHarness.Deadline(3));
 
         Assert.Equal(FailureKind.Unreachable, auth.Failure.Kind);
+        Assert.Contains($"Connection Request to {cpe.ConnectionRequestUrl.TrimEnd('/')}", auth.Failure.FaultString);
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
     }
 
