@@ -4,7 +4,7 @@ using Provisioning.Usp.Records;
 
 namespace Provisioning.Simulators.Usp.Transport;
 
-/// <summary>The agent side of the WebSocket MTP: subprotocol v1.usp, ?eid=, binary frames.</summary>
+/// <summary>The agent side of the WebSocket MTP: subprotocol v1.usp, ?eid= and the bbf-usp-protocol extension, binary frames.</summary>
 internal sealed class WebSocketConnection : IAgentConnection
 {
     private readonly ClientWebSocket _socket;
@@ -22,6 +22,7 @@ internal sealed class WebSocketConnection : IAgentConnection
         socket.Options.AddSubProtocol(subProtocol);
         socket.Options.KeepAliveInterval = keepAlive;
         socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Sec-WebSocket-Extensions", $"bbf-usp-protocol; eid=\"{endpointId}\"");
         var separator = string.IsNullOrEmpty(controllerUrl.Query) ? "?" : "&";
         var url = new Uri(controllerUrl + separator + "eid=" + Uri.EscapeDataString(endpointId));
         try

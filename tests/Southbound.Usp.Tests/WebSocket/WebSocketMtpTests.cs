@@ -51,6 +51,20 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_offers_no_extension_gets_none_in_the_answer()
+    {
+        // RFC 6455 clients such as Node's ws and Python's websockets fail the handshake on an unrequested extension.
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("v1.usp");
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new Uri(_host.WebSocketUrl + "?eid=os::00D09E-NOEXT1"), CancellationToken.None);
+
+        Assert.Equal("v1.usp", socket.SubProtocol);
+        Assert.False(socket.HttpResponseHeaders!.ContainsKey("Sec-WebSocket-Extensions"));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
+
+    [Fact]
     public async Task First_contact_creates_the_boot_subscription_answers_onboarding_and_reports_the_contact()
     {
         var agent = _host.StartAgent("ZT0001");

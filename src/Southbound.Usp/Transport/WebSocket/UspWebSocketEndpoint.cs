@@ -51,7 +51,10 @@ internal sealed class UspWebSocketEndpoint(
             return;
         }
 
-        context.Response.Headers["Sec-WebSocket-Extensions"] = $"bbf-usp-protocol; eid=\"{_options.EndpointId}\"";
+        // Only to an agent that offered the extension: RFC 6455 clients (Node's ws, Python's websockets) fail the
+        // handshake on an extension they did not ask for.
+        if (UspExtensionHeader.Offered(context.Request.Headers.SecWebSocketExtensions))
+            context.Response.Headers.SecWebSocketExtensions = UspExtensionHeader.Format(_options.EndpointId);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = SubProtocol,
