@@ -18,14 +18,16 @@ internal sealed class InstanceMap
         if (requestedObject != actualObject) _objects[requestedObject] = actualObject;
     }
 
+    /// <summary>The path in the agent's numbering: the longest renumbered object it lies under decides (nested objects are recorded in full).</summary>
     public string Apply(string path)
     {
         if (_objects.IsEmpty) return path;
-        foreach (var (requested, actual) in _objects)
+        string? best = null;
+        foreach (var (requested, _) in _objects)
         {
-            if (path.StartsWith(requested, StringComparison.Ordinal)) return actual + path[requested.Length..];
+            if (path.StartsWith(requested, StringComparison.Ordinal) && (best is null || requested.Length > best.Length)) best = requested;
         }
-        return path;
+        return best is null ? path : _objects[best] + path[best.Length..];
     }
 }
 

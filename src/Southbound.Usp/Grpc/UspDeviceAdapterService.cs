@@ -85,39 +85,19 @@ internal sealed class UspDeviceAdapterService(
     private async Task<PushConfigResponse> PushAsync(AgentSession session, PushConfigRequest request, CancellationToken cancellationToken)
     {
         var endpointId = session.EndpointId;
-        var map = instanceMaps.For(endpointId);
-        var groups = ConfigPlan.GroupByObject(request.Parameters, map);
+        var groups = ConfigPlan.GroupByObject(request.Parameters, instanceMaps.For(endpointId));
         if (groups.Count == 0) return new PushConfigResponse();
+        try
         {
-            try
-            {
-                await requester.SetAsync(session, groups, cancellationToken);
-            }
-            catch (UspErrorException ex) when (MissingObjects(ex, groups) is { Count: > 0 } missing)
-            {
-                // Multi-instance objects that do not exist yet: create them with their values (the agent
-                // picks the instance number), then set what belongs to existing objects.
-                var created = instanceMaps.GetOrCreate(endpointId);
-                foreach (var group in missing)
-                {
-                    var table = ConfigPlan.TableOf(group.ObjectPath)!;
-                    var actual = await requester.AddAsync(session, table, group.Parameters, cancellationToken);
-                    created.Add(group.ObjectPath, actual);
-                }
-                var rest = groups.Except(missing).ToList();
-                if (rest.Count > 0) await requester.SetAsync(session, rest, cancellationToken);
-            }
-            return new PushConfigResponse { ApplyStatus = 0 };
+            await requester.SetAsync(session, groups, cancellationToken);
         }
-    }
-
-    /// <summary>The groups the agent says do not exist (7016), if each is an instance of a table; else none (the error stands).</summary>
-    private static List<ObjectUpdate> MissingObjects(UspErrorException error, List<ObjectUpdate> groups)
-    {
-        // Another kind of error among them: report it rather than paper over it with Adds.
-        if (error.ParamErrors.Count == 0 || error.ParamErrors.Any(p => p.Code != UspErrorCodes.ObjectDoesNotExist)) return [];
-        var missing = groups.Where(g => error.ParamErrors.Any(p => p.Path.StartsWith(g.ObjectPath, StringComparison.Ordinal) || p.Path + "." == g.ObjectPath)).ToList();
-        return missing.All(g => ConfigPlan.TableOf(g.ObjectPath) is not null) ? missing : [];
+        catch (UspErrorException ex) when (MissingInstances.MayExplain(ex))
+        {
+            var rest = await MissingInstances.CreateAsync(requester, session, request.Parameters, instanceMaps.GetOrCreate(endpointId), cancellationToken);
+            if (rest is null) throw; // every object exists: the agent's error stands
+            if (rest.Count > 0) await requester.SetAsync(session, rest, cancellationToken);
+        }
+        return new PushConfigResponse { ApplyStatus = 0 };
     }
 
     public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)

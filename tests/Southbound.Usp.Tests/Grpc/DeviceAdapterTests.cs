@@ -161,6 +161,37 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_missing_instance_above_the_object_set_is_added_and_its_sub_object_set_in_the_new_instance()
+    {
+        var agent = await ConnectedAgentAsync("ADD2", a => a.DataModel.RemoveObject("Device.WiFi.AccessPoint.2."));
+        var push = await _host.Adapter.PushConfigAsync(Push(agent,
+            ("Device.WiFi.SSID.2.SSID", "five", ParameterType.String, false),
+            ("Device.WiFi.AccessPoint.2.Security.ModeEnabled", "WPA3-Personal", ParameterType.String, false),
+            ("Device.WiFi.AccessPoint.2.Security.KeyPassphrase", "five-key", ParameterType.String, true)), deadline: Deadline());
+        Assert.Null(push.Failure);
+
+        // AccessPoint.2. did not exist: created (as 4, after the highest the agent ever used), then its Security object set there.
+        Assert.Equal("WPA3-Personal", agent.DataModel["Device.WiFi.AccessPoint.4.Security.ModeEnabled"]);
+        Assert.Equal("five-key", agent.DataModel["Device.WiFi.AccessPoint.4.Security.KeyPassphrase"]);
+        Assert.NotEqual("five-key", agent.DataModel["Device.WiFi.AccessPoint.3.Security.KeyPassphrase"]); // not the existing instance 3
+        Assert.Equal("five", agent.DataModel["Device.WiFi.SSID.2.SSID"]);
+        var read = await _host.Adapter.VerifyAsync(new VerifyRequest { Device = Ref(agent), ParameterNames = { "Device.WiFi.AccessPoint.2.Security.ModeEnabled" } }, deadline: Deadline());
+        Assert.Equal("WPA3-Personal", Assert.Single(read.Values).Value);
+    }
+
+    [Fact]
+    public async Task A_set_failing_for_a_reason_other_than_missing_objects_keeps_the_agents_error()
+    {
+        var agent = await ConnectedAgentAsync("ADD3");
+        var before = agent.DataModel.Snapshot().Keys.Order().ToList();
+        var push = await _host.Adapter.PushConfigAsync(Push(agent,
+            ("Device.WiFi.SSID.1.NoSuchParameter", "x", ParameterType.String, false)), deadline: Deadline());
+        Assert.Equal(FailureKind.DeviceFault, push.Failure.Kind);
+        Assert.NotEqual(0u, push.Failure.FaultCode);
+        Assert.Equal(before, agent.DataModel.Snapshot().Keys.Order().ToList()); // no instance was created for it
+    }
+
+    [Fact]
     public async Task A_slow_agent_fails_the_step_with_a_timeout()
     {
         var agent = await ConnectedAgentAsync("SLOW1");

@@ -1,0 +1,93 @@
+using Provisioning.Contracts.Common;
+using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Messages;
+using Provisioning.Southbound.Usp.Messages.Add;
+using Provisioning.Southbound.Usp.Messages.Get;
+using Provisioning.Southbound.Usp.Messages.Set;
+
+namespace Provisioning.Southbound.Usp.Grpc;
+
+/// <summary>
+/// A push names multi-instance objects the agent does not have ("Device.WiFi.AccessPoint.2.Security." on an agent
+/// with one access point, "Device.Services.VoiceService.1.SIP.Client.1." on one with no voice service yet). They are
+/// found with one Get of every instance the push names, created with Add shallowest first (a created object's
+/// own parameters go with its Add; the agent picks the number, recorded in the agent's instance map so that deeper
+/// objects and later pushes follow it), and what remains is Set.
+/// </summary>
+internal static class MissingInstances
+{
+    /// <summary>Whether a failed Set may have failed for want of objects (the agent says so with 7016 or 7026).</summary>
+    public static bool MayExplain(UspErrorException error) =>
+        error.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath
+        || error.ParamErrors.Any(p => p.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath);
+
+    /// <summary>Creates the missing instances; returns the objects still to Set, or null when none was missing.</summary>
+    public static async Task<List<ObjectUpdate>?> CreateAsync(
+        UspRequester requester, AgentSession session, IReadOnlyList<ParameterValue> parameters, InstanceMap map, CancellationToken cancellationToken)
+    {
+        // Grouped as the orchestrator named them; the map turns a name into the agent's own numbering.
+        var requested = ConfigPlan.GroupByObject(parameters, new InstanceMap());
+        var instances = requested.SelectMany(g => InstancesIn(g.ObjectPath)).Distinct(StringComparer.Ordinal)
+            .OrderBy(p => p.Count(c => c == '.')).ToList();
+        if (instances.Count == 0) return null;
+
+        var missing = await MissingAsync(requester, session, instances.Select(map.Apply).ToList(), cancellationToken).ConfigureAwait(false);
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        var addedWithValues = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var instance in instances)
+        {
+            // Under an object created just now nothing exists yet; elsewhere the probe decides.
+            var underCreated = created.Any(parent => instance.StartsWith(parent, StringComparison.Ordinal));
+            if (!underCreated && !missing.Contains(map.Apply(instance))) continue;
+
+            var own = requested.FirstOrDefault(g => g.ObjectPath == instance);
+            var table = ConfigPlan.TableOf(map.Apply(instance))!;
+            var actual = await requester.AddAsync(session, table, own?.Parameters ?? [], cancellationToken).ConfigureAwait(false);
+            map.Add(instance, actual);
+            created.Add(instance);
+            if (own is not null) addedWithValues.Add(instance);
+        }
+        if (created.Count == 0) return null;
+        return ConfigPlan.GroupByObject(
+            parameters.Where(p => !addedWithValues.Contains(p.Name[..(p.Name.LastIndexOf('.') + 1)])), map);
+    }
+
+    /// <summary>"A.1.B.2." → "A.1.", "A.1.B.2." (every prefix whose last segment is an instance number).</summary>
+    private static IEnumerable<string> InstancesIn(string objectPath)
+    {
+        for (var dot = objectPath.IndexOf('.'); dot >= 0 && dot < objectPath.Length - 1; dot = objectPath.IndexOf('.', dot + 1))
+        {
+            var next = objectPath.IndexOf('.', dot + 1);
+            if (next < 0) yield break;
+            var segment = objectPath.AsSpan(dot + 1, next - dot - 1);
+            if (segment.Length > 0 && !segment.ContainsAnyExcept("0123456789")) yield return objectPath[..(next + 1)];
+        }
+    }
+
+    /// <summary>The instance paths the agent does not resolve: one Get, or one per path for an agent that fails the whole Get.</summary>
+    private static async Task<HashSet<string>> MissingAsync(UspRequester requester, AgentSession session, List<string> paths, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await requester.GetAsync(session, paths, cancellationToken).ConfigureAwait(false);
+            return result.PathErrors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (UspErrorException)
+        {
+            var missing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var path in paths)
+            {
+                try
+                {
+                    var one = await requester.GetAsync(session, [path], cancellationToken).ConfigureAwait(false);
+                    if (one.PathErrors.Count > 0) missing.Add(path);
+                }
+                catch (UspErrorException)
+                {
+                    missing.Add(path);
+                }
+            }
+            return missing;
+        }
+    }
+}
