@@ -61,6 +61,24 @@ public sealed class SimulatedCpe
     public string ParameterKey => GetValue(Root + "ManagementServer.ParameterKey") ?? "";
 
     /// <summary>The stored value, secrets included (what the device really holds, not what it reads back).</summary>
+    /// <summary>Removes an object instance and everything under it (a CPE with fewer instances than the push names).</summary>
+    public void RemoveObject(string objectPath)
+    {
+        lock (modelGate)
+        {
+            foreach (var key in model.Keys.Where(k => k.StartsWith(objectPath, StringComparison.Ordinal)).ToList()) model.Remove(key);
+        }
+    }
+
+    private readonly Dictionary<string, uint> highestInstance = new(StringComparer.Ordinal);
+
+    private static string DefaultOf(string type) => type switch
+    {
+        CpeDataModel.Bool => "false",
+        CpeDataModel.UInt => "0",
+        _ => "",
+    };
+
     public string? GetValue(string name)
     {
         lock (modelGate) return model.TryGetValue(name, out var p) ? p.Value : null;
@@ -315,9 +333,16 @@ public sealed class SimulatedCpe
                 uint instance;
                 lock (modelGate)
                 {
-                    instance = 1 + model.Keys.Where(k => k.StartsWith(objectName, StringComparison.Ordinal))
-                        .Select(k => uint.TryParse(k[objectName.Length..].Split('.')[0], out var n) ? n : 0u).DefaultIfEmpty(0u).Max();
-                    model[$"{objectName}{instance}.Enable"] = new SimulatedParameter("false", CpeDataModel.Bool);
+                    var siblings = model.Keys.Where(k => k.StartsWith(objectName, StringComparison.Ordinal))
+                        .Select(k => uint.TryParse(k[objectName.Length..].Split('.')[0], out var n) ? n : 0u).Where(n => n > 0).ToList();
+                    instance = Math.Max(siblings.DefaultIfEmpty(0u).Max(), highestInstance.GetValueOrDefault(objectName)) + 1;
+                    highestInstance[objectName] = instance;
+                    // Like a real CPE, the new instance has every parameter of its object type, with defaults.
+                    var template = siblings.Count > 0 ? $"{objectName}{siblings.Min()}." : null;
+                    var columns = template is null ? [] : model.Where(p => p.Key.StartsWith(template, StringComparison.Ordinal)).ToList();
+                    foreach (var (name, parameter) in columns)
+                        model[$"{objectName}{instance}.{name[template!.Length..]}"] = new SimulatedParameter(DefaultOf(parameter.Type), parameter.Type, parameter.Writable, parameter.Secret);
+                    if (columns.Count == 0) model[$"{objectName}{instance}.Enable"] = new SimulatedParameter("false", CpeDataModel.Bool);
                     model[Root + "ManagementServer.ParameterKey"].Value = request.Field("ParameterKey");
                 }
                 return Respond("AddObjectResponse", c =>

@@ -48,6 +48,8 @@ public static class CwmpAdapterExtensions
         builder.Services.AddSingleton<CpeAuthenticator>();
         builder.Services.AddSingleton<ConnectionRequester>();
         builder.Services.AddSingleton<DeviceRpcRunner>();
+        builder.Services.AddSingleton<Provisioning.Contracts.DataModel.InstanceMaps>();
+        builder.Services.AddSingleton<Grpc.MissingInstances>();
         builder.Services.AddSingleton<AcsEndpoint>();
         builder.Services.AddHostedService<SessionSweeper>();
         return builder;

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Provisioning.Contracts.DataModel;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Southbound.Cwmp.Methods;
 using Provisioning.Southbound.Cwmp.Sessions;
@@ -9,7 +10,9 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// The southbound contract over CWMP: each call becomes RPCs in the device's session and returns when the
 /// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
 /// </summary>
-public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options) : DeviceAdapter.DeviceAdapterBase
+public sealed class DeviceAdapterService(
+    DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances)
+    : DeviceAdapter.DeviceAdapterBase
 {
     private static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
 
@@ -26,14 +29,16 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
     public override async Task<PushConfigResponse> PushConfig(PushConfigRequest request, ServerCallContext context)
     {
         RequireDevice(request.Device);
-        var list = new ParameterValueStruct[request.Parameters.Count];
-        for (var i = 0; i < list.Length; i++)
-        {
-            var p = request.Parameters[i];
-            list[i] = new ParameterValueStruct(p.Name, p.Value, ParameterTypes.ToXsi(p.Type));
-        }
         using var deadline = DeadlineFor(context);
-        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new SetParameterValues(list, request.ParameterKey), deadline.Token);
+        var serial = request.Device.SerialNumber;
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
+        if (outcome.Failure is { } fault && MissingInstances.MayExplain(fault))
+        {
+            var (created, failure) = await missingInstances.CreateAsync(request.Device, request.WorkflowId, [.. request.Parameters.Select(p => p.Name)],
+                fault, instanceMaps.GetOrCreate(serial), request.ParameterKey, deadline.Token);
+            if (failure is not null) return new PushConfigResponse { Failure = failure };
+            if (created) outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
+        }
         if (outcome.Response is SetParameterValuesResponse { Status: 1 } && options.RebootToApply)
         {
             var notBack = await runner.RebootToApplyAsync(request.Device, request.WorkflowId, request.ParameterKey, deadline.Token);
@@ -47,17 +52,33 @@ public sealed class DeviceAdapterService(DeviceRpcRunner runner, CwmpSessionMana
         };
     }
 
+    /// <summary>The push as the CPE numbers its instances.</summary>
+    private static SetParameterValues SetParameterValuesOf(PushConfigRequest request, InstanceMap map)
+    {
+        var list = new ParameterValueStruct[request.Parameters.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var p = request.Parameters[i];
+            list[i] = new ParameterValueStruct(map.Apply(p.Name), p.Value, ParameterTypes.ToXsi(p.Type));
+        }
+        return new SetParameterValues(list, request.ParameterKey);
+    }
+
     public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
     {
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
-        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new GetParameterValues([.. request.ParameterNames]), deadline.Token);
+        var map = instanceMaps.For(request.Device.SerialNumber);
+        // Read as the CPE numbers its instances, answered in the names the orchestrator asked for.
+        var asked = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in request.ParameterNames) asked.TryAdd(map.Apply(name), name);
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new GetParameterValues([.. asked.Keys]), deadline.Token);
         switch (outcome.Response)
         {
             case GetParameterValuesResponse values:
                 var response = new VerifyResponse();
                 foreach (var p in values.ParameterList)
-                    response.Values.Add(new Contracts.Common.ParameterValue { Name = p.Name, Value = p.Value, Type = ParameterTypes.FromXsi(p.Type) });
+                    response.Values.Add(new Contracts.Common.ParameterValue { Name = asked.GetValueOrDefault(p.Name, p.Name), Value = p.Value, Type = ParameterTypes.FromXsi(p.Type) });
                 return response;
             case null:
                 return new VerifyResponse { Failure = outcome.Failure };

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Contracts.DataModel;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Agents;
 using Provisioning.Southbound.Usp.Grpc;

@@ -1,4 +1,5 @@
 using Provisioning.Contracts.Common;
+using Provisioning.Contracts.DataModel;
 using Provisioning.Southbound.Usp.Messages.Set;
 
 namespace Provisioning.Southbound.Usp.Grpc;
@@ -25,15 +26,5 @@ internal static class ConfigPlan
             list.Add(new(name[(dot + 1)..], parameter.Value));
         }
         return groups;
-    }
-
-    /// <summary>"Device.Ethernet.VLANTermination.3." -> "Device.Ethernet.VLANTermination." (null when the last segment is not an instance number).</summary>
-    public static string? TableOf(string objectPath)
-    {
-        var trimmed = objectPath.TrimEnd('.');
-        var dot = trimmed.LastIndexOf('.');
-        if (dot <= 0) return null;
-        var last = trimmed[(dot + 1)..];
-        return last.Length > 0 && last.All(char.IsAsciiDigit) ? trimmed[..(dot + 1)] : null;
     }
 }

@@ -1,4 +1,5 @@
 using Provisioning.Contracts.Common;
+using Provisioning.Contracts.DataModel;
 using Provisioning.Southbound.Usp.Agents;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Add;
@@ -27,8 +28,7 @@ internal static class MissingInstances
     {
         // Grouped as the orchestrator named them; the map turns a name into the agent's own numbering.
         var requested = ConfigPlan.GroupByObject(parameters, new InstanceMap());
-        var instances = requested.SelectMany(g => InstancesIn(g.ObjectPath)).Distinct(StringComparer.Ordinal)
-            .OrderBy(p => p.Count(c => c == '.')).ToList();
+        var instances = ObjectPath.InstancesIn(requested.Select(g => g.ObjectPath));
         if (instances.Count == 0) return null;
 
         var missing = await MissingAsync(requester, session, instances.Select(map.Apply).ToList(), cancellationToken).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal static class MissingInstances
             if (!underCreated && !missing.Contains(map.Apply(instance))) continue;
 
             var own = requested.FirstOrDefault(g => g.ObjectPath == instance);
-            var table = ConfigPlan.TableOf(map.Apply(instance))!;
+            var table = ObjectPath.TableOf(map.Apply(instance))!;
             var actual = await requester.AddAsync(session, table, own?.Parameters ?? [], cancellationToken).ConfigureAwait(false);
             map.Add(instance, actual);
             created.Add(instance);
@@ -49,19 +49,7 @@ internal static class MissingInstances
         }
         if (created.Count == 0) return null;
         return ConfigPlan.GroupByObject(
-            parameters.Where(p => !addedWithValues.Contains(p.Name[..(p.Name.LastIndexOf('.') + 1)])), map);
-    }
-
-    /// <summary>"A.1.B.2." → "A.1.", "A.1.B.2." (every prefix whose last segment is an instance number).</summary>
-    private static IEnumerable<string> InstancesIn(string objectPath)
-    {
-        for (var dot = objectPath.IndexOf('.'); dot >= 0 && dot < objectPath.Length - 1; dot = objectPath.IndexOf('.', dot + 1))
-        {
-            var next = objectPath.IndexOf('.', dot + 1);
-            if (next < 0) yield break;
-            var segment = objectPath.AsSpan(dot + 1, next - dot - 1);
-            if (segment.Length > 0 && !segment.ContainsAnyExcept("0123456789")) yield return objectPath[..(next + 1)];
-        }
+            parameters.Where(p => !addedWithValues.Contains(ObjectPath.Of(p.Name))), map);
     }
 
     /// <summary>The instance paths the agent does not resolve: one Get, or one per path for an agent that fails the whole Get.</summary>

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Contracts.DataModel;
 using Provisioning.Southbound.Usp.Agents;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Add;

@@ -104,6 +104,64 @@ public sealed class SessionFlowTests
     }
 
     [Fact]
+    public async Task Instances_the_cpe_lacks_are_added_and_the_push_and_reads_use_the_numbers_it_assigned()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-add" };
+        var cpe = h.AddDevice("SN-ADD");
+        cpe.RemoveObject("Device.WiFi.AccessPoint.2.");
+        cpe.RemoveObject("Device.Services.VoiceService.1.SIP.Client.2.");
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-ADD");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-ADD"), WorkflowId = "wf-add", ParameterKey = "k-add" };
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.SSID.2.SSID", Value = "Home-5G", Type = ParameterType.String });
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.AccessPoint.2.Security.ModeEnabled", Value = "WPA3-Personal", Type = ParameterType.String });
+        push.Parameters.Add(new ParameterValue { Name = "Device.Services.VoiceService.1.SIP.Client.2.AuthUserName", Value = "line2", Type = ParameterType.String });
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+        Assert.Null(pushed.Failure);
+
+        // The CPE numbers a new instance after the highest it has: AccessPoint 4 (3 exists), SIP client 2 (only 1 exists).
+        Assert.Equal("WPA3-Personal", cpe.GetValue("Device.WiFi.AccessPoint.4.Security.ModeEnabled"));
+        Assert.Equal("line2", cpe.GetValue("Device.Services.VoiceService.1.SIP.Client.2.AuthUserName"));
+        Assert.Equal("Home-5G", cpe.GetValue("Device.WiFi.SSID.2.SSID"));
+        Assert.Equal("k-add", cpe.ParameterKey);
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-ADD"), WorkflowId = "wf-add" };
+        verify.ParameterNames.Add(["Device.WiFi.AccessPoint.2.Security.ModeEnabled", "Device.Services.VoiceService.1.SIP.Client.2.AuthUserName"]);
+        var verified = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline());
+        Assert.Null(verified.Failure);
+        Assert.Equal([("Device.WiFi.AccessPoint.2.Security.ModeEnabled", "WPA3-Personal"), ("Device.Services.VoiceService.1.SIP.Client.2.AuthUserName", "line2")],
+            verified.Values.Select(v => (v.Name, v.Value)));
+
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-ADD"), WorkflowId = "wf-add" });
+        var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
+        // Probed: AccessPoint.2. (missing: added), VoiceService.1. (there), SIP.Client.2. (missing: added); then the push again.
+        Assert.Equal(["SetParameterValues", "GetParameterNames", "AddObject", "GetParameterNames", "GetParameterNames", "AddObject", "SetParameterValues", "GetParameterValues"],
+            result.AcsMethods);
+    }
+
+    [Fact]
+    public async Task A_misspelt_parameter_is_not_mistaken_for_a_missing_instance()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-typo" };
+        var cpe = h.AddDevice("SN-TYPO");
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-TYPO");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-TYPO"), WorkflowId = "wf-typo", ParameterKey = "k-typo" };
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.SSID.1.SSIDD", Value = "x", Type = ParameterType.String });
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+
+        Assert.Equal(FailureKind.DeviceFault, pushed.Failure.Kind);
+        Assert.Equal(("Device.WiFi.SSID.1.SSIDD", 9005u), (pushed.Failure.ParameterFaults[0].Name, pushed.Failure.ParameterFaults[0].FaultCode));
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-TYPO"), WorkflowId = "wf-typo" });
+        var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(["SetParameterValues", "GetParameterNames"], result.AcsMethods); // SSID.1. exists: nothing added
+    }
+
+    [Fact]
     public async Task A_parameter_fault_comes_back_as_a_device_fault_with_parameter_faults()
     {
         await using var h = await AcsHarness.StartAsync();

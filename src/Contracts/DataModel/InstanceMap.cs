@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 
-namespace Provisioning.Southbound.Usp.Grpc;
+namespace Provisioning.Contracts.DataModel;
 
 /// <summary>
-/// Where an agent created a multi-instance object under another number than the one the orchestrator
-/// named ("VLANTermination.3." became "VLANTermination.4."): later Sets and Gets of that agent use the
-/// instance the agent assigned.
+/// Where a device created a multi-instance object under another number than the one the orchestrator
+/// named ("VLANTermination.3." became "VLANTermination.4."): later writes and reads of that device use the
+/// instance the device assigned. Both adapters keep one per device that ever renumbered.
 /// </summary>
-internal sealed class InstanceMap
+public sealed class InstanceMap
 {
     private readonly ConcurrentDictionary<string, string> _objects = new(StringComparer.Ordinal);
 
@@ -31,8 +31,8 @@ internal sealed class InstanceMap
     }
 }
 
-/// <summary>Instance maps per agent endpoint ID (only agents that ever renumbered have one).</summary>
-internal sealed class InstanceMaps
+/// <summary>Instance maps per device key (USP endpoint ID, CWMP serial number); only devices that ever renumbered have one.</summary>
+public sealed class InstanceMaps
 {
     private readonly ConcurrentDictionary<string, InstanceMap> _maps = new(StringComparer.Ordinal);
     private static readonly InstanceMap Empty = new();
