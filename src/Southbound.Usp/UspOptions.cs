@@ -44,6 +44,11 @@ public sealed class UspMqttOptions
     public bool Enabled { get; set; }
     /// <summary>mqtt://host:port</summary>
     public string BrokerUrl { get; set; } = "mqtt://127.0.0.1:1883";
+    /// <summary>
+    /// Run a private mosquitto on 127.0.0.1 at the broker URL's port (unless something listens there already).
+    /// Unset: only when no BrokerUrl is configured, as the embedded PostgreSQL runs when no store is configured.
+    /// </summary>
+    public bool? StartLocalBroker { get; set; }
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }
     public string? ClientId { get; set; }

@@ -41,6 +41,8 @@ public static class UspServiceExtensions
 
         if (options.Mqtt.Enabled)
         {
+            if (options.Mqtt.StartLocalBroker ?? string.IsNullOrEmpty(section["Mqtt:BrokerUrl"]))
+                builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalBroker>(sp, new Uri(options.Mqtt.BrokerUrl)));
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
         }

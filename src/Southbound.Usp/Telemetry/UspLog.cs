@@ -42,4 +42,13 @@ internal static partial class UspLog
 
     [LoggerMessage(13, LogLevel.Warning, "USP agent {EndpointId} refused the {Step} during onboarding: error {Code} {Reason}")]
     public static partial void OnboardingStepRefused(ILogger logger, string endpointId, string step, uint code, string reason);
+
+    [LoggerMessage(14, LogLevel.Information, "Local MQTT broker on 127.0.0.1:{Port}: {State}")]
+    public static partial void LocalBroker(ILogger logger, string state, int port);
+
+    [LoggerMessage(15, LogLevel.Error, "MQTT is enabled with no broker configured and mosquitto is not installed (apt-get install -y mosquitto), nor does anything listen on 127.0.0.1:{Port}; set Usp__Mqtt__BrokerUrl to use another broker")]
+    public static partial void LocalBrokerMissing(ILogger logger, int port);
+
+    [LoggerMessage(16, LogLevel.Warning, "mosquitto: {Line}")]
+    public static partial void LocalBrokerSaid(ILogger logger, string line);
 }
