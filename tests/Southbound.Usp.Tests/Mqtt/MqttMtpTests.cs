@@ -74,3 +74,64 @@ public sealed class MqttMtpTests : IAsyncLifetime
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("Boot!"), "Boot! over MQTT");
     }
 }
+
+/// <summary>An MQTT 3.1.1 agent (no properties): its reply topic travels in the topic name it publishes to.</summary>
+public sealed class Mqtt311AgentTests : IAsyncLifetime
+{
+    private MosquittoBroker _broker = null!;
+    private UspTestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        _host = await UspTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Usp:Mqtt:Enabled"] = "true",
+            ["Usp:Mqtt:BrokerUrl"] = _broker.Url.ToString(),
+            ["Usp:Mqtt:Topic"] = "usp/controller/test",
+        });
+        var transport = _host.Services.GetRequiredService<UspMqttTransport>();
+        await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at the broker");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _broker.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_controller_answers_on_the_reply_to_topic_named_in_the_topic_and_delivers_each_record_once()
+    {
+        const string endpointId = "os::00D09E-MQTT311";
+        _host.Orchestrator.Registered[endpointId] = true;
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        var received = new System.Collections.Concurrent.ConcurrentQueue<MQTTnet.MqttApplicationMessage>();
+        client.ApplicationMessageReceivedAsync += args => { received.Enqueue(args.ApplicationMessage); return Task.CompletedTask; };
+        await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder()
+            .WithTcpServer(_broker.Url.Host, _broker.Url.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
+            .WithClientId("agent-311").Build());
+        await client.SubscribeAsync(new MQTTnet.MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/311").Build());
+
+        // A connect record without subscribed_topic: the reply topic is only in the topic name.
+        var connect = new Provisioning.Usp.Records.Record
+        {
+            Version = "1.3", FromId = endpointId, ToId = UspTestHost.ControllerId,
+            MqttConnect = new Provisioning.Usp.Records.MQTTConnectRecord { Version = Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V311 },
+        };
+        await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder()
+            .WithTopic("usp/controller/test/reply-to=usp/agent/311")
+            .WithPayload(Google.Protobuf.MessageExtensions.ToByteArray(connect)).Build());
+
+        // The controller reads the agent's identity: its Get arrives on the agent's topic, once.
+        await UspTestHost.EventuallyAsync(() => !received.IsEmpty, "the controller's Get on the agent's topic");
+        await Task.Delay(300);
+        var request = Assert.Single(received);
+        Assert.Equal("usp/agent/311", request.Topic);
+        var record = Provisioning.Usp.Records.Record.Parser.ParseFrom(System.Buffers.BuffersExtensions.ToArray(request.Payload));
+        var msg = Provisioning.Usp.Messages.Msg.Parser.ParseFrom(record.NoSessionContext.Payload);
+        Assert.Equal(Provisioning.Usp.Messages.Header.Types.MsgType.Get, msg.Header.MsgType);
+        await client.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptionsBuilder().Build());
+    }
+}

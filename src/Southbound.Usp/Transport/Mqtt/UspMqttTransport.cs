@@ -62,8 +62,10 @@ internal sealed class UspMqttTransport(
                 {
                     IsReady = false;
                     await client.ConnectAsync(built, stoppingToken).ConfigureAwait(false);
+                    // "<topic>/#" matches the topic itself (MQTT 5 agents) and below it (3.1.1 agents publish to
+                    // "<topic>/reply-to=<their topic>"); one filter, so the broker never delivers a record twice.
                     await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                        .WithTopicFilter(Topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken).ConfigureAwait(false);
+                        .WithTopicFilter(Topic + "/#", MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken).ConfigureAwait(false);
                     UspLog.MqttConnected(logger, _options.Mqtt.BrokerUrl, Topic);
                     IsReady = true;
                     delay = TimeSpan.FromMilliseconds(200);
@@ -121,6 +123,13 @@ internal sealed class UspMqttTransport(
         await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>"usp/controller/x/reply-to=usp/agent/y" → "usp/agent/y" (TR-369's MQTT 3.1.1 binding).</summary>
+    private string? ReplyToIn(string topic)
+    {
+        var prefix = Topic + "/reply-to=";
+        return topic.StartsWith(prefix, StringComparison.Ordinal) && topic.Length > prefix.Length ? topic[prefix.Length..] : null;
+    }
+
     private async Task HandleAsync(MqttApplicationMessage message)
     {
         Provisioning.Usp.Records.Record record;
@@ -144,10 +153,11 @@ internal sealed class UspMqttTransport(
         }
         if (!dispatcher.IsForUs(record, endpointId)) return;
 
-        // The agent's topic: the one it subscribed to (MQTTConnect record), else the Response Topic of this message.
+        // The agent's topic: the one it subscribed to (MQTTConnect record), else the Response Topic of this message
+        // (MQTT 5), else the reply-to suffix of the topic it published to (MQTT 3.1.1 has no properties).
         var agentTopic = record.RecordTypeCase == Provisioning.Usp.Records.Record.RecordTypeOneofCase.MqttConnect && record.MqttConnect.SubscribedTopic is { Length: > 0 } subscribed
             ? subscribed
-            : message.ResponseTopic;
+            : !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic : ReplyToIn(message.Topic);
         var session = registry.Find(endpointId);
         // A new session only when the agent (re)connects or is not known over MQTT yet; its messages may name
         // other Response Topics without that being a new connection.
