@@ -78,6 +78,7 @@ public sealed record CwmpOptions
                 Realm = a["Realm"] ?? authDefaults.Realm,
                 BootstrapUsername = a["BootstrapUsername"] ?? authDefaults.BootstrapUsername,
                 BootstrapPassword = a["BootstrapPassword"] ?? authDefaults.BootstrapPassword,
+                BootstrapOnlyUntilProvisioned = a.GetValue("BootstrapOnlyUntilProvisioned", authDefaults.BootstrapOnlyUntilProvisioned),
                 CacheDuration = Duration(a["CacheDuration"], authDefaults.CacheDuration),
                 NonceLifetime = Duration(a["NonceLifetime"], authDefaults.NonceLifetime),
             },
@@ -102,6 +103,11 @@ public sealed record CwmpAuthOptions
     /// <summary>Credential for devices not yet provisioned (the factory-default ACS credential).</summary>
     public string? BootstrapUsername { get; init; } = "bootstrap";
     public string? BootstrapPassword { get; init; } = "bootstrap";
+    /// <summary>
+    /// Refuse the bootstrap credential for a device that is provisioned and has a credential of its own: otherwise
+    /// anyone knowing the factory-default credential could inform as any provisioned device.
+    /// </summary>
+    public bool BootstrapOnlyUntilProvisioned { get; init; } = true;
     /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);

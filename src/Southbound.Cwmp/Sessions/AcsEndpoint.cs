@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Southbound.Cwmp.Authentication;
 using Provisioning.Southbound.Cwmp.Methods;
@@ -20,6 +21,7 @@ public sealed class AcsEndpoint(
     CwmpSessionManager sessions,
     KnownDevices devices,
     CpeAuthenticator authenticator,
+    DeviceCredentialStore credentialStore,
     DeviceContacts.DeviceContactsClient contacts,
     CwmpOptions options,
     ILogger<AcsEndpoint> logger)
@@ -197,6 +199,9 @@ public sealed class AcsEndpoint(
             }
         }
 
+        if (credential is { IsBootstrap: true } && options.Auth.BootstrapOnlyUntilProvisioned && !await BootstrapAllowedAsync(context, inform, credential).ConfigureAwait(false))
+            return;
+
         var identity = DeviceIdentityFactory.FromInform(inform);
         var eventCodes = new string[inform.Events.Count];
         for (var i = 0; i < eventCodes.Length; i++) eventCodes[i] = inform.Events[i].EventCode;
@@ -244,6 +249,35 @@ public sealed class AcsEndpoint(
         };
         context.Response.Cookies.Append(CookieName, session.Id, new CookieOptions { HttpOnly = true, Path = "/", IsEssential = true });
         await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new InformResponse(1)), StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The bootstrap credential serves devices on their way in; a provisioned device with a credential of its own
+    /// must use that one. Answers the request itself (401, or 503 when the inventory cannot be asked) when refusing.
+    /// </summary>
+    private async Task<bool> BootstrapAllowedAsync(HttpContext context, Inform inform, CpeCredential credential)
+    {
+        LookupDeviceResponse? device;
+        try
+        {
+            device = await credentialStore.FindDeviceAsync(new DeviceRef
+            {
+                SerialNumber = inform.DeviceId.SerialNumber, Oui = inform.DeviceId.Oui, ProductClass = inform.DeviceId.ProductClass,
+                Protocol = DeviceProtocol.Cwmp,
+            }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "10";
+            return false;
+        }
+        if (device is not { Registered: true, Provisioned: true, CwmpPasswordHa1.Length: > 0 }) return true;
+        CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", "bootstrap credential of a provisioned device"));
+        CwmpLog.AuthenticationFailed(logger, credential.Username, context.Connection.RemoteIpAddress?.ToString(),
+            $"the bootstrap credential is refused for {inform.DeviceId.SerialNumber}: it is provisioned and has a credential of its own");
+        authenticator.Challenge(context.Response, stale: false);
+        return false;
     }
 
     private async Task ReportContactAsync(CwmpSession session, string[] eventCodes, Activity? activity)

@@ -48,6 +48,30 @@ public sealed class CpeAuthenticationTests
     }
 
     [Fact]
+    public async Task The_bootstrap_credential_serves_a_registered_device_until_it_is_provisioned_then_only_its_own_credential_does()
+    {
+        using var failures = new FailureCounter();
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Inventory["SN-FIRST"] = new InventoryEntry("SN-FIRST", "own-user", "own-pw");
+        var cpe = h.AddDevice("SN-FIRST", configure: o => o with { AuthScheme = CpeAuthScheme.Digest }); // bootstrap/bootstrap
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        // Provisioned now: an Inform as SN-PROV with the factory-default credential is someone else's.
+        h.Orchestrator.Inventory["SN-PROV"] = new InventoryEntry("SN-PROV", "prov-user", "prov-pw", Provisioned: true);
+        var impostor = h.AddDevice("SN-PROV", configure: o => o with { AuthScheme = CpeAuthScheme.Digest });
+        var refused = await impostor.BootstrapAsync();
+        Assert.False(refused.Succeeded);
+        Assert.Contains("401", refused.Error);
+        Assert.DoesNotContain(h.Orchestrator.Reports, r => r.Identity.Device.SerialNumber == "SN-PROV");
+        Assert.True(failures.Count >= 1);
+
+        // A provisioned device with its own credential is served.
+        h.Orchestrator.Inventory["SN-PROV2"] = new InventoryEntry("SN-PROV2", "prov2-user", "prov2-pw", Provisioned: true);
+        var genuine = h.AddDevice("SN-PROV2", configure: o => o with { Username = "prov2-user", Password = "prov2-pw", AuthScheme = CpeAuthScheme.Digest });
+        Assert.True((await genuine.BootstrapAsync()).Succeeded);
+    }
+
+    [Fact]
     public async Task Credentials_of_another_device_are_refused()
     {
         await using var h = await AcsHarness.StartAsync();

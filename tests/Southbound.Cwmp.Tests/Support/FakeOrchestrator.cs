@@ -15,7 +15,8 @@ namespace Provisioning.Southbound.Cwmp.Tests.Support;
 
 /// <summary>One inventory entry of the stand-in orchestrator.</summary>
 public sealed record InventoryEntry(string SerialNumber, string? CwmpUsername = null, string? CwmpPassword = null,
-    string ConnectionRequestUsername = "cr-user", string ConnectionRequestPassword = "cr-pass", string ConnectionRequestUrl = "");
+    string ConnectionRequestUsername = "cr-user", string ConnectionRequestPassword = "cr-pass", string ConnectionRequestUrl = "",
+    bool Provisioned = false);
 
 /// <summary>
 /// A real gRPC DeviceContacts server standing in for the orchestrator in adapter-level tests: records every
@@ -86,6 +87,7 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
             ConnectionRequestUsername = entry.ConnectionRequestUsername,
             ConnectionRequestPassword = entry.ConnectionRequestPassword,
             ConnectionRequestUrl = entry.ConnectionRequestUrl,
+            Provisioned = entry.Provisioned,
         });
     }
 
