@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.IdentityModel.Tokens;
 using Provisioning.Orchestrator.Grpc;
 using Provisioning.ServiceDefaults.Security;
+using Provisioning.ServiceDefaults.Tls;
 
 namespace Provisioning.Orchestrator.Security;
 
@@ -17,6 +18,8 @@ namespace Provisioning.Orchestrator.Security;
 public static class NorthboundSecurityExtensions
 {
     private const string BearerScheme = "JwtOrApiKey";
+    /// <summary>"DataProtection:CertificatePath" + "KeyPath" (PEM) or "PfxPath" (+ "PfxPassword"): the key ring's encryption certificate.</summary>
+    public const string KeyEncryptionSection = "DataProtection";
 
     public static WebApplicationBuilder AddNorthboundAuthentication(this WebApplicationBuilder builder)
     {
@@ -76,7 +79,11 @@ public static class NorthboundSecurityExtensions
         builder.Services.AddGrpc().AddServiceOptions<InventoryGrpcService>(o => o.Interceptors.Add<AdminAuditInterceptor>());
 
         // Device secrets at rest: CWMP passwords as HA1, Connection Request passwords encrypted (key ring in PostgreSQL).
-        builder.Services.AddDataProtection().SetApplicationName("cpe-provisioning");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("cpe-provisioning");
+        // The key ring lives in the same database as what it encrypts: with a certificate (RSA) configured the keys
+        // are stored encrypted with it, so a database dump alone does not reveal Connection Request passwords.
+        var keyEncryption = TlsSettings.From(builder.Configuration, KeyEncryptionSection);
+        if (keyEncryption.HasCertificate) dataProtection.ProtectKeysWithCertificate(keyEncryption.LoadCertificate());
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<Marten.IDocumentStore>((options, store) => options.XmlRepository = new MartenXmlRepository(store));
         builder.Services.AddSingleton<DeviceSecrets>();
