@@ -4,7 +4,7 @@
 # It starts a private PostgreSQL (temp folder) unless --connection-string is given, starts the orchestrator as its own
 # process on free ports, bootstraps the simulated fleet, measures the Marten reference, prints the figures and writes
 # benchmark-results/storm-<timestamp>.json (the path is printed at the end).
-# --no-build (first argument) skips the Release build.
+# --no-build (anywhere in the arguments) skips the Release build.
 # Microbenchmarks: ./scripts/benchmark.sh --micro [BenchmarkDotNet args, default --filter '*']
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +18,11 @@ if [[ "${1:-}" == "--micro" ]]; then
 fi
 
 build=1
-if [[ "${1:-}" == "--no-build" ]]; then build=0; shift; fi
+args=()
+for a in "$@"; do
+  if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
+done
+set -- "${args[@]+"${args[@]}"}"
 # The storm project references the orchestrator, so this builds src/Orchestrator in Release too.
 if [[ $build == 1 ]] && ! build_log="$(dotnet build -c Release --nologo -v quiet benchmarks/Storm 2>&1)"; then
   echo "$build_log" >&2
