@@ -62,6 +62,7 @@ public static class EventMapping
                     ParameterCount = c.Parameters.Count,
                     ParameterKey = c.ParameterKey,
                     ApplyStatus = c.ApplyStatus,
+                    CreatedInstances = { (c.CreatedInstances ?? []).Select(i => new InstanceNumbering { Requested = i.Requested, Actual = i.Actual }) },
                     Parameters =
                     {
                         c.Parameters.Select(p => new ParameterValue

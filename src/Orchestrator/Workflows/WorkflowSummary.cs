@@ -41,6 +41,8 @@ public sealed record WorkflowSummary
     public IReadOnlyList<VerificationMismatchRecord> Mismatches { get; init; } = [];
     public IReadOnlyList<ParameterFaultRecord> ParameterFaults { get; init; } = [];
     public int Resumptions { get; init; }
+    /// <summary>Objects created for this workflow's push under the device's own numbers (Verify reads them there).</summary>
+    public IReadOnlyList<CreatedInstance> CreatedInstances { get; init; } = [];
 
     public bool IsTerminal => Status != WorkflowStatus.Running;
 

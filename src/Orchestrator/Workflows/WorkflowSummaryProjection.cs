@@ -51,6 +51,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
     public WorkflowSummary Apply(IEvent<ConfigPushed> e, WorkflowSummary s) => s with
     {
         CurrentStep = WorkflowStep.Verify,
+        CreatedInstances = e.Data.CreatedInstances ?? [],
         UpdatedAt = EventTime.Stored(e.Timestamp),
     };
 

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Provisioning.Contracts.Common;
 using Provisioning.Contracts.DataModel;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Southbound.Cwmp.Methods;
@@ -32,24 +33,25 @@ public sealed class DeviceAdapterService(
         using var deadline = DeadlineFor(context);
         var serial = request.Device.SerialNumber;
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
+        IReadOnlyList<InstanceNumbering> created = [];
         if (outcome.Failure is { } fault && MissingInstances.MayExplain(fault))
         {
-            var (created, failure) = await missingInstances.CreateAsync(request.Device, request.WorkflowId, [.. request.Parameters.Select(p => p.Name)],
+            (created, var failure) = await missingInstances.CreateAsync(request.Device, request.WorkflowId, [.. request.Parameters.Select(p => p.Name)],
                 fault, instanceMaps.GetOrCreate(serial), request.ParameterKey, deadline.Token);
             if (failure is not null) return new PushConfigResponse { Failure = failure };
-            if (created) outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
+            if (created.Count > 0) outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
         }
-        if (outcome.Response is SetParameterValuesResponse { Status: 1 } && options.RebootToApply)
-        {
-            var notBack = await runner.RebootToApplyAsync(request.Device, request.WorkflowId, request.ParameterKey, deadline.Token);
-            return notBack is null ? new PushConfigResponse { ApplyStatus = 1 } : new PushConfigResponse { Failure = notBack };
-        }
-        return outcome.Response switch
+        var response = outcome.Response switch
         {
             SetParameterValuesResponse applied => new PushConfigResponse { ApplyStatus = applied.Status },
             null => new PushConfigResponse { Failure = outcome.Failure },
             var other => new PushConfigResponse { Failure = Unusable(other, "SetParameterValuesResponse") },
         };
+        if (response.Failure is null) response.CreatedInstances.Add(created.Where(c => c.Requested != c.Actual));
+        if (response is { Failure: null, ApplyStatus: 1 } && options.RebootToApply
+            && await runner.RebootToApplyAsync(request.Device, request.WorkflowId, request.ParameterKey, deadline.Token) is { } notBack)
+            return new PushConfigResponse { Failure = notBack };
+        return response;
     }
 
     /// <summary>The push as the CPE numbers its instances.</summary>
@@ -68,6 +70,12 @@ public sealed class DeviceAdapterService(
     {
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
+        // What the push created is a fact about the device, also for an instance of the ACS that did not do it.
+        if (request.Instances.Count > 0)
+        {
+            var known = instanceMaps.GetOrCreate(request.Device.SerialNumber);
+            foreach (var instance in request.Instances) known.Add(instance.Requested, instance.Actual);
+        }
         var map = instanceMaps.For(request.Device.SerialNumber);
         // Read as the CPE numbers its instances, answered in the names the orchestrator asked for.
         var asked = new Dictionary<string, string>(StringComparer.Ordinal);

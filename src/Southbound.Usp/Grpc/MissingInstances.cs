@@ -22,8 +22,8 @@ internal static class MissingInstances
         error.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath
         || error.ParamErrors.Any(p => p.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath);
 
-    /// <summary>Creates the missing instances; returns the objects still to Set, or null when none was missing.</summary>
-    public static async Task<List<ObjectUpdate>?> CreateAsync(
+    /// <summary>Creates the missing instances; returns the objects still to Set and what was created, or null when none was missing.</summary>
+    public static async Task<(List<ObjectUpdate> ToSet, List<InstanceNumbering> Created)?> CreateAsync(
         UspRequester requester, AgentSession session, IReadOnlyList<ParameterValue> parameters, InstanceMap map, CancellationToken cancellationToken)
     {
         // Grouped as the orchestrator named them; the map turns a name into the agent's own numbering.
@@ -33,6 +33,7 @@ internal static class MissingInstances
 
         var missing = await MissingAsync(requester, session, instances.Select(map.Apply).ToList(), cancellationToken).ConfigureAwait(false);
         var created = new HashSet<string>(StringComparer.Ordinal);
+        var numbering = new List<InstanceNumbering>();
         var addedWithValues = new HashSet<string>(StringComparer.Ordinal);
         foreach (var instance in instances)
         {
@@ -45,11 +46,11 @@ internal static class MissingInstances
             var actual = await requester.AddAsync(session, table, own?.Parameters ?? [], cancellationToken).ConfigureAwait(false);
             map.Add(instance, actual);
             created.Add(instance);
+            numbering.Add(new InstanceNumbering { Requested = instance, Actual = actual });
             if (own is not null) addedWithValues.Add(instance);
         }
         if (created.Count == 0) return null;
-        return ConfigPlan.GroupByObject(
-            parameters.Where(p => !addedWithValues.Contains(ObjectPath.Of(p.Name))), map);
+        return (ConfigPlan.GroupByObject(parameters.Where(p => !addedWithValues.Contains(ObjectPath.Of(p.Name))), map), numbering);
     }
 
     /// <summary>The instance paths the agent does not resolve: one Get, or one per path for an agent that fails the whole Get.</summary>

@@ -94,9 +94,12 @@ internal sealed class UspDeviceAdapterService(
         }
         catch (UspErrorException ex) when (MissingInstances.MayExplain(ex))
         {
-            var rest = await MissingInstances.CreateAsync(requester, session, request.Parameters, instanceMaps.GetOrCreate(endpointId), cancellationToken);
-            if (rest is null) throw; // every object exists: the agent's error stands
-            if (rest.Count > 0) await requester.SetAsync(session, rest, cancellationToken);
+            var outcome = await MissingInstances.CreateAsync(requester, session, request.Parameters, instanceMaps.GetOrCreate(endpointId), cancellationToken);
+            if (outcome is not { } done) throw; // every object exists: the agent's error stands
+            if (done.ToSet.Count > 0) await requester.SetAsync(session, done.ToSet, cancellationToken);
+            var response = new PushConfigResponse { ApplyStatus = 0 };
+            response.CreatedInstances.Add(done.Created.Where(c => c.Requested != c.Actual));
+            return response;
         }
         return new PushConfigResponse { ApplyStatus = 0 };
     }
@@ -107,6 +110,12 @@ internal sealed class UspDeviceAdapterService(
         using var step = StepToken(context);
         try
         {
+            // What the push created is a fact about the agent, also for a controller instance that did not do it.
+            if (request.Instances.Count > 0)
+            {
+                var known = instanceMaps.GetOrCreate(endpointId);
+                foreach (var instance in request.Instances) known.Add(instance.Requested, instance.Actual);
+            }
             var map = instanceMaps.For(endpointId);
             var result = await OnAgentAsync(endpointId, step.Token, session => requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token));
             var response = new VerifyResponse();

@@ -79,6 +79,24 @@ public sealed class CwmpProvisioningTests(CwmpSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_cpe_lacking_an_access_point_gets_it_created_and_the_events_say_under_which_number()
+    {
+        var serial = fixture.NewSerial("AP");
+        await fixture.RegisterAsync(serial);
+        var cpe = fixture.AddDevice(serial);
+        cpe.RemoveObject("Device.WiFi.AccessPoint.2.");
+
+        await cpe.BootstrapAsync();
+        var workflow = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+
+        Assert.Equal(WorkflowResult.Success, workflow.Result);
+        var pushed = (await fixture.System.EventsAsync(workflow.WorkflowId)).Single(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ConfigPushed).ConfigPushed;
+        var created = Assert.Single(pushed.CreatedInstances);
+        Assert.Equal(("Device.WiFi.AccessPoint.2.", "Device.WiFi.AccessPoint.4."), (created.Requested, created.Actual));
+        Assert.NotEqual("", cpe.GetValue("Device.WiFi.AccessPoint.4.Security.ModeEnabled"));
+    }
+
+    [Fact]
     public async Task A_parameter_fault_ends_in_config_push_failed_with_the_fault_code()
     {
         var serial = fixture.NewSerial("SPV");

@@ -120,6 +120,9 @@ public sealed class SessionFlowTests
         push.Parameters.Add(new ParameterValue { Name = "Device.Services.VoiceService.1.SIP.Client.2.AuthUserName", Value = "line2", Type = ParameterType.String });
         var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
         Assert.Null(pushed.Failure);
+        // Reported for the workflow's events (the SIP client got the number asked for: not a renumbering).
+        var renumbered = Assert.Single(pushed.CreatedInstances);
+        Assert.Equal(("Device.WiFi.AccessPoint.2.", "Device.WiFi.AccessPoint.4."), (renumbered.Requested, renumbered.Actual));
 
         // The CPE numbers a new instance after the highest it has: AccessPoint 4 (3 exists), SIP client 2 (only 1 exists).
         Assert.Equal("WPA3-Personal", cpe.GetValue("Device.WiFi.AccessPoint.4.Security.ModeEnabled"));
@@ -139,6 +142,26 @@ public sealed class SessionFlowTests
         // Probed: AccessPoint.2. (missing: added), VoiceService.1. (there), SIP.Client.2. (missing: added); then the push again.
         Assert.Equal(["SetParameterValues", "GetParameterNames", "AddObject", "GetParameterNames", "GetParameterNames", "AddObject", "SetParameterValues", "GetParameterValues"],
             result.AcsMethods);
+    }
+
+    [Fact]
+    public async Task A_verify_carrying_the_pushs_numbering_reads_there_on_an_acs_that_did_not_create_it()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-num" };
+        var cpe = h.AddDevice("SN-NUM");
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-NUM");
+
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-NUM"), WorkflowId = "wf-num" };
+        verify.ParameterNames.Add("Device.WiFi.SSID.7.SSID");
+        verify.Instances.Add(new InstanceNumbering { Requested = "Device.WiFi.SSID.7.", Actual = "Device.WiFi.SSID.3." });
+        var verified = await h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline());
+
+        Assert.Null(verified.Failure);
+        Assert.Equal(("Device.WiFi.SSID.7.SSID", "SN-NUM-3"), (verified.Values[0].Name, verified.Values[0].Value));
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-NUM"), WorkflowId = "wf-num" });
+        Assert.True((await session.WaitAsync(TimeSpan.FromSeconds(5))).Succeeded);
     }
 
     [Fact]

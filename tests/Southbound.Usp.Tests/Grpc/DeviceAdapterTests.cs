@@ -169,6 +169,8 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
             ("Device.WiFi.AccessPoint.2.Security.ModeEnabled", "WPA3-Personal", ParameterType.String, false),
             ("Device.WiFi.AccessPoint.2.Security.KeyPassphrase", "five-key", ParameterType.String, true)), deadline: Deadline());
         Assert.Null(push.Failure);
+        var created = Assert.Single(push.CreatedInstances);
+        Assert.Equal(("Device.WiFi.AccessPoint.2.", "Device.WiFi.AccessPoint.4."), (created.Requested, created.Actual));
 
         // AccessPoint.2. did not exist: created (as 4, after the highest the agent ever used), then its Security object set there.
         Assert.Equal("WPA3-Personal", agent.DataModel["Device.WiFi.AccessPoint.4.Security.ModeEnabled"]);

@@ -6,7 +6,11 @@ public sealed record ConfigPushed(
     string ParameterKey,
     int ApplyStatus,
     IReadOnlyList<PushedParameter> Parameters,
-    TraceRef Trace) : IWorkflowEvent;
+    TraceRef Trace,
+    IReadOnlyList<CreatedInstance>? CreatedInstances = null) : IWorkflowEvent;
+
+/// <summary>An object the device lacked, created for the push; it numbered it <paramref name="Actual"/>.</summary>
+public sealed record CreatedInstance(string Requested, string Actual);
 
 public sealed record PushedParameter(string Name, string Value, string Type, bool Secret)
 {

@@ -47,6 +47,7 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
             parameterKey,
             response.ApplyStatus,
             rendered.Parameters.Select(p => new PushedParameter(p.Name, p.Secret ? PushedParameter.Redacted : p.Value, p.Type.ToString(), p.Secret)).ToList(),
-            TraceRef.Current));
+            TraceRef.Current,
+            response.CreatedInstances.Count == 0 ? null : response.CreatedInstances.Select(i => new CreatedInstance(i.Requested, i.Actual)).ToList()));
     }
 }
