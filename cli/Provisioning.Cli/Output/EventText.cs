@@ -50,7 +50,9 @@ public static class EventText
         ProvisioningEvent.PayloadOneofCase.ServiceProfileFetched =>
             Join($"plan={e.ServiceProfileFetched.ServicePlan}", $"parameters={e.ServiceProfileFetched.ParameterCount}"),
         ProvisioningEvent.PayloadOneofCase.ConfigPushed =>
-            Join($"parameters={e.ConfigPushed.ParameterCount}", $"key={e.ConfigPushed.ParameterKey}"),
+            Join($"parameters={e.ConfigPushed.ParameterCount}", $"key={e.ConfigPushed.ParameterKey}",
+                e.ConfigPushed.ApplyStatus == 1 ? "applied_after_reboot" : "",
+                e.ConfigPushed.CreatedInstances.Count == 0 ? "" : "created=" + string.Join(',', e.ConfigPushed.CreatedInstances.Select(i => $"{i.Requested}->{i.Actual}"))),
         ProvisioningEvent.PayloadOneofCase.ConfigVerified => $"parameters={e.ConfigVerified.ParameterCount}",
         ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => $"result=success duration={e.ProvisioningSucceeded.DurationMs}ms",
         ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => Failure(e.ProvisioningFailed),

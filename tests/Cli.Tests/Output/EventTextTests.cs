@@ -1,0 +1,26 @@
+using Provisioning.Cli.Output;
+using Provisioning.Contracts.Common;
+using Provisioning.Contracts.Northbound;
+
+namespace Provisioning.Cli.Tests.Output;
+
+/// <summary>The one-line event detail an analyst reads in watch/replay.</summary>
+public sealed class EventTextTests
+{
+    [Fact]
+    public void A_push_that_created_objects_or_needs_a_reboot_says_so()
+    {
+        var e = SampleEvents.Event(4, "wf-1", "SN-1", 3, WorkflowStep.PushConfig);
+        e.ConfigPushed = new ConfigPushed
+        {
+            ParameterCount = 12, ParameterKey = "k1", ApplyStatus = 1,
+            CreatedInstances = { new InstanceNumbering { Requested = "Device.WiFi.AccessPoint.2.", Actual = "Device.WiFi.AccessPoint.4." } },
+        };
+
+        Assert.Equal("parameters=12 key=k1 applied_after_reboot created=Device.WiFi.AccessPoint.2.->Device.WiFi.AccessPoint.4.", EventText.Detail(e));
+
+        e.ConfigPushed.ApplyStatus = 0;
+        e.ConfigPushed.CreatedInstances.Clear();
+        Assert.Equal("parameters=12 key=k1", EventText.Detail(e));
+    }
+}
