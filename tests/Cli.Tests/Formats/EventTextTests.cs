@@ -2,7 +2,7 @@ using Provisioning.Cli.Output;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 
-namespace Provisioning.Cli.Tests.Output;
+namespace Provisioning.Cli.Tests.Formats;
 
 /// <summary>The one-line event detail an analyst reads in watch/replay.</summary>
 public sealed class EventTextTests
