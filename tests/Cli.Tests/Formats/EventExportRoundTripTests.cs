@@ -52,19 +52,3 @@ public sealed class EventExportRoundTripTests
         Assert.Contains("\"event_codes\": [ \"0 BOOTSTRAP\", \"1 BOOT\" ]", line);
     }
 }
-
-public sealed class EventTextTests
-{
-    [Fact]
-    public void Device_supplied_control_characters_never_reach_the_terminal()
-    {
-        var e = SampleEvents.Event(1, "wf", "SN-1", 0, Contracts.Northbound.WorkflowStep.Authenticate);
-        e.EventType = "device_authenticated";
-        e.DeviceAuthenticated = new Contracts.Northbound.DeviceAuthenticated { Model = "evil\u001b[2J\nmodel", FirmwareVersion = "1.0" };
-
-        var line = Output.EventText.Line(e);
-
-        Assert.DoesNotContain(line, char.IsControl);
-        Assert.Contains("model=evil [2J model", line);
-    }
-}

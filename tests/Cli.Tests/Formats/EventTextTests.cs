@@ -23,4 +23,17 @@ public sealed class EventTextTests
         e.ConfigPushed.CreatedInstances.Clear();
         Assert.Equal("parameters=12 key=k1", EventText.Detail(e));
     }
+
+    [Fact]
+    public void Device_supplied_control_characters_never_reach_the_terminal()
+    {
+        var e = SampleEvents.Event(1, "wf", "SN-1", 0, WorkflowStep.Authenticate);
+        e.EventType = "device_authenticated";
+        e.DeviceAuthenticated = new DeviceAuthenticated { Model = "evil\u001b[2J\nmodel", FirmwareVersion = "1.0" };
+
+        var line = EventText.Line(e);
+
+        Assert.DoesNotContain(line, char.IsControl);
+        Assert.Contains("model=evil [2J model", line);
+    }
 }
