@@ -39,4 +39,11 @@ public sealed class InstanceMaps
 
     public InstanceMap For(string endpointId) => _maps.TryGetValue(endpointId, out var map) ? map : Empty;
     public InstanceMap GetOrCreate(string endpointId) => _maps.GetOrAdd(endpointId, _ => new InstanceMap());
+
+    /// <summary>Numbering the orchestrator knows from earlier pushes (also ones another adapter instance made).</summary>
+    public void Learn(string deviceKey, IEnumerable<Common.InstanceNumbering> numbering)
+    {
+        InstanceMap? map = null;
+        foreach (var n in numbering) (map ??= GetOrCreate(deviceKey)).Add(n.Requested, n.Actual);
+    }
 }

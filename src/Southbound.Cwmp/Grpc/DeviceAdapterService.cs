@@ -32,6 +32,7 @@ public sealed class DeviceAdapterService(
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var serial = request.Device.SerialNumber;
+        instanceMaps.Learn(serial, request.Instances);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
         IReadOnlyList<InstanceNumbering> created = [];
         if (outcome.Failure is { } fault && MissingInstances.MayExplain(fault))
@@ -71,11 +72,7 @@ public sealed class DeviceAdapterService(
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         // What the push created is a fact about the device, also for an instance of the ACS that did not do it.
-        if (request.Instances.Count > 0)
-        {
-            var known = instanceMaps.GetOrCreate(request.Device.SerialNumber);
-            foreach (var instance in request.Instances) known.Add(instance.Requested, instance.Actual);
-        }
+        instanceMaps.Learn(request.Device.SerialNumber, request.Instances);
         var map = instanceMaps.For(request.Device.SerialNumber);
         // Read as the CPE numbers its instances, answered in the names the orchestrator asked for.
         var asked = new Dictionary<string, string>(StringComparer.Ordinal);

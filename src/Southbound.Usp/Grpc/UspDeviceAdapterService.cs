@@ -86,6 +86,7 @@ internal sealed class UspDeviceAdapterService(
     private async Task<PushConfigResponse> PushAsync(AgentSession session, PushConfigRequest request, CancellationToken cancellationToken)
     {
         var endpointId = session.EndpointId;
+        instanceMaps.Learn(endpointId, request.Instances);
         var groups = ConfigPlan.GroupByObject(request.Parameters, instanceMaps.For(endpointId));
         if (groups.Count == 0) return new PushConfigResponse();
         try
@@ -111,11 +112,7 @@ internal sealed class UspDeviceAdapterService(
         try
         {
             // What the push created is a fact about the agent, also for a controller instance that did not do it.
-            if (request.Instances.Count > 0)
-            {
-                var known = instanceMaps.GetOrCreate(endpointId);
-                foreach (var instance in request.Instances) known.Add(instance.Requested, instance.Actual);
-            }
+            instanceMaps.Learn(endpointId, request.Instances);
             var map = instanceMaps.For(endpointId);
             var result = await OnAgentAsync(endpointId, step.Token, session => requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token));
             var response = new VerifyResponse();

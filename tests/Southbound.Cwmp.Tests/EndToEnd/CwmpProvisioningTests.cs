@@ -94,6 +94,18 @@ public sealed class CwmpProvisioningTests(CwmpSystemFixture fixture)
         var created = Assert.Single(pushed.CreatedInstances);
         Assert.Equal(("Device.WiFi.AccessPoint.2.", "Device.WiFi.AccessPoint.4."), (created.Requested, created.Actual));
         Assert.NotEqual("", cpe.GetValue("Device.WiFi.AccessPoint.4.Security.ModeEnabled"));
+
+        // Provisioned again: the numbering comes from the first workflow, nothing is created twice.
+        var again = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
+        {
+            Device = new DeviceRef { SerialNumber = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp },
+            RequestId = Guid.NewGuid().ToString(),
+        });
+        var second = await fixture.System.WaitForTerminalAsync(again.Workflow.WorkflowId, Patience);
+        Assert.Equal(WorkflowResult.Success, second.Result);
+        var pushedAgain = (await fixture.System.EventsAsync(second.WorkflowId)).Single(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ConfigPushed).ConfigPushed;
+        Assert.Equal(("Device.WiFi.AccessPoint.2.", "Device.WiFi.AccessPoint.4."), (pushedAgain.CreatedInstances.Single().Requested, pushedAgain.CreatedInstances.Single().Actual));
+        Assert.Null(cpe.GetValue("Device.WiFi.AccessPoint.5.Security.ModeEnabled"));
     }
 
     [Fact]

@@ -165,6 +165,28 @@ public sealed class SessionFlowTests
     }
 
     [Fact]
+    public async Task A_push_carrying_the_devices_known_numbering_writes_there_without_creating_anything()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-known" };
+        var cpe = h.AddDevice("SN-KNOWN");
+        cpe.RemoveObject("Device.WiFi.AccessPoint.2."); // created earlier as AccessPoint.3, by another ACS instance
+        var session = cpe.BootstrapAsync();
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-KNOWN");
+
+        var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-KNOWN"), WorkflowId = "wf-known", ParameterKey = "k-known" };
+        push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.AccessPoint.2.Security.ModeEnabled", Value = "WPA2-Personal", Type = ParameterType.String });
+        push.Instances.Add(new InstanceNumbering { Requested = "Device.WiFi.AccessPoint.2.", Actual = "Device.WiFi.AccessPoint.3." });
+        var pushed = await h.Client.PushConfigAsync(push, deadline: AcsHarness.Deadline());
+
+        Assert.Null(pushed.Failure);
+        Assert.Empty(pushed.CreatedInstances);
+        Assert.Equal("WPA2-Personal", cpe.GetValue("Device.WiFi.AccessPoint.3.Security.ModeEnabled"));
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-KNOWN"), WorkflowId = "wf-known" });
+        Assert.Equal(["SetParameterValues"], (await session.WaitAsync(TimeSpan.FromSeconds(5))).AcsMethods);
+    }
+
+    [Fact]
     public async Task A_misspelt_parameter_is_not_mistaken_for_a_missing_instance()
     {
         await using var h = await AcsHarness.StartAsync();

@@ -9,7 +9,7 @@ public sealed record ConfigPushed(
     TraceRef Trace,
     IReadOnlyList<CreatedInstance>? CreatedInstances = null) : IWorkflowEvent;
 
-/// <summary>An object the device lacked, created for the push; it numbered it <paramref name="Actual"/>.</summary>
+/// <summary>An object the device lacked, created by this push or an earlier one; the device numbered it <paramref name="Actual"/>.</summary>
 public sealed record CreatedInstance(string Requested, string Actual);
 
 public sealed record PushedParameter(string Name, string Value, string Type, bool Secret)

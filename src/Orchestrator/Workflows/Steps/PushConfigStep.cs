@@ -14,6 +14,14 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
     /// <summary>CWMP limits ParameterKey to 32 characters; the workflow id identifies the push.</summary>
     public static string ParameterKeyOf(Guid workflowId) => "wf" + workflowId.ToString("N")[..30];
 
+    /// <summary>The device's numbering after this push: what earlier pushes created, and what this one did (null: none).</summary>
+    private static List<CreatedInstance>? Numbering(IReadOnlyList<CreatedInstance> known, IEnumerable<InstanceNumbering> createdNow)
+    {
+        var all = known.ToDictionary(i => i.Requested, i => i.Actual, StringComparer.Ordinal);
+        foreach (var created in createdNow) all[created.Requested] = created.Actual;
+        return all.Count == 0 ? null : all.Select(i => new CreatedInstance(i.Key, i.Value)).ToList();
+    }
+
     public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
     {
         var (profile, failure) = await loader.ProfileAsync(context, cancellationToken);
@@ -36,6 +44,8 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
             ParameterKey = parameterKey,
         };
         request.Parameters.AddRange(rendered.Parameters.Select(p => new ParameterValue { Name = p.Name, Value = p.Value, Type = p.Type, Secret = p.Secret }));
+        var known = await loader.KnownInstancesAsync(context, cancellationToken);
+        request.Instances.AddRange(known.Select(i => new InstanceNumbering { Requested = i.Requested, Actual = i.Actual }));
 
         var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));
@@ -48,6 +58,6 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
             response.ApplyStatus,
             rendered.Parameters.Select(p => new PushedParameter(p.Name, p.Secret ? PushedParameter.Redacted : p.Value, p.Type.ToString(), p.Secret)).ToList(),
             TraceRef.Current,
-            response.CreatedInstances.Count == 0 ? null : response.CreatedInstances.Select(i => new CreatedInstance(i.Requested, i.Actual)).ToList()));
+            Numbering(known, response.CreatedInstances)));
     }
 }

@@ -1,3 +1,4 @@
+using Provisioning.Orchestrator.Workflows.Events;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.ServicePlans;
 
@@ -12,5 +13,7 @@ public sealed class WorkflowContext(WorkflowSummary summary)
     /// <summary>The adapter instance holding the device, as last looked up (null: any instance).</summary>
     public string? Route { get; set; }
     public bool RouteKnown { get; set; }
+    /// <summary>How the device numbered objects created by earlier workflows' pushes (null: not looked up yet).</summary>
+    public IReadOnlyList<CreatedInstance>? KnownInstances { get; set; }
     public Guid WorkflowId => Summary.Id;
 }

@@ -26,11 +26,28 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
         var batch = session.CreateBatchQuery();
         var device = batch.Load<DeviceRecord>(context.Summary.SerialNumber);
         var route = batch.Load<DeviceRoute>(context.Summary.SerialNumber);
+        var numbering = LatestNumbering(batch.Query<WorkflowSummary>(), context.Summary.SerialNumber);
         await batch.Execute(cancellationToken);
         context.Device = await device;
         Remember(context, await route);
+        context.KnownInstances = (await numbering)?.CreatedInstances ?? [];
         return (context.Device, context.Route);
     }
+
+    /// <summary>How the device numbered objects that earlier pushes created (kept in each push's event and summary).</summary>
+    public async Task<IReadOnlyList<CreatedInstance>> KnownInstancesAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        if (context.KnownInstances is not null) return context.KnownInstances;
+        await using var session = store.QuerySession();
+        var latest = await session.Query<WorkflowSummary>()
+            .Where(s => s.SerialNumber == context.Summary.SerialNumber && s.CreatedInstances.Any() && s.Id != context.WorkflowId)
+            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        context.KnownInstances = latest?.CreatedInstances ?? [];
+        return context.KnownInstances;
+    }
+
+    private static Task<WorkflowSummary?> LatestNumbering(Marten.Services.BatchQuerying.IBatchedQueryable<WorkflowSummary> summaries, string serialNumber) =>
+        summaries.Where(s => s.SerialNumber == serialNumber && s.CreatedInstances.Any()).OrderByDescending(s => s.CreatedAt).FirstOrDefault();
 
     /// <summary>The device as the southbound should address it: the request's identity completed from the inventory.</summary>
     public static DeviceDescriptor Target(WorkflowContext context)
