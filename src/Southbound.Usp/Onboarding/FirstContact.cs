@@ -163,9 +163,9 @@ internal sealed class FirstContact(
                     new("Persistent", "true"),
                 ], cancellationToken).ConfigureAwait(false);
             }
-            catch (UspErrorException ex)
+            catch (UspRequestException ex) when (ex is UspErrorException or UspProtocolViolationException)
             {
-                UspLog.OnboardingStepRefused(logger, session.EndpointId, "Add of the Boot! subscription", ex.Code, ex.ErrorMessage);
+                UspLog.OnboardingStepRefused(logger, session.EndpointId, "Add of the Boot! subscription", ex.Code, ex.Message);
                 Activity.Current?.AddEvent(new ActivityEvent("usp.boot_subscription_refused", tags: new ActivityTagsCollection
                 {
                     [UspTelemetry.AttrErrorCode] = (long)ex.Code,

@@ -34,7 +34,12 @@ internal static class AddOperation
             throw new UspErrorException(first.ErrCode, first.ErrMsg,
                 success.ParamErrs.Select(p => new UspParamError(success.InstantiatedPath + p.Param, p.ErrCode, p.ErrMsg)).ToArray());
         }
-        var path = success.InstantiatedPath;
-        return path.EndsWith('.') ? path : path + ".";
+        var path = success.InstantiatedPath.EndsWith('.') ? success.InstantiatedPath : success.InstantiatedPath + ".";
+        // An instance of the table asked for, by number: anything else (another object, control characters) would be
+        // written to and recorded in the workflow's events as the device's numbering.
+        if (!path.StartsWith(tablePath, StringComparison.Ordinal) || path.Length <= tablePath.Length + 1
+            || path.AsSpan(tablePath.Length, path.Length - tablePath.Length - 1).ContainsAnyExcept("0123456789"))
+            throw new UspProtocolViolationException($"AddResp instantiated path is not an instance of {tablePath}");
+        return path;
     }
 }
