@@ -1,3 +1,4 @@
+using Provisioning.Orchestrator.Workflows;
 using Provisioning.Orchestrator.Workflows.Events;
 
 namespace Provisioning.Orchestrator.ServicePlans;
@@ -23,7 +24,7 @@ public static class VerificationComparer
                 continue;
             }
             if (found && Same(parameter, value!)) continue;
-            mismatches.Add(new(parameter.Name, parameter.Value, found ? value! : "<missing>"));
+            mismatches.Add(new(parameter.Name, parameter.Value, found ? DeviceText.Printable(value!) : "<missing>"));
         }
         return mismatches;
     }

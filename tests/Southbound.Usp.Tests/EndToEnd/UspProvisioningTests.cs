@@ -1,5 +1,6 @@
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
+using Provisioning.Southbound.Usp.Tests.Infrastructure;
 
 namespace Provisioning.Southbound.Usp.Tests.EndToEnd;
 
@@ -88,6 +89,39 @@ public sealed class UspProvisioningTests(UspSystemFixture fixture)
         var workflow = await FirstTerminalAsync(serial);
         Assert.Equal(WorkflowResult.VerificationFailed, workflow.Result);
         Assert.Contains(workflow.Mismatches, m => m.Name == "Device.Ethernet.VLANTermination.1.VLANID");
+    }
+
+    [Fact]
+    public async Task An_agent_whose_error_carries_control_characters_fails_its_workflow_with_a_printable_reason()
+    {
+        var serial = fixture.NewSerial("NUL");
+        await fixture.RegisterAsync(serial);
+        await using var agent = await RawAgent.ConnectAsync(fixture.System.UspWebSocketUrl, UspSystemFixture.Ref(serial).EndpointId, request =>
+            request.ReqTypeCase switch
+            {
+                _ when RawAgent.AsksOnlyForDeviceInfo(request) => RawAgent.DeviceInfo(serial, "HGW-USP"),
+                Provisioning.Usp.Messages.Request.ReqTypeOneofCase.Set => new Provisioning.Usp.Messages.Msg
+                {
+                    Header = new Provisioning.Usp.Messages.Header { MsgType = Provisioning.Usp.Messages.Header.Types.MsgType.Error },
+                    Body = new Provisioning.Usp.Messages.Body
+                    {
+                        Error = new Provisioning.Usp.Messages.Error
+                        {
+                            ErrCode = 7012, ErrMsg = "bad\0value\u001b[2J",
+                            ParamErrs = { new Provisioning.Usp.Messages.Error.Types.ParamError { ParamPath = "Device.WiFi.SSID.1.SSID\0", ErrCode = 7012, ErrMsg = "\0" } },
+                        },
+                    },
+                },
+                _ => RawAgent.Error(7026, "not here"),
+            });
+
+        var workflow = await FirstTerminalAsync(serial);
+
+        Assert.Equal(WorkflowResult.ConfigPushFailed, workflow.Result);
+        Assert.Equal(7012u, workflow.FaultCode);
+        Assert.Contains("bad", workflow.FailureReason);
+        Assert.DoesNotContain(workflow.FailureReason, char.IsControl);
+        Assert.Equal("Device.WiFi.SSID.1.SSID", Assert.Single(workflow.ParameterFaults).Name);
     }
 
     [Fact]

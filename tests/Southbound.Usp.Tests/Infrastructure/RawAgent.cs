@@ -38,6 +38,27 @@ internal sealed class RawAgent : IAsyncDisposable
         return agent;
     }
 
+    public static bool AsksOnlyForDeviceInfo(Request request) =>
+        request.ReqTypeCase == Request.ReqTypeOneofCase.Get && request.Get.ParamPaths.All(p => p.StartsWith("Device.DeviceInfo.", StringComparison.Ordinal));
+
+    /// <summary>A GetResp with the agent's identity under Device.DeviceInfo.</summary>
+    public static Msg DeviceInfo(string serial, string productClass)
+    {
+        var resolved = new GetResp.Types.ResolvedPathResult { ResolvedPath = "Device.DeviceInfo." };
+        resolved.ResultParams.Add(new Dictionary<string, string>
+        {
+            ["SerialNumber"] = serial, ["ManufacturerOUI"] = "00D09E", ["ProductClass"] = productClass,
+            ["Manufacturer"] = "Raw", ["ModelName"] = "R1", ["SoftwareVersion"] = "0.1",
+        });
+        var result = new GetResp.Types.RequestedPathResult { RequestedPath = "Device.DeviceInfo." };
+        result.ResolvedPathResults.Add(resolved);
+        return new Msg
+        {
+            Header = new Header { MsgType = Header.Types.MsgType.GetResp },
+            Body = new Body { Response = new Response { GetResp = new GetResp { ReqPathResults = { result } } } },
+        };
+    }
+
     public static Msg Error(uint code, string text) => new()
     {
         Header = new Header { MsgType = Header.Types.MsgType.Error },

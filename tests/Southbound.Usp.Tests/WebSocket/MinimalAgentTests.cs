@@ -18,26 +18,6 @@ public sealed class MinimalAgentTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static Msg Identity(string serial)
-    {
-        var resolved = new GetResp.Types.ResolvedPathResult { ResolvedPath = "Device.DeviceInfo." };
-        resolved.ResultParams.Add(new Dictionary<string, string>
-        {
-            ["SerialNumber"] = serial, ["ManufacturerOUI"] = "00D09E", ["ProductClass"] = "MiniBox",
-            ["Manufacturer"] = "Minimal", ["ModelName"] = "M1", ["SoftwareVersion"] = "0.1",
-        });
-        var result = new GetResp.Types.RequestedPathResult { RequestedPath = "Device.DeviceInfo." };
-        result.ResolvedPathResults.Add(resolved);
-        return new Msg
-        {
-            Header = new Header { MsgType = Header.Types.MsgType.GetResp },
-            Body = new Body { Response = new Response { GetResp = new GetResp { ReqPathResults = { result } } } },
-        };
-    }
-
-    private static bool AsksOnlyForDeviceInfo(Request request) =>
-        request.ReqTypeCase == Request.ReqTypeOneofCase.Get && request.Get.ParamPaths.All(p => p.StartsWith("Device.DeviceInfo.", StringComparison.Ordinal));
-
     [Fact]
     public async Task A_silent_agent_named_in_the_extension_header_that_refuses_subscriptions_is_reported_with_its_identity()
     {
@@ -45,7 +25,7 @@ public sealed class MinimalAgentTests : IAsyncLifetime
         _host.Orchestrator.Registered[endpointId] = true;
         // No subscription table, nothing creatable: message-level Errors, as minimal agents answer.
         await using var agent = await RawAgent.ConnectAsync(_host.WebSocketUrl, endpointId, request =>
-            AsksOnlyForDeviceInfo(request) ? Identity("MINI0001")
+            RawAgent.AsksOnlyForDeviceInfo(request) ? RawAgent.DeviceInfo("MINI0001", "MiniBox")
             : RawAgent.Error(request.ReqTypeCase == Request.ReqTypeOneofCase.Add ? 7019u : 7026u, "not supported here"), eidInHeaderOnly: true);
 
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(endpointId).Count > 0, "the silent agent's contact reported");
@@ -64,7 +44,7 @@ public sealed class MinimalAgentTests : IAsyncLifetime
         _host.Orchestrator.Registered[endpointId] = true;
         await using var agent = await RawAgent.ConnectAsync(_host.WebSocketUrl, endpointId, request => request.ReqTypeCase switch
         {
-            _ when AsksOnlyForDeviceInfo(request) => Identity("EVIL0001"),
+            _ when RawAgent.AsksOnlyForDeviceInfo(request) => RawAgent.DeviceInfo("EVIL0001", "MiniBox"),
             Request.ReqTypeOneofCase.Set => new Msg
             {
                 Header = new Header { MsgType = Header.Types.MsgType.Error },

@@ -37,28 +37,18 @@ public sealed class AuthenticateStep(WorkflowContextLoader loader, DeviceAdapter
         if (!string.IsNullOrEmpty(device.Oui) && !string.IsNullOrEmpty(answeredOui) && !string.Equals(answeredOui, device.Oui, StringComparison.OrdinalIgnoreCase))
             return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: device '{serial}' reports OUI {answeredOui}, the inventory says {device.Oui}"));
 
-        Activity.Current?.SetTag("cpe.model", Reported(identity.Model));
-        Activity.Current?.SetTag("cpe.firmware_version", Reported(identity.FirmwareVersion));
+        Activity.Current?.SetTag("cpe.model", DeviceText.Printable(identity.Model));
+        Activity.Current?.SetTag("cpe.firmware_version", DeviceText.Printable(identity.FirmwareVersion));
         return StepOutcome.Done(new DeviceAuthenticated(
             serial,
-            Reported(identity.Manufacturer),
-            Reported(identity.Model),
-            Reported(identity.FirmwareVersion),
-            Reported(identity.HardwareVersion),
+            DeviceText.Printable(identity.Manufacturer),
+            DeviceText.Printable(identity.Model),
+            DeviceText.Printable(identity.FirmwareVersion),
+            DeviceText.Printable(identity.HardwareVersion),
             string.IsNullOrEmpty(identity.DataModelRoot) ? ServicePlans.ProfileRenderer.Tr181Root : identity.DataModelRoot,
             response.ReachedVia.ToString(),
             device.CustomerId,
             device.LocationId,
             TraceRef.Current));
-    }
-
-    /// <summary>
-    /// What a device says about itself goes into events and reports: keep it printable and bounded (a NUL from a USP
-    /// agent's string would make PostgreSQL refuse the whole append).
-    /// </summary>
-    private static string Reported(string value)
-    {
-        var printable = value.Any(char.IsControl) ? new string(value.Where(c => !char.IsControl(c)).ToArray()) : value;
-        return printable.Length <= 256 ? printable : printable[..256];
     }
 }

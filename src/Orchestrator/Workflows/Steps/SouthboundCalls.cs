@@ -50,6 +50,7 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
     /// <summary>Maps an adapter's StepFailure to the workflow's terminal result.</summary>
     public static StepFailureDetail FromAdapter(WorkflowStep step, StepFailure failure)
     {
+        var faultString = DeviceText.Printable(failure.FaultString, 1024);
         var result = failure.Kind switch
         {
             FailureKind.Unreachable => WorkflowResult.DeviceUnreachable,
@@ -58,14 +59,14 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             _ => FaultResult(step),
         };
         var reason = failure.FaultCode != 0
-            ? $"{step.Name()}: device fault {failure.FaultCode} {failure.FaultString}".TrimEnd()
-            : $"{step.Name()}: {Describe(failure.Kind)}{(string.IsNullOrEmpty(failure.FaultString) ? "" : $" ({failure.FaultString})")}";
+            ? $"{step.Name()}: device fault {failure.FaultCode} {faultString}".TrimEnd()
+            : $"{step.Name()}: {Describe(failure.Kind)}{(string.IsNullOrEmpty(faultString) ? "" : $" ({faultString})")}";
         return new StepFailureDetail(
             result,
             reason,
             failure.FaultCode,
-            string.IsNullOrEmpty(failure.FaultString) ? null : failure.FaultString,
-            failure.ParameterFaults.Select(f => new ParameterFaultRecord(f.Name, f.FaultCode, f.FaultString)).ToList());
+            string.IsNullOrEmpty(faultString) ? null : faultString,
+            failure.ParameterFaults.Take(100).Select(f => new ParameterFaultRecord(DeviceText.Printable(f.Name), f.FaultCode, DeviceText.Printable(f.FaultString))).ToList());
     }
 
     private static WorkflowResult FaultResult(WorkflowStep step) => step switch
