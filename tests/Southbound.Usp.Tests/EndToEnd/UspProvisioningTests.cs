@@ -125,6 +125,26 @@ public sealed class UspProvisioningTests(UspSystemFixture fixture)
     }
 
     [Fact]
+    public async Task An_agent_answering_a_serial_number_with_a_NUL_ends_unknown_device_with_a_printable_reason()
+    {
+        var serial = fixture.NewSerial("NULSN");
+        await fixture.RegisterAsync(serial);
+        await using var agent = await RawAgent.ConnectAsync(fixture.System.UspWebSocketUrl, UspSystemFixture.Ref(serial).EndpointId, request =>
+            RawAgent.AsksOnlyForDeviceInfo(request) ? RawAgent.DeviceInfo(serial + "\0\u001b[2J", "HGW-USP") : RawAgent.Error(7026, "not here"));
+
+        var started = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
+        {
+            Device = UspSystemFixture.Ref(serial),
+            RequestId = Guid.NewGuid().ToString(),
+        });
+        var workflow = await fixture.System.WaitForTerminalAsync(started.Workflow.WorkflowId, Patience);
+
+        Assert.Equal(WorkflowResult.UnknownDevice, workflow.Result);
+        Assert.DoesNotContain(workflow.FailureReason, char.IsControl);
+        Assert.Contains(serial, workflow.FailureReason);
+    }
+
+    [Fact]
     public async Task An_agent_that_is_not_connected_is_unreachable()
     {
         var serial = fixture.NewSerial("OFF");

@@ -32,10 +32,10 @@ public sealed class AuthenticateStep(WorkflowContextLoader loader, DeviceAdapter
         var identity = response.Identity ?? new DeviceIdentity();
         var answered = identity.Device?.SerialNumber ?? "";
         if (!string.Equals(answered, serial, StringComparison.OrdinalIgnoreCase))
-            return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: the device that answered is '{answered}', not '{serial}'"));
+            return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: the device that answered is '{DeviceText.Printable(answered)}', not '{serial}'"));
         var answeredOui = identity.Device?.Oui ?? "";
         if (!string.IsNullOrEmpty(device.Oui) && !string.IsNullOrEmpty(answeredOui) && !string.Equals(answeredOui, device.Oui, StringComparison.OrdinalIgnoreCase))
-            return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: device '{serial}' reports OUI {answeredOui}, the inventory says {device.Oui}"));
+            return StepOutcome.Failed(new(WorkflowResult.UnknownDevice, $"authenticate: device '{serial}' reports OUI {DeviceText.Printable(answeredOui)}, the inventory says {device.Oui}"));
 
         Activity.Current?.SetTag("cpe.model", DeviceText.Printable(identity.Model));
         Activity.Current?.SetTag("cpe.firmware_version", DeviceText.Printable(identity.FirmwareVersion));
@@ -45,7 +45,7 @@ public sealed class AuthenticateStep(WorkflowContextLoader loader, DeviceAdapter
             DeviceText.Printable(identity.Model),
             DeviceText.Printable(identity.FirmwareVersion),
             DeviceText.Printable(identity.HardwareVersion),
-            string.IsNullOrEmpty(identity.DataModelRoot) ? ServicePlans.ProfileRenderer.Tr181Root : identity.DataModelRoot,
+            string.IsNullOrEmpty(identity.DataModelRoot) ? ServicePlans.ProfileRenderer.Tr181Root : DeviceText.Printable(identity.DataModelRoot, 64),
             response.ReachedVia.ToString(),
             device.CustomerId,
             device.LocationId,
