@@ -79,7 +79,7 @@ public static class StoreExtensions
     {
         options.Connection(connectionString);
         options.DatabaseSchemaName = "provisioning";
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, configure: json => json.Converters.Add(new NulFreeStrings()));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         ConfigureEvents(options);
         ConfigureDocuments(options);
