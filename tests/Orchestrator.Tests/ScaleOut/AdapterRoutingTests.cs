@@ -17,9 +17,11 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
     {
         _holder = await ScriptedAdapter.StartAsync();
         var settings = OrchestratorFixture.Settings(_holder);
-        // The configured ("any instance") address leads nowhere: only routing can reach the device.
-        settings["Orchestrator:Adapters:Cwmp"] = $"http://127.0.0.1:{FreePort.Next()}";
-        settings["Workflow:AuthenticateTimeout"] = "00:00:02";
+        // The configured ("any instance") address leads nowhere: only routing can reach the device. Port 9 (discard)
+        // is refused and, unlike a free port picked now, cannot be taken by another test's server meanwhile.
+        settings["Orchestrator:Adapters:Cwmp"] = "http://127.0.0.1:9";
+        // Roomy enough for a cold first workflow on a loaded CI box; the unrouted one fails at once (refused).
+        settings["Workflow:AuthenticateTimeout"] = "00:00:06";
         _system = await SystemUnderTest.StartAsync(settings);
     }
 
