@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(1007, LogLevel.Information, "Resuming {Count} unfinished workflow(s)")]
     public static partial void ResumingUnfinished(ILogger logger, int count);
+
+    [LoggerMessage(1009, LogLevel.Error, "The store refused the events of workflow {WorkflowId}; ending it as failed")]
+    public static partial void EventsRefused(ILogger logger, Exception exception, Guid workflowId);
 }

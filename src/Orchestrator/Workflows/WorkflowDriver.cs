@@ -153,6 +153,7 @@ public sealed class WorkflowDriver(
     private async Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, CancellationToken stopping)
     {
         var attempt = 0;
+        var lastResort = false;
         while (true)
         {
             try
@@ -193,7 +194,31 @@ public sealed class WorkflowDriver(
                 Log.StoreUnavailable(logger, context.WorkflowId, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stopping);
             }
+            catch (Exception e) when (!IsTransient(e) && !lastResort && !stopping.IsCancellationRequested)
+            {
+                // The store refuses these events for good (it would refuse them again after a resume): end the
+                // workflow with a failure that carries nothing but its own words, so it does not run forever.
+                Log.EventsRefused(logger, e, context.WorkflowId);
+                lastResort = true;
+                events = [LastResort(context, e)];
+            }
         }
+    }
+
+    private static ProvisioningFailed LastResort(WorkflowContext context, Exception refusal)
+    {
+        var summary = context.Summary;
+        var step = summary.CurrentStep ?? WorkflowStep.Authenticate;
+        var result = step switch
+        {
+            WorkflowStep.PushConfig => WorkflowResult.ConfigPushFailed,
+            WorkflowStep.Verify => WorkflowResult.VerificationFailed,
+            WorkflowStep.FetchProfile => WorkflowResult.NoProfile,
+            _ => WorkflowResult.DeviceUnreachable,
+        };
+        return new ProvisioningFailed(summary.SerialNumber, result, step,
+            $"{step.Name()}: internal error: the store refused this step's events ({refusal.GetType().Name})", 0, null, [], [],
+            (long)(DateTimeOffset.UtcNow - summary.CreatedAt).TotalMilliseconds, null, null, null, TraceRef.Current);
     }
 
     private void OnTerminal(WorkflowContext context)
