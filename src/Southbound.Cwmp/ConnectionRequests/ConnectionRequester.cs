@@ -39,11 +39,11 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
         var target = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
         var delay = TimeSpan.FromMilliseconds(200);
         var lastOutcome = "no answer before the deadline";
-        var attempts = 0;
-        for (var attempt = 1; !cancellationToken.IsCancellationRequested; attempt++)
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
         {
+            attempt++;
             string outcome;
-            attempts = attempt;
             try
             {
                 var status = await AttemptAsync(uri, username, password, cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,7 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
         }
-        return new ConnectionRequestResult(false, attempts, lastOutcome, target);
+        return new ConnectionRequestResult(false, attempt, lastOutcome, target);
     }
 
     private async Task<HttpStatusCode> AttemptAsync(Uri uri, string? username, string? password, CancellationToken cancellationToken)

@@ -268,8 +268,7 @@ public sealed class AcsEndpoint(
         }
         catch (RpcException)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "10";
+            OrchestratorAway(context);
             return false;
         }
         if (device is not { Registered: true, Provisioned: true, CwmpPasswordHa1.Length: > 0 }) return true;
@@ -347,8 +346,7 @@ public sealed class AcsEndpoint(
             // The orchestrator never heard of this bootstrap and no workflow came for it: fail the session so the
             // CPE retries it with the same events (a CPE keeps undelivered events until a session succeeds),
             // rather than end it cleanly and lose the bootstrap for good.
-            context.Response.Headers.RetryAfter = "10";
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            OrchestratorAway(context);
             return;
         }
         context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -365,11 +363,17 @@ public sealed class AcsEndpoint(
         }
         if (result.Outcome == CpeAuthOutcome.Unavailable)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "10";
+            OrchestratorAway(context);
             return (false, null);
         }
         return (true, result.Credential);
+    }
+
+    /// <summary>The orchestrator could not be asked or told about the device just now: the CPE retries shortly.</summary>
+    private static void OrchestratorAway(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "10";
     }
 
     private void RefuseOverCapacity(HttpContext context)

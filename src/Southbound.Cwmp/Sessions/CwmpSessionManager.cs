@@ -107,27 +107,16 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
         return leftovers;
     }
 
-    /// <summary>Waits for the device's next session (after a Connection Request); returns a live one at once.</summary>
-    public async Task<CwmpSession> WaitForSessionAsync(string serialNumber, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the device's next session (after a Connection Request, or a reboot); returns a live one at once unless
+    /// it is <paramref name="notThis"/> (the session a rebooting device is leaving). Register before letting that
+    /// session end, so the next one cannot slip by.
+    /// </summary>
+    public async Task<CwmpSession> WaitForSessionAsync(string serialNumber, CancellationToken cancellationToken, CwmpSession? notThis = null)
     {
         var waiter = waiters.GetOrAdd(serialNumber, static _ => new TaskCompletionSource<CwmpSession>(TaskCreationOptions.RunContinuationsAsynchronously));
         // A session may have opened between the caller's check and the registration above.
-        if (FindByDevice(serialNumber) is { } live)
-        {
-            live.Hold(null);
-            return live;
-        }
-        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Waits for a session of the device other than <paramref name="current"/> (the one it opens after a reboot).
-    /// Register before letting the current session end, so the next one cannot slip by.
-    /// </summary>
-    public async Task<CwmpSession> WaitForNextSessionAsync(string serialNumber, CwmpSession current, CancellationToken cancellationToken)
-    {
-        var waiter = waiters.GetOrAdd(serialNumber, static _ => new TaskCompletionSource<CwmpSession>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (FindByDevice(serialNumber) is { } live && !ReferenceEquals(live, current))
+        if (FindByDevice(serialNumber) is { } live && !ReferenceEquals(live, notThis))
         {
             live.Hold(null);
             return live;

@@ -152,7 +152,7 @@ public sealed class DeviceRpcRunner(
             return failure;
         }
         var rebooting = outcome.Lease!.Session;
-        var back = sessions.WaitForNextSessionAsync(device.SerialNumber, rebooting, cancellationToken);
+        var back = sessions.WaitForSessionAsync(device.SerialNumber, cancellationToken, notThis: rebooting);
         rebooting.Release(); // the CPE reboots once its session ends
         using var activity = CwmpTelemetry.Source.StartActivity("cwmp.reboot_wait", ActivityKind.Internal);
         activity?.SetTag("cpe.serial_number", device.SerialNumber);
