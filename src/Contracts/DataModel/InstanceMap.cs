@@ -11,8 +11,6 @@ public sealed class InstanceMap
 {
     private readonly ConcurrentDictionary<string, string> _objects = new(StringComparer.Ordinal);
 
-    public bool IsEmpty => _objects.IsEmpty;
-
     public void Add(string requestedObject, string actualObject)
     {
         if (requestedObject != actualObject) _objects[requestedObject] = actualObject;
@@ -37,13 +35,18 @@ public sealed class InstanceMaps
     private readonly ConcurrentDictionary<string, InstanceMap> _maps = new(StringComparer.Ordinal);
     private static readonly InstanceMap Empty = new();
 
-    public InstanceMap For(string endpointId) => _maps.TryGetValue(endpointId, out var map) ? map : Empty;
-    public InstanceMap GetOrCreate(string endpointId) => _maps.GetOrAdd(endpointId, _ => new InstanceMap());
+    public InstanceMap For(string deviceKey) => _maps.TryGetValue(deviceKey, out var map) ? map : Empty;
+    public InstanceMap GetOrCreate(string deviceKey) => _maps.GetOrAdd(deviceKey, _ => new InstanceMap());
 
-    /// <summary>Numbering the orchestrator knows from earlier pushes (also ones another adapter instance made).</summary>
-    public void Learn(string deviceKey, IEnumerable<Common.InstanceNumbering> numbering)
+    /// <summary>
+    /// The device's map, having first taken in the numbering a request brings from the orchestrator (earlier pushes,
+    /// also ones another adapter instance made).
+    /// </summary>
+    public InstanceMap For(string deviceKey, IReadOnlyCollection<Common.InstanceNumbering> known)
     {
-        InstanceMap? map = null;
-        foreach (var n in numbering) (map ??= GetOrCreate(deviceKey)).Add(n.Requested, n.Actual);
+        if (known.Count == 0) return For(deviceKey);
+        var map = GetOrCreate(deviceKey);
+        foreach (var n in known) map.Add(n.Requested, n.Actual);
+        return map;
     }
 }

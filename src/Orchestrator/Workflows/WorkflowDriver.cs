@@ -112,10 +112,7 @@ public sealed class WorkflowDriver(
             {
                 // A bug or an unusable answer must end the workflow with a reason, not leave it running.
                 Log.StepCrashed(logger, e, context.WorkflowId, step.Name());
-                outcome = StepOutcome.Failed(new(step == WorkflowStep.Authenticate ? WorkflowResult.DeviceUnreachable
-                    : step == WorkflowStep.Verify ? WorkflowResult.VerificationFailed
-                    : step == WorkflowStep.PushConfig ? WorkflowResult.ConfigPushFailed : WorkflowResult.NoProfile,
-                    $"{step.Name()}: internal error ({e.GetType().Name})"));
+                outcome = StepOutcome.Failed(new(InternalErrorResult(step), $"{step.Name()}: internal error ({e.GetType().Name})"));
             }
         }
 
@@ -205,18 +202,20 @@ public sealed class WorkflowDriver(
         }
     }
 
+    /// <summary>The result a workflow ends with when this step fails inside the orchestrator (a bug, a refusing store).</summary>
+    private static WorkflowResult InternalErrorResult(WorkflowStep step) => step switch
+    {
+        WorkflowStep.PushConfig => WorkflowResult.ConfigPushFailed,
+        WorkflowStep.Verify => WorkflowResult.VerificationFailed,
+        WorkflowStep.FetchProfile => WorkflowResult.NoProfile,
+        _ => WorkflowResult.DeviceUnreachable,
+    };
+
     private static ProvisioningFailed LastResort(WorkflowContext context, Exception refusal)
     {
         var summary = context.Summary;
         var step = summary.CurrentStep ?? WorkflowStep.Authenticate;
-        var result = step switch
-        {
-            WorkflowStep.PushConfig => WorkflowResult.ConfigPushFailed,
-            WorkflowStep.Verify => WorkflowResult.VerificationFailed,
-            WorkflowStep.FetchProfile => WorkflowResult.NoProfile,
-            _ => WorkflowResult.DeviceUnreachable,
-        };
-        return new ProvisioningFailed(summary.SerialNumber, result, step,
+        return new ProvisioningFailed(summary.SerialNumber, InternalErrorResult(step), step,
             $"{step.Name()}: internal error: the store refused this step's events ({refusal.GetType().Name})", 0, null, [], [],
             (long)(DateTimeOffset.UtcNow - summary.CreatedAt).TotalMilliseconds, null, null, null, TraceRef.Current);
     }

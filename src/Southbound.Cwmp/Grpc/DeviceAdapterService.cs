@@ -32,15 +32,15 @@ public sealed class DeviceAdapterService(
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var serial = request.Device.SerialNumber;
-        instanceMaps.Learn(serial, request.Instances);
-        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
-        IReadOnlyList<InstanceNumbering> created = [];
+        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial, request.Instances)), deadline.Token);
+        IReadOnlyList<InstanceNumbering> renumbered = [];
         if (outcome.Failure is { } fault && MissingInstances.MayExplain(fault))
         {
-            (created, var failure) = await missingInstances.CreateAsync(request.Device, request.WorkflowId, [.. request.Parameters.Select(p => p.Name)],
+            var creation = await missingInstances.CreateAsync(request.Device, request.WorkflowId, [.. request.Parameters.Select(p => p.Name)],
                 fault, instanceMaps.GetOrCreate(serial), request.ParameterKey, deadline.Token);
-            if (failure is not null) return new PushConfigResponse { Failure = failure };
-            if (created.Count > 0) outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
+            if (creation.Failure is not null) return new PushConfigResponse { Failure = creation.Failure };
+            renumbered = creation.Renumbered;
+            if (creation.Created) outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, SetParameterValuesOf(request, instanceMaps.For(serial)), deadline.Token);
         }
         var response = outcome.Response switch
         {
@@ -48,7 +48,7 @@ public sealed class DeviceAdapterService(
             null => new PushConfigResponse { Failure = outcome.Failure },
             var other => new PushConfigResponse { Failure = Unusable(other, "SetParameterValuesResponse") },
         };
-        if (response.Failure is null) response.CreatedInstances.Add(created.Where(c => c.Requested != c.Actual));
+        if (response.Failure is null) response.CreatedInstances.Add(renumbered);
         if (response is { Failure: null, ApplyStatus: 1 } && options.RebootToApply
             && await runner.RebootToApplyAsync(request.Device, request.WorkflowId, request.ParameterKey, deadline.Token) is { } notBack)
             return new PushConfigResponse { Failure = notBack };
@@ -72,8 +72,7 @@ public sealed class DeviceAdapterService(
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         // What the push created is a fact about the device, also for an instance of the ACS that did not do it.
-        instanceMaps.Learn(request.Device.SerialNumber, request.Instances);
-        var map = instanceMaps.For(request.Device.SerialNumber);
+        var map = instanceMaps.For(request.Device.SerialNumber, request.Instances);
         // Read as the CPE numbers its instances, answered in the names the orchestrator asked for.
         var asked = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in request.ParameterNames) asked.TryAdd(map.Apply(name), name);

@@ -20,8 +20,11 @@ public sealed class MissingInstances(DeviceRpcRunner runner)
         failure.Kind == FailureKind.DeviceFault
         && (failure.FaultCode == InvalidParameterName || failure.ParameterFaults.Any(p => p.FaultCode == InvalidParameterName));
 
-    /// <summary>Creates what is missing; Created is empty when every instance exists (the CPE's fault stands).</summary>
-    public async Task<(IReadOnlyList<InstanceNumbering> Created, StepFailure? Failure)> CreateAsync(
+    /// <summary>
+    /// Creates what is missing. Created is false when every instance exists (the CPE's fault stands); Renumbered lists
+    /// the instances the CPE numbered otherwise than asked.
+    /// </summary>
+    public async Task<(bool Created, IReadOnlyList<InstanceNumbering> Renumbered, StepFailure? Failure)> CreateAsync(
         DeviceRef device, string? workflowId, IReadOnlyList<string> names, StepFailure fault, InstanceMap map, string parameterKey,
         CancellationToken cancellationToken)
     {
@@ -31,7 +34,7 @@ public sealed class MissingInstances(DeviceRpcRunner runner)
             .Where(i => refused.Count == 0 || refused.Any(r => r.StartsWith(map.Apply(i), StringComparison.Ordinal)))
             .ToList();
         var created = new List<string>();
-        var numbering = new List<InstanceNumbering>();
+        var renumbered = new List<InstanceNumbering>();
         foreach (var instance in instances)
         {
             var actual = map.Apply(instance);
@@ -39,22 +42,22 @@ public sealed class MissingInstances(DeviceRpcRunner runner)
             {
                 var probe = await runner.ExecuteAsync(device, workflowId, new GetParameterNames(actual, NextLevel: true), cancellationToken).ConfigureAwait(false);
                 if (probe.Failure is null) continue;
-                if (probe.Failure is not { Kind: FailureKind.DeviceFault, FaultCode: InvalidParameterName }) return ([], probe.Failure);
+                if (probe.Failure is not { Kind: FailureKind.DeviceFault, FaultCode: InvalidParameterName }) return (false, [], probe.Failure);
             }
             var table = ObjectPath.TableOf(actual)!;
             var add = await runner.ExecuteAsync(device, workflowId, new AddObject(table, parameterKey), cancellationToken).ConfigureAwait(false);
             if (add.Failure is { } failure)
             {
                 failure.FaultString = $"AddObject {table} (for the missing {actual}): {failure.FaultString}";
-                return ([], failure);
+                return (false, [], failure);
             }
             if (add.Response is not AddObjectResponse response)
-                return ([], DeviceRpcRunner.Failure(FailureKind.ProtocolError, $"AddObject {table} answered {add.Response?.MethodName}"));
+                return (false, [], DeviceRpcRunner.Failure(FailureKind.ProtocolError, $"AddObject {table} answered {add.Response?.MethodName}"));
             var numbered = table + response.InstanceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
             map.Add(instance, numbered);
             created.Add(instance);
-            numbering.Add(new InstanceNumbering { Requested = instance, Actual = numbered });
+            if (numbered != actual) renumbered.Add(new InstanceNumbering { Requested = instance, Actual = numbered });
         }
-        return (numbering, null);
+        return (created.Count > 0, renumbered, null);
     }
 }

@@ -22,8 +22,11 @@ internal static class MissingInstances
         error.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath
         || error.ParamErrors.Any(p => p.Code is UspErrorCodes.ObjectDoesNotExist or UspErrorCodes.InvalidPath);
 
-    /// <summary>Creates the missing instances; returns the objects still to Set and what was created, or null when none was missing.</summary>
-    public static async Task<(List<ObjectUpdate> ToSet, List<InstanceNumbering> Created)?> CreateAsync(
+    /// <summary>
+    /// Creates the missing instances; returns the objects still to Set and the instances the agent numbered otherwise
+    /// than asked, or null when none was missing.
+    /// </summary>
+    public static async Task<(List<ObjectUpdate> ToSet, List<InstanceNumbering> Renumbered)?> CreateAsync(
         UspRequester requester, AgentSession session, IReadOnlyList<ParameterValue> parameters, InstanceMap map, CancellationToken cancellationToken)
     {
         // Grouped as the orchestrator named them; the map turns a name into the agent's own numbering.
@@ -33,7 +36,7 @@ internal static class MissingInstances
 
         var missing = await MissingAsync(requester, session, instances.Select(map.Apply).ToList(), cancellationToken).ConfigureAwait(false);
         var created = new HashSet<string>(StringComparer.Ordinal);
-        var numbering = new List<InstanceNumbering>();
+        var renumbered = new List<InstanceNumbering>();
         var addedWithValues = new HashSet<string>(StringComparer.Ordinal);
         foreach (var instance in instances)
         {
@@ -42,15 +45,15 @@ internal static class MissingInstances
             if (!underCreated && !missing.Contains(map.Apply(instance))) continue;
 
             var own = requested.FirstOrDefault(g => g.ObjectPath == instance);
-            var table = ObjectPath.TableOf(map.Apply(instance))!;
-            var actual = await requester.AddAsync(session, table, own?.Parameters ?? [], cancellationToken).ConfigureAwait(false);
+            var asked = map.Apply(instance);
+            var actual = await requester.AddAsync(session, ObjectPath.TableOf(asked)!, own?.Parameters ?? [], cancellationToken).ConfigureAwait(false);
             map.Add(instance, actual);
             created.Add(instance);
-            numbering.Add(new InstanceNumbering { Requested = instance, Actual = actual });
+            if (actual != asked) renumbered.Add(new InstanceNumbering { Requested = instance, Actual = actual });
             if (own is not null) addedWithValues.Add(instance);
         }
         if (created.Count == 0) return null;
-        return (ConfigPlan.GroupByObject(parameters.Where(p => !addedWithValues.Contains(ObjectPath.Of(p.Name))), map), numbering);
+        return (ConfigPlan.GroupByObject(parameters.Where(p => !addedWithValues.Contains(ObjectPath.Of(p.Name))), map), renumbered);
     }
 
     /// <summary>The instance paths the agent does not resolve: one Get, or one per path for an agent that fails the whole Get.</summary>

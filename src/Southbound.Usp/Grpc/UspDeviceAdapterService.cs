@@ -86,8 +86,7 @@ internal sealed class UspDeviceAdapterService(
     private async Task<PushConfigResponse> PushAsync(AgentSession session, PushConfigRequest request, CancellationToken cancellationToken)
     {
         var endpointId = session.EndpointId;
-        instanceMaps.Learn(endpointId, request.Instances);
-        var groups = ConfigPlan.GroupByObject(request.Parameters, instanceMaps.For(endpointId));
+        var groups = ConfigPlan.GroupByObject(request.Parameters, instanceMaps.For(endpointId, request.Instances));
         if (groups.Count == 0) return new PushConfigResponse();
         try
         {
@@ -99,7 +98,7 @@ internal sealed class UspDeviceAdapterService(
             if (outcome is not { } done) throw; // every object exists: the agent's error stands
             if (done.ToSet.Count > 0) await requester.SetAsync(session, done.ToSet, cancellationToken);
             var response = new PushConfigResponse { ApplyStatus = 0 };
-            response.CreatedInstances.Add(done.Created.Where(c => c.Requested != c.Actual));
+            response.CreatedInstances.Add(done.Renumbered);
             return response;
         }
         return new PushConfigResponse { ApplyStatus = 0 };
@@ -112,8 +111,7 @@ internal sealed class UspDeviceAdapterService(
         try
         {
             // What the push created is a fact about the agent, also for a controller instance that did not do it.
-            instanceMaps.Learn(endpointId, request.Instances);
-            var map = instanceMaps.For(endpointId);
+            var map = instanceMaps.For(endpointId, request.Instances);
             var result = await OnAgentAsync(endpointId, step.Token, session => requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token));
             var response = new VerifyResponse();
             foreach (var name in request.ParameterNames)

@@ -45,7 +45,7 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
         };
         request.Parameters.AddRange(rendered.Parameters.Select(p => new ParameterValue { Name = p.Name, Value = p.Value, Type = p.Type, Secret = p.Secret }));
         var known = await loader.KnownInstancesAsync(context, cancellationToken);
-        request.Instances.AddRange(known.Select(i => new InstanceNumbering { Requested = i.Requested, Actual = i.Actual }));
+        request.Instances.AddRange(SouthboundCalls.ToWire(known));
 
         var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));

@@ -86,6 +86,9 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
         _ => "failed",
     };
 
+    public static IEnumerable<InstanceNumbering> ToWire(IEnumerable<CreatedInstance> instances) =>
+        instances.Select(i => new InstanceNumbering { Requested = i.Requested, Actual = i.Actual });
+
     public static DeviceRef ToRef(DeviceDescriptor device) => new()
     {
         SerialNumber = device.SerialNumber,

@@ -21,7 +21,7 @@ public sealed class VerifyStep(WorkflowContextLoader loader, DeviceAdapters adap
         var target = WorkflowContextLoader.Target(context);
         var request = new VerifyRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = context.WorkflowId.ToString() };
         request.ParameterNames.AddRange(rendered.Parameters.Select(p => p.Name));
-        request.Instances.AddRange(context.Summary.CreatedInstances.Select(i => new Contracts.Common.InstanceNumbering { Requested = i.Requested, Actual = i.Actual }));
+        request.Instances.AddRange(SouthboundCalls.ToWire(context.Summary.CreatedInstances));
 
         var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.VerifyAsync(request, o));

@@ -26,7 +26,7 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
         var batch = session.CreateBatchQuery();
         var device = batch.Load<DeviceRecord>(context.Summary.SerialNumber);
         var route = batch.Load<DeviceRoute>(context.Summary.SerialNumber);
-        var numbering = LatestNumbering(batch.Query<WorkflowSummary>(), context.Summary.SerialNumber);
+        var numbering = batch.Query<WorkflowSummary>().Where(NumberedBy(context.Summary.SerialNumber)).OrderByDescending(s => s.CreatedAt).FirstOrDefault();
         await batch.Execute(cancellationToken);
         context.Device = await device;
         Remember(context, await route);
@@ -40,14 +40,14 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
         if (context.KnownInstances is not null) return context.KnownInstances;
         await using var session = store.QuerySession();
         var latest = await session.Query<WorkflowSummary>()
-            .Where(s => s.SerialNumber == context.Summary.SerialNumber && s.CreatedInstances.Any() && s.Id != context.WorkflowId)
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            .Where(NumberedBy(context.Summary.SerialNumber)).OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         context.KnownInstances = latest?.CreatedInstances ?? [];
         return context.KnownInstances;
     }
 
-    private static Task<WorkflowSummary?> LatestNumbering(Marten.Services.BatchQuerying.IBatchedQueryable<WorkflowSummary> summaries, string serialNumber) =>
-        summaries.Where(s => s.SerialNumber == serialNumber && s.CreatedInstances.Any()).OrderByDescending(s => s.CreatedAt).FirstOrDefault();
+    /// <summary>The device's workflows whose pushes recorded a numbering (the latest carries all of it, earlier ones included).</summary>
+    private static System.Linq.Expressions.Expression<Func<WorkflowSummary, bool>> NumberedBy(string serialNumber) =>
+        s => s.SerialNumber == serialNumber && s.CreatedInstances.Any();
 
     /// <summary>The device as the southbound should address it: the request's identity completed from the inventory.</summary>
     public static DeviceDescriptor Target(WorkflowContext context)
