@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Provisioning.Orchestrator.Workflows;
 
 /// <summary>
@@ -7,9 +9,14 @@ namespace Provisioning.Orchestrator.Workflows;
 /// </summary>
 public static class DeviceText
 {
+    // char.IsControl: U+0000–U+001F and U+007F–U+009F.
+    private static readonly SearchValues<char> Controls = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(c => (char)c), .. Enumerable.Range(0x7F, 0x21).Select(c => (char)c)]);
+
+    /// <summary>The value itself when it is already printable and short enough (the usual case: nothing allocated).</summary>
     public static string Printable(string value, int maxLength = 256)
     {
-        var printable = value.Any(char.IsControl) ? new string(value.Where(c => !char.IsControl(c)).ToArray()) : value;
+        var printable = value.AsSpan().ContainsAny(Controls) ? string.Concat(value.Where(c => !char.IsControl(c))) : value;
         return printable.Length <= maxLength ? printable : printable[..maxLength] + "…";
     }
 }

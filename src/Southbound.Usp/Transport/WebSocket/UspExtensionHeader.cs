@@ -12,35 +12,30 @@ internal static class UspExtensionHeader
 
     public static string Format(string endpointId) => $"{Name}; eid=\"{endpointId}\"";
 
-    /// <summary>True when the client offered the bbf-usp-protocol extension.</summary>
-    public static bool Offered(StringValues headerValues) => Parameters(headerValues) is not null;
-
-    /// <summary>The eid parameter of the bbf-usp-protocol extension, or null when the header does not carry one.</summary>
-    public static string? EndpointId(StringValues headerValues)
+    /// <summary>
+    /// Whether the client offered the bbf-usp-protocol extension, and the eid it named there (null when none).
+    /// </summary>
+    public static bool Offered(StringValues headerValues, out string? endpointId)
     {
-        foreach (var parameter in Parameters(headerValues) ?? [])
-        {
-            var equals = parameter.IndexOf('=');
-            if (equals < 0 || !parameter.AsSpan(0, equals).Trim().Equals("eid", StringComparison.OrdinalIgnoreCase)) continue;
-            var value = parameter[(equals + 1)..].Trim();
-            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"') value = value[1..^1];
-            return value;
-        }
-        return null;
-    }
-
-    /// <summary>The parameters of the bbf-usp-protocol extension, or null when it is not in the header.</summary>
-    private static string[]? Parameters(StringValues headerValues)
-    {
+        endpointId = null;
         foreach (var header in headerValues)
         {
             if (header is null) continue;
             foreach (var extension in header.Split(',', StringSplitOptions.TrimEntries))
             {
                 var parts = extension.Split(';', StringSplitOptions.TrimEntries);
-                if (parts[0].Equals(Name, StringComparison.OrdinalIgnoreCase)) return parts[1..];
+                if (!parts[0].Equals(Name, StringComparison.OrdinalIgnoreCase)) continue;
+                foreach (var parameter in parts.AsSpan(1))
+                {
+                    var equals = parameter.IndexOf('=');
+                    if (equals < 0 || !parameter.AsSpan(0, equals).Trim().Equals("eid", StringComparison.OrdinalIgnoreCase)) continue;
+                    var value = parameter[(equals + 1)..].Trim();
+                    endpointId = value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
+                    break;
+                }
+                return true;
             }
         }
-        return null;
+        return false;
     }
 }

@@ -38,8 +38,9 @@ internal sealed class UspWebSocketEndpoint(
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "the WebSocket subprotocol v1.usp is required").ConfigureAwait(false);
             return;
         }
+        var offered = UspExtensionHeader.Offered(context.Request.Headers.SecWebSocketExtensions, out var headerEndpointId);
         var endpointId = context.Request.Query["eid"].ToString();
-        if (endpointId.Length == 0) endpointId = UspExtensionHeader.EndpointId(context.Request.Headers.SecWebSocketExtensions) ?? "";
+        if (endpointId.Length == 0) endpointId = headerEndpointId ?? "";
         if (EndpointIdValidator.Validate(endpointId) is { } invalid)
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "eid: " + invalid).ConfigureAwait(false);
@@ -53,7 +54,7 @@ internal sealed class UspWebSocketEndpoint(
 
         // Only to an agent that offered the extension: RFC 6455 clients (Node's ws, Python's websockets) fail the
         // handshake on an extension they did not ask for.
-        if (UspExtensionHeader.Offered(context.Request.Headers.SecWebSocketExtensions))
+        if (offered)
             context.Response.Headers.SecWebSocketExtensions = UspExtensionHeader.Format(_options.EndpointId);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
