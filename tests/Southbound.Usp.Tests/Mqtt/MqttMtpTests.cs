@@ -73,35 +73,10 @@ public sealed class MqttMtpTests : IAsyncLifetime
         agent.Reboot();
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("Boot!"), "Boot! over MQTT");
     }
-}
 
-/// <summary>An MQTT 3.1.1 agent (no properties): its reply topic travels in the topic name it publishes to.</summary>
-public sealed class Mqtt311AgentTests : IAsyncLifetime
-{
-    private MosquittoBroker _broker = null!;
-    private UspTestHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoBroker.StartAsync();
-        _host = await UspTestHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Usp:Mqtt:Enabled"] = "true",
-            ["Usp:Mqtt:BrokerUrl"] = _broker.Url.ToString(),
-            ["Usp:Mqtt:Topic"] = "usp/controller/test",
-        });
-        var transport = _host.Services.GetRequiredService<UspMqttTransport>();
-        await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at the broker");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
-
+    /// <summary>An MQTT 3.1.1 agent (no properties): its reply topic travels in the topic name it publishes to.</summary>
     [Fact]
-    public async Task The_controller_answers_on_the_reply_to_topic_named_in_the_topic_and_delivers_each_record_once()
+    public async Task The_controller_answers_a_3_1_1_agent_on_the_reply_to_topic_named_in_the_topic_and_delivers_each_record_once()
     {
         const string endpointId = "os::00D09E-MQTT311";
         _host.Orchestrator.Registered[endpointId] = true;
