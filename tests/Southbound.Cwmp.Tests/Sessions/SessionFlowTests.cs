@@ -77,10 +77,7 @@ public sealed class SessionFlowTests
     public async Task Values_applied_only_after_a_reboot_get_the_reboot_before_push_returns_and_verify_runs_in_the_session_after_it()
     {
         await using var h = await AcsHarness.StartAsync();
-        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-apply", Registered = true };
-        var cpe = h.AddDevice("SN-APPLY", new CpeBehavior { ApplyAfterReboot = true });
-        var first = cpe.BootstrapAsync();
-        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-APPLY");
+        var (cpe, first) = await h.HeldSessionAsync("SN-APPLY", "wf-apply", new CpeBehavior { ApplyAfterReboot = true });
 
         var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-APPLY"), WorkflowId = "wf-apply", ParameterKey = "k-apply" };
         push.Parameters.Add(WifiConfig);
@@ -107,12 +104,11 @@ public sealed class SessionFlowTests
     public async Task Instances_the_cpe_lacks_are_added_and_the_push_and_reads_use_the_numbers_it_assigned()
     {
         await using var h = await AcsHarness.StartAsync();
-        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-add" };
-        var cpe = h.AddDevice("SN-ADD");
-        cpe.RemoveObject("Device.WiFi.AccessPoint.2.");
-        cpe.RemoveObject("Device.Services.VoiceService.1.SIP.Client.2.");
-        var session = cpe.BootstrapAsync();
-        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-ADD");
+        var (cpe, session) = await h.HeldSessionAsync("SN-ADD", "wf-add", prepare: c =>
+        {
+            c.RemoveObject("Device.WiFi.AccessPoint.2.");
+            c.RemoveObject("Device.Services.VoiceService.1.SIP.Client.2.");
+        });
 
         var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-ADD"), WorkflowId = "wf-add", ParameterKey = "k-add" };
         push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.SSID.2.SSID", Value = "Home-5G", Type = ParameterType.String });
@@ -148,10 +144,7 @@ public sealed class SessionFlowTests
     public async Task A_verify_carrying_the_pushs_numbering_reads_there_on_an_acs_that_did_not_create_it()
     {
         await using var h = await AcsHarness.StartAsync();
-        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-num" };
-        var cpe = h.AddDevice("SN-NUM");
-        var session = cpe.BootstrapAsync();
-        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-NUM");
+        var (_, session) = await h.HeldSessionAsync("SN-NUM", "wf-num");
 
         var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-NUM"), WorkflowId = "wf-num" };
         verify.ParameterNames.Add("Device.WiFi.SSID.7.SSID");
@@ -168,11 +161,8 @@ public sealed class SessionFlowTests
     public async Task A_push_carrying_the_devices_known_numbering_writes_there_without_creating_anything()
     {
         await using var h = await AcsHarness.StartAsync();
-        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-known" };
-        var cpe = h.AddDevice("SN-KNOWN");
-        cpe.RemoveObject("Device.WiFi.AccessPoint.2."); // created earlier as AccessPoint.3, by another ACS instance
-        var session = cpe.BootstrapAsync();
-        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-KNOWN");
+        // AccessPoint.2. was created earlier as AccessPoint.3, by another ACS instance.
+        var (cpe, session) = await h.HeldSessionAsync("SN-KNOWN", "wf-known", prepare: c => c.RemoveObject("Device.WiFi.AccessPoint.2."));
 
         var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-KNOWN"), WorkflowId = "wf-known", ParameterKey = "k-known" };
         push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.AccessPoint.2.Security.ModeEnabled", Value = "WPA2-Personal", Type = ParameterType.String });
@@ -190,10 +180,7 @@ public sealed class SessionFlowTests
     public async Task A_misspelt_parameter_is_not_mistaken_for_a_missing_instance()
     {
         await using var h = await AcsHarness.StartAsync();
-        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-typo" };
-        var cpe = h.AddDevice("SN-TYPO");
-        var session = cpe.BootstrapAsync();
-        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-TYPO");
+        var (_, session) = await h.HeldSessionAsync("SN-TYPO", "wf-typo");
 
         var push = new PushConfigRequest { Device = AcsHarness.Ref("SN-TYPO"), WorkflowId = "wf-typo", ParameterKey = "k-typo" };
         push.Parameters.Add(new ParameterValue { Name = "Device.WiFi.SSID.1.SSIDD", Value = "x", Type = ParameterType.String });

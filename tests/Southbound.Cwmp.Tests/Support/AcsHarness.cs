@@ -84,6 +84,21 @@ public sealed class AcsHarness : IAsyncDisposable
         return Fleet.Add(configure?.Invoke(options) ?? options, behavior);
     }
 
+    /// <summary>
+    /// A device bootstrapping into a session the orchestrator holds for <paramref name="workflowId"/>: returns once the
+    /// contact is reported, with the session still running (<paramref name="prepare"/> shapes the device first).
+    /// </summary>
+    public async Task<(SimulatedCpe Cpe, Task<SessionResult> Session)> HeldSessionAsync(string serial, string workflowId,
+        CpeBehavior? behavior = null, Action<SimulatedCpe>? prepare = null)
+    {
+        Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = workflowId, Registered = true };
+        var cpe = AddDevice(serial, behavior);
+        prepare?.Invoke(cpe);
+        var session = cpe.BootstrapAsync();
+        await Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == serial);
+        return (cpe, session);
+    }
+
     public static DeviceRef Ref(string serial) => new() { SerialNumber = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp };
 
     public static DateTime Deadline(double seconds = 10) => DateTime.UtcNow.AddSeconds(seconds);
