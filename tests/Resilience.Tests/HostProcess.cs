@@ -1,6 +1,8 @@
 using Provisioning.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Provisioning.Resilience.Tests;
 
@@ -43,6 +45,41 @@ public sealed class HostProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>
+    /// Waits until the host accepts connections on each port; a host that exited or never listens fails the test
+    /// with the end of its own output, so the cause (a port taken, a bad setting) is in the test log.
+    /// </summary>
+    public async Task WaitListeningAsync(TimeSpan timeout, params int[] ports)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var port in ports)
+        {
+            while (true)
+            {
+                if (_process is null || _process.HasExited) throw new InvalidOperationException($"{Name} exited before listening on {port}:\n{Tail()}");
+                using var probe = new TcpClient();
+                try
+                {
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+                catch (SocketException)
+                {
+                    throw new InvalidOperationException($"{Name} did not listen on {port} within {timeout}:\n{Tail()}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The last lines the host wrote, for a failure message.</summary>
+    public string Tail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
+
+    private string Name => Path.GetFileNameWithoutExtension(_assembly);
 
     /// <summary>SIGKILL: no shutdown code runs, leases are not handed back, sessions drop.</summary>
     public void Kill()

@@ -160,7 +160,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         throw new InvalidOperationException("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install -y postgresql");
     }
 
-    public static int FreeLoopbackPort()
+    private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
