@@ -55,6 +55,9 @@ public sealed class CwmpStorm : IAsyncDisposable
     public CountingHandler Counter => _counter;
     public ConcurrentDictionary<string, DateTimeOffset> FirstInformSent { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, SessionResult> Sessions { get; } = new(StringComparer.Ordinal);
+    /// <summary>Failed first sessions retried (TR-069 session retry policy) over the whole storm.</summary>
+    public int Retries => Volatile.Read(ref _retries);
+    private int _retries;
 
     public async Task StartAsync()
     {
@@ -74,7 +77,7 @@ public sealed class CwmpStorm : IAsyncDisposable
         _devices[serialNumber] = new SimulatedCpe(options, _http, $"{_listener!.BaseUrl}/cr/{Uri.EscapeDataString(serialNumber)}");
     }
 
-    /// <summary>Bootstraps every device; returns when every first session has ended.</summary>
+    /// <summary>Bootstraps every device; returns when every device's first successful session (or last retry) has ended.</summary>
     public async Task RunAsync(int concurrency, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(concurrency);
@@ -84,7 +87,11 @@ public sealed class CwmpStorm : IAsyncDisposable
             try
             {
                 FirstInformSent[cpe.SerialNumber] = DateTimeOffset.UtcNow;
-                Sessions[cpe.SerialNumber] = await cpe.BootstrapAsync(cancellationToken).ConfigureAwait(false);
+                // As real CPEs do: a session that failed (a connect timeout when the whole region connects at once)
+                // is retried with TR-069's back-off, and the retries count in the latency from the first Inform.
+                var (session, retries) = await cpe.BootstrapWithRetryAsync(SessionRetry.Default, cancellationToken).ConfigureAwait(false);
+                Sessions[cpe.SerialNumber] = session;
+                Interlocked.Add(ref _retries, retries);
             }
             finally
             {

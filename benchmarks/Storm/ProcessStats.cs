@@ -89,6 +89,20 @@ public static class ProcessStats
         return ((total - idle) / TicksPerSecond, total / TicksPerSecond);
     }
 
+    /// <summary>
+    /// Connections the kernel dropped because a listener's accept queue was full (TcpExt ListenOverflows, machine-wide):
+    /// in a storm, CPEs whose handshakes were dropped time out and retry instead of being served.
+    /// </summary>
+    public static long ListenOverflows()
+    {
+        var lines = File.ReadLines("/proc/net/netstat").Where(l => l.StartsWith("TcpExt:", StringComparison.Ordinal)).ToList();
+        if (lines.Count < 2) return 0;
+        var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var index = Array.IndexOf(names, "ListenOverflows");
+        return index > 0 && index < values.Length ? long.Parse(values[index], CultureInfo.InvariantCulture) : 0;
+    }
+
     /// <summary>Fields of a /proc stat line with the (comm) kept as one field even when it holds spaces.</summary>
     private static string[]? StatFields(string path)
     {

@@ -15,7 +15,7 @@ public sealed class StormProfile
     private readonly string _connectionString;
     private double _orchestrator0, _postgres0, _self0, _busy0, _total0;
     private Dictionary<string, double> _threads0 = [];
-    private long _commits0, _rollbacks0;
+    private long _commits0, _rollbacks0, _listenOverflows0;
     private readonly Stopwatch _wall = new();
 
     public StormProfile(int orchestratorPid, int? postmasterPid, string connectionString)
@@ -34,6 +34,7 @@ public sealed class StormProfile
         _self0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         (_busy0, _total0) = ProcessStats.MachineCpu();
         _threads0 = ProcessStats.CpuSecondsByThread(_orchestratorPid);
+        _listenOverflows0 = ProcessStats.ListenOverflows();
         _wall.Restart();
     }
 
@@ -65,6 +66,7 @@ public sealed class StormProfile
             ["postgres_cpu_ms_per_workflow"] = PerWorkflowMs(postgres),
             ["benchmark_cpu_ms_per_workflow"] = PerWorkflowMs(self),
             ["orchestrator_cpu_s_by_thread"] = threads,
+            ["tcp_listen_overflows"] = ProcessStats.ListenOverflows() - _listenOverflows0,
             ["xact_commit"] = commits - _commits0,
             ["xact_rollback"] = rollbacks - _rollbacks0,
             ["xact_commit_per_second"] = Math.Round((commits - _commits0) / Math.Max(0.001, wall), 1),

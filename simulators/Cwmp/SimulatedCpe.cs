@@ -96,6 +96,17 @@ public sealed class SimulatedCpe
     public Task<SessionResult> BootstrapAsync(CancellationToken cancellationToken = default) =>
         RunSessionAsync([("0 BOOTSTRAP", ""), ("1 BOOT", "")], cancellationToken);
 
+    /// <summary>Bootstraps, retrying failed sessions as TR-069 tells a CPE to; the last session and how many retries it took.</summary>
+    public async Task<(SessionResult Result, int Retries)> BootstrapWithRetryAsync(SessionRetry retry, CancellationToken cancellationToken = default)
+    {
+        for (var retries = 0; ; retries++)
+        {
+            var result = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded || retries >= retry.MaxRetries) return (result, retries);
+            await Task.Delay(retry.WaitBefore(retries + 1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public Task<SessionResult> InformAsync(params string[] eventCodes) => RunSessionAsync(eventCodes.Select(c => (c, "")).ToArray(), default);
 
     /// <summary>Waits until at least <paramref name="count"/> sessions of this device have ended.</summary>

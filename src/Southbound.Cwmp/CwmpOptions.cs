@@ -41,6 +41,12 @@ public sealed record CwmpOptions
     public int MaxSessions { get; init; } = 20_000;
     /// <summary>Seconds a refused CPE is told to wait (CPEs add their own randomised back-off).</summary>
     public int RetryAfterSeconds { get; init; } = 30;
+    /// <summary>
+    /// Connections the kernel queues for the ACS before Kestrel accepts them. A storm's CPEs connect at once, and
+    /// Kestrel's default (512) overflows: the kernel then drops handshakes and CPEs time out instead of being
+    /// served or told 503. The kernel caps it at net.core.somaxconn.
+    /// </summary>
+    public int ListenBacklog { get; init; } = 4096;
 
     /// <summary>
     /// SetParameterValues answered Status 1 ("applied after reboot"): reboot the CPE before PushConfig returns and
@@ -70,6 +76,7 @@ public sealed record CwmpOptions
             MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
             MaxSessions = s.GetValue("MaxSessions", defaults.MaxSessions),
             RetryAfterSeconds = s.GetValue("RetryAfterSeconds", defaults.RetryAfterSeconds),
+            ListenBacklog = s.GetValue("ListenBacklog", defaults.ListenBacklog),
             RebootToApply = s.GetValue("RebootToApply", defaults.RebootToApply),
             Auth = new CwmpAuthOptions
             {

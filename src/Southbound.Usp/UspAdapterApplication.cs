@@ -29,6 +29,7 @@ public static class UspAdapterApplication
             Listen(kestrel, webSocketUri, HttpProtocols.Http1);
             Listen(kestrel, grpcUri, HttpProtocols.Http2);
         });
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = options.ListenBacklog);
 
         builder.AddProvisioningTelemetry("usp-controller");
         // https:// listeners (WSS, gRPC) serve Usp:Tls's certificate; the DeviceAdapter gRPC server wants the internal key.

@@ -18,6 +18,11 @@ public sealed class UspOptions
     /// <summary>WebSocket ping interval; agents behind NAT lose idle connections otherwise.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
     public int MaxConnections { get; set; } = 50_000;
+    /// <summary>
+    /// Connections the kernel queues before Kestrel accepts them: agents reconnecting after an outage arrive at
+    /// once, and Kestrel's default (512) overflows into dropped handshakes. Capped by net.core.somaxconn.
+    /// </summary>
+    public int ListenBacklog { get; set; } = 4096;
     public int MaxInFlightPerAgent { get; set; } = 8;
     /// <summary>Upper bound for one USP request; a gRPC deadline shortens it.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -30,8 +30,6 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
         var serial = request.Device.SerialNumber;
         for (var attempt = 0; ; attempt++)
         {
-            // The caller has just read that the device has no active workflow (a contact): the unique claim insert
-            // below still guards the race, so the first attempt need not read it again.
             // A contact has just read that the device has no active workflow: the unique claim insert below still
             // guards the race, so the first attempt need not read it again.
             var seenFree = attempt == 0 && request.ClaimSeenFree && string.IsNullOrEmpty(request.RequestId);
@@ -72,7 +70,7 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
             runner.Enqueue(workflowId, root);
             return new StartOutcome(summary, Existing: false, Replayed: false);
         }
-        }
+    }
 
     /// <summary>The workflow this request already started (same request id), or the device's active one.</summary>
     private async Task<StartOutcome?> EarlierAsync(StartRequest request, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public static class CwmpAdapterExtensions
             // The ACS enforces its own, smaller envelope limit (answered with 413).
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxEnvelopeBytes * 2L, 64 * 1024);
         });
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = options.ListenBacklog);
 
         builder.Services.AddGrpc();
         builder.Services.AddGrpcClient<DeviceContacts.DeviceContactsClient>(client => client.Address = new Uri(options.OrchestratorUrl))
