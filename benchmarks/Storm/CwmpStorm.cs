@@ -59,6 +59,11 @@ public sealed class CwmpStorm : IAsyncDisposable
     public int Retries => Volatile.Read(ref _retries);
     private int _retries;
 
+    /// <summary>Why sessions failed, over every attempt of every device (retried ones included), most frequent first.</summary>
+    public IReadOnlyList<(string Error, int Count)> FailedSessionErrors(int top) =>
+        _devices.Values.SelectMany(d => d.History).Where(s => !s.Succeeded).GroupBy(s => s.Error ?? "?")
+            .OrderByDescending(g => g.Count()).Take(top).Select(g => (g.Key, g.Count())).ToList();
+
     public async Task StartAsync()
     {
         _listener = await ConnectionRequestListener.StartAsync("127.0.0.1", 0, serial => _devices.GetValueOrDefault(serial));

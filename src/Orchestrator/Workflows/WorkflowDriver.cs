@@ -233,16 +233,17 @@ public sealed class WorkflowDriver(
         Log.Ended(logger, summary.Id, summary.SerialNumber, result.Name(), summary.FailureReason);
 
         if (summary.Result is WorkflowResult.UnknownDevice) return;
-        // Let the adapter end a held device session now rather than after its grace period. Best effort.
+        // Let the adapter end a held device session now rather than after its grace period. Best effort. The
+        // instance that holds the session is the one the last step reached (push and verify read the route).
         var target = WorkflowContextLoader.Target(context);
-        _ = ReleaseAsync(target, summary.Id);
+        _ = ReleaseAsync(target, context.RouteKnown ? context.Route : null, summary.Id);
     }
 
-    private async Task ReleaseAsync(DeviceDescriptor target, Guid workflowId)
+    private async Task ReleaseAsync(DeviceDescriptor target, string? route, Guid workflowId)
     {
         try
         {
-            await adapters.For(target.Protocol).ReleaseAsync(
+            await adapters.For(target.Protocol, route).ReleaseAsync(
                 new ReleaseRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = workflowId.ToString() },
                 deadline: DateTime.UtcNow.AddSeconds(5));
         }

@@ -7,13 +7,19 @@ public sealed class WorkflowOptions
 
     /// <summary>Long enough for a Connection Request and the session that follows (the CPE has ~30 s to call back).</summary>
     public TimeSpan AuthenticateTimeout { get; set; } = TimeSpan.FromSeconds(60);
-    public TimeSpan FetchProfileTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Only reads of the orchestrator's own store, but in a storm those queue for a connection behind every other workflow's writes.</summary>
+    public TimeSpan FetchProfileTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan PushConfigTimeout { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>The whole workflow; past it the workflow ends timed_out whatever step it is in.</summary>
     public TimeSpan WorkflowTimeout { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>How many workflows this instance drives at once; the rest wait in its queue.</summary>
-    public int MaxConcurrentWorkflows { get; set; } = 4000;
+    /// <summary>
+    /// How many workflows this instance drives at once; the rest wait in its queue. Admission control for a storm:
+    /// every workflow driven at once shares the same store connections, so beyond what the store completes promptly
+    /// each step waits longer, held CPE sessions expire between steps and each then costs a Connection Request. On
+    /// the 2-core benchmark box a 10,000-CPE storm ended 786 workflows unreachable with 4,000 and 11 with 500.
+    /// </summary>
+    public int MaxConcurrentWorkflows { get; set; } = 500;
     /// <summary>Pause between attempts when an adapter is unavailable (it is retried until the step deadline).</summary>
     public TimeSpan AdapterRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

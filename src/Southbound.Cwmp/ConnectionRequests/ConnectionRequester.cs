@@ -56,7 +56,7 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
                 {
                     HttpStatusCode.ServiceUnavailable => "busy (503)",
                     HttpStatusCode.Unauthorized when username is not null => "HTTP 401: the device refused the Connection Request credentials",
-                    HttpStatusCode.Unauthorized => "HTTP 401: the device wants credentials and the inventory has none",
+                    HttpStatusCode.Unauthorized => "HTTP 401: the device wants credentials and none are known for it",
                     _ => $"HTTP {(int)status}",
                 };
             }

@@ -26,6 +26,30 @@ public sealed class DeviceRpcRunner(
     DeviceCredentialStore credentials,
     ConnectionRequester connectionRequester)
 {
+    /// <summary>
+    /// The device's inventory entry (Connection Request credentials), asked again a couple of times when the
+    /// orchestrator is slow to answer (a storm); without it the request is still tried, since some CPEs accept it
+    /// unauthenticated, and the failure says the credentials were unknown rather than missing.
+    /// </summary>
+    private async Task<(LookupDeviceResponse? Inventory, string? Failure)> LookupAsync(DeviceRef device, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await credentials.FindDeviceAsync(device, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (RpcException e) when (attempt >= 3)
+            {
+                return (null, $"its Connection Request credentials were unknown: the inventory lookup failed ({e.StatusCode})");
+            }
+            catch (RpcException)
+            {
+            }
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private const int MaxSessionRetries = 3;
 
     public async Task<(SessionLease? Lease, StepFailure? Failure)> ReachAsync(DeviceRef device, string? workflowId, CancellationToken cancellationToken)
@@ -36,14 +60,11 @@ public sealed class DeviceRpcRunner(
             live.Hold(workflowId);
             return (new SessionLease(live, ReachedVia.LiveSession), null);
         }
-        LookupDeviceResponse? inventory = null;
+        LookupDeviceResponse? inventory;
+        string? lookupFailure;
         try
         {
-            inventory = await credentials.FindDeviceAsync(device, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException)
-        {
-            // Without inventory credentials the request is still tried: some CPEs accept it unauthenticated.
+            (inventory, lookupFailure) = await LookupAsync(device, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -71,7 +92,8 @@ public sealed class DeviceRpcRunner(
         {
             await waiting.CancelAsync().ConfigureAwait(false);
             await ObserveAsync(sessionOpened).ConfigureAwait(false);
-            return (null, Failure(FailureKind.Unreachable, "The device did not accept a Connection Request before the deadline (" + result.Describe() + ")"));
+            return (null, Failure(FailureKind.Unreachable, "The device did not accept a Connection Request before the deadline (" + result.Describe() + ")"
+                + (lookupFailure is null ? "" : "; " + lookupFailure)));
         }
         try
         {

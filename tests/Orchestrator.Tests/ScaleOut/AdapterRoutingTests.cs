@@ -52,6 +52,9 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
 
         Assert.Equal(WorkflowResult.Success, ok.Result);
         Assert.Contains($"PushConfig:{routed}", _holder.Calls);
+        // The held session is released on the instance that holds it too (after the terminal event, best effort).
+        for (var wait = DateTime.UtcNow.AddSeconds(10); !_holder.Calls.Contains($"Release:{routed}") && DateTime.UtcNow < wait;) await Task.Delay(50);
+        Assert.Contains($"Release:{routed}", _holder.Calls);
         Assert.Equal(WorkflowResult.DeviceUnreachable, lost.Result);
         Assert.Contains("adapter unavailable", lost.FailureReason);
     }
