@@ -15,6 +15,9 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly GrpcChannel _channel;
     private readonly List<string> _errors = [];
+    /// <summary>Everything the orchestrator wrote, for reading a storm's failures afterwards (path in the report).</summary>
+    private StreamWriter? _log;
+    public string? LogPath { get; private set; }
 
     private OrchestratorProcess(Process process, string grpcUrl, Uri acsUrl, Uri uspUrl)
     {
@@ -60,7 +63,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         get { lock (_errors) return _categories.OrderByDescending(c => c.Value).Take(12).ToDictionary(c => c.Key, c => c.Value); }
     }
 
-    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings, CancellationToken cancellationToken)
+    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings, string logPath, CancellationToken cancellationToken)
     {
         string Url() => $"http://127.0.0.1:{FreePort()}";
         var grpc = Url();
@@ -103,7 +106,11 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         start.WorkingDirectory = Path.GetDirectoryName(dll)!;
         foreach (var (key, value) in env) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the orchestrator");
-        var orchestrator = new OrchestratorProcess(process, grpc, new Uri(acs + "/"), new Uri(usp.Replace("http://", "ws://", StringComparison.Ordinal) + "/usp"));
+        var orchestrator = new OrchestratorProcess(process, grpc, new Uri(acs + "/"), new Uri(usp.Replace("http://", "ws://", StringComparison.Ordinal) + "/usp"))
+        {
+            _log = new StreamWriter(logPath) { AutoFlush = false },
+            LogPath = logPath,
+        };
         process.OutputDataReceived += (_, e) => orchestrator.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => orchestrator.OnOutput(e.Data);
         process.BeginOutputReadLine();
@@ -125,6 +132,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     private void OnOutput(string? line)
     {
         if (string.IsNullOrWhiteSpace(line)) return;
+        lock (_errors) _log?.WriteLine(line);
         if (_keepNextLine)
         {
             // The console logger writes "warn: Category[id]" and the message on the next line.
@@ -193,5 +201,10 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
         _process.Dispose();
+        lock (_errors)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 }

@@ -36,10 +36,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         var extraSettings = new Dictionary<string, string>(options.OrchestratorEnvironment);
         if (connectOnly) extraSettings.TryAdd("Usp__UnknownAgents", "quarantine");
         _report["orchestrator_environment"] = extraSettings.ToDictionary(e => e.Key, e => (object?)e.Value);
-        await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings, overall.Token))
+        await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings,
+                   Path.Combine(outputDirectory, $"orchestrator-{stamp}.log"), overall.Token))
         {
             Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
             _report["orchestrator_rss_idle_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+            _report["orchestrator_log"] = orchestrator.LogPath;
             using var sampling = new CancellationTokenSource();
             var sampler = SampleMemoryAsync(orchestrator, sampling.Token);
 
