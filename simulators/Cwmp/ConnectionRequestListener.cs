@@ -36,6 +36,9 @@ public sealed class ConnectionRequestListener : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{host}:{port}");
+        // One listener stands in for a whole fleet's CPEs, each of which would have its own: queue a storm's
+        // Connection Requests rather than have the kernel drop them (Kestrel's default backlog is 512).
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         var app = builder.Build();
         var listener = new ConnectionRequestListener(app, findDevice);
         app.MapGet("/cr/{serial}", (HttpContext context, string serial) => listener.Handle(context, serial));
