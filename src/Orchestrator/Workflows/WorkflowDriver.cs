@@ -142,7 +142,7 @@ public sealed class WorkflowDriver(
             {
                 return await _steps[step].ExecuteAsync(context, deadline, cancellationToken);
             }
-            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTransientStoreFailure(e) && !cancellationToken.IsCancellationRequested)
             {
                 Log.StoreUnavailable(logger, context.WorkflowId, e.Message);
             }
@@ -292,6 +292,16 @@ public sealed class WorkflowDriver(
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    /// <summary>A transient failure of the store itself (not of a device or an adapter, which the step reports).</summary>
+    private static bool IsTransientStoreFailure(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is NpgsqlException) return IsTransient(inner);
+        }
+        return false;
+    }
 
     /// <summary>The database went away (restart, failover, network): worth trying the same append again.</summary>
     private static bool IsTransient(Exception e)

@@ -16,6 +16,9 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
         WorkflowStep step, DateTime deadlineUtc, CancellationToken cancellationToken,
         Func<CallOptions, AsyncUnaryCall<T>> call)
     {
+        // Once the adapter has been found unavailable, that is what the step failed on, even if the deadline then
+        // interrupts a pause or a further attempt (on a loaded box it often does): not a timeout.
+        RpcException? unavailable = null;
         while (true)
         {
             try
@@ -25,7 +28,15 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && DateTime.UtcNow + options.Value.AdapterRetryDelay < deadlineUtc)
             {
-                await Task.Delay(options.Value.AdapterRetryDelay, cancellationToken);
+                unavailable = e;
+                try
+                {
+                    await Task.Delay(options.Value.AdapterRetryDelay, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return (default, AdapterUnavailable(step, e));
+                }
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
             {
@@ -33,10 +44,11 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
             {
-                return (default, new StepFailureDetail(WorkflowResult.DeviceUnreachable, $"{step.Name()}: adapter unavailable ({e.Status.Detail})"));
+                return (default, AdapterUnavailable(step, e));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
             {
+                if (unavailable is not null) return (default, AdapterUnavailable(step, unavailable));
                 // Our own deadline or a cancel, not the adapter's doing: let the driver tell which.
                 throw new OperationCanceledException(cancellationToken);
             }
@@ -46,6 +58,9 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             }
         }
     }
+
+    private static StepFailureDetail AdapterUnavailable(WorkflowStep step, RpcException e) =>
+        new(WorkflowResult.DeviceUnreachable, $"{step.Name()}: adapter unavailable ({e.Status.Detail})");
 
     /// <summary>Maps an adapter's StepFailure to the workflow's terminal result.</summary>
     public static StepFailureDetail FromAdapter(WorkflowStep step, StepFailure failure)
