@@ -3,6 +3,8 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Feed;
@@ -81,6 +83,18 @@ public static class StoreExtensions
         options.DatabaseSchemaName = "provisioning";
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, configure: json => json.Converters.Add(new NulFreeStrings()));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        // Reads ride out a store that is briefly away (a restart, a failover, a storm's wait for a connection timing
+        // out) for about 15 s before the caller sees the error, instead of each caller looping on its own. Commits
+        // keep Marten's narrow default: the workflow driver retries its appends at the version it decided on.
+        options.ExtendPolly(reads => reads.AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+            MaxRetryAttempts = 6,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(5),
+            UseJitter = true,
+        }));
         ConfigureEvents(options);
         ConfigureDocuments(options);
     }

@@ -102,7 +102,7 @@ public sealed class WorkflowDriver(
             stepDeadline.CancelAfter(deadline - now);
             try
             {
-                outcome = await ExecuteAsync(step, context, deadline, stepDeadline.Token);
+                outcome = await _steps[step].ExecuteAsync(context, deadline, stepDeadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -127,27 +127,6 @@ public sealed class WorkflowDriver(
             span.SetStatus(ActivityStatusCode.Error, outcome.Failure.Reason);
         }
         return outcome;
-    }
-
-    /// <summary>
-    /// Runs the step again when the store fails it transiently (a storm's queue for connections timing out, a
-    /// restart): that is no reason to end the workflow, nor to drop it until another scan takes it over. Steps are
-    /// safe to repeat (reads, and device calls that set the same values); the step's deadline still bounds them.
-    /// </summary>
-    private async Task<StepOutcome> ExecuteAsync(WorkflowStep step, WorkflowContext context, DateTime deadline, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return await _steps[step].ExecuteAsync(context, deadline, cancellationToken);
-            }
-            catch (Exception e) when (IsTransientStoreFailure(e) && !cancellationToken.IsCancellationRequested)
-            {
-                Log.StoreUnavailable(logger, context.WorkflowId, e.Message);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        }
     }
 
     private static IWorkflowEvent[] EventsFor(WorkflowStep step, StepOutcome outcome, WorkflowContext context)
@@ -276,32 +255,11 @@ public sealed class WorkflowDriver(
 
     private async Task<WorkflowSummary?> LoadAsync(Guid workflowId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var session = store.QuerySession();
-                return await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken);
-            }
-            catch (Exception e) when (IsTransient(e) && attempt < 30 && !cancellationToken.IsCancellationRequested)
-            {
-                Log.StoreUnavailable(logger, workflowId, e.Message);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
-        }
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken);
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    /// <summary>A transient failure of the store itself (not of a device or an adapter, which the step reports).</summary>
-    private static bool IsTransientStoreFailure(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is NpgsqlException) return IsTransient(inner);
-        }
-        return false;
-    }
 
     /// <summary>The database went away (restart, failover, network): worth trying the same append again.</summary>
     private static bool IsTransient(Exception e)
