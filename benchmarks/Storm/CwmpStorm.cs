@@ -59,10 +59,13 @@ public sealed class CwmpStorm : IAsyncDisposable
     public int Retries => Volatile.Read(ref _retries);
     private int _retries;
 
-    /// <summary>Why sessions failed, over every attempt of every device (retried ones included), most frequent first.</summary>
-    public IReadOnlyList<(string Error, int Count)> FailedSessionErrors(int top) =>
-        _devices.Values.SelectMany(d => d.History).Where(s => !s.Succeeded).GroupBy(s => s.Error ?? "?")
-            .OrderByDescending(g => g.Count()).Take(top).Select(g => (g.Key, g.Count())).ToList();
+    /// <summary>Every session of every device, retried attempts included.</summary>
+    public IEnumerable<SessionResult> AllAttempts => _devices.Values.SelectMany(d => d.History);
+
+    /// <summary>Why sessions failed, most frequent first.</summary>
+    public static Dictionary<string, object?> TopErrors(IEnumerable<SessionResult> sessions, int top) =>
+        sessions.Where(s => !s.Succeeded).GroupBy(s => s.Error ?? "?")
+            .OrderByDescending(g => g.Count()).Take(top).ToDictionary(g => g.Key, g => (object?)g.Count());
 
     public async Task StartAsync()
     {

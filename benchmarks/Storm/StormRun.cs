@@ -225,9 +225,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         _report["http_failures"] = cwmp.Counter.Failures;
         _report["cwmp_sessions_failed"] = cwmp.Sessions.Values.Count(s => !s.Succeeded);
         _report["cwmp_session_retries"] = cwmp.Retries;
-        _report["cwmp_failed_attempt_errors"] = cwmp.FailedSessionErrors(5).ToDictionary(e => e.Error, e => (object?)e.Count);
-        _report["cwmp_session_errors"] = cwmp.Sessions.Values.Where(s => !s.Succeeded).GroupBy(s => s.Error ?? "?")
-            .OrderByDescending(g => g.Count()).Take(5).ToDictionary(g => g.Key, g => (object?)g.Count());
+        _report["cwmp_failed_attempt_errors"] = CwmpStorm.TopErrors(cwmp.AllAttempts, 5);
+        _report["cwmp_session_errors"] = CwmpStorm.TopErrors(cwmp.Sessions.Values, 5);
         _report["events_appended"] = follower.Events;
         _report["events_appended_per_second"] = Round(follower.Events / duration);
         _report["step_gaps_ms"] = StepGaps(follower, watched, starts);

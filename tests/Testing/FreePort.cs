@@ -13,18 +13,19 @@ public static class FreePort
     private const int First = 20_000;
     private const int Stretch = 200;
     private const int Stretches = 60;
-    private static readonly int Start = First + Environment.ProcessId % Stretches * Stretch;
-    private static int _offset = -1;
+    private const int Range = Stretch * Stretches;
+    private static readonly int OwnStretch = Environment.ProcessId % Stretches * Stretch;
+    private static int _handedOut = -1;
 
     /// <summary>A loopback port that was free a moment ago.</summary>
     public static int Next()
     {
-        for (var tries = 0; tries < Stretch * Stretches; tries++)
+        for (var tries = 0; tries < Range; tries++)
         {
-            var port = First + (Start - First + Interlocked.Increment(ref _offset)) % (Stretch * Stretches);
+            var port = First + (OwnStretch + Interlocked.Increment(ref _handedOut)) % Range;
             if (IsFree(port)) return port;
         }
-        throw new InvalidOperationException($"no free loopback port between {First} and {First + Stretch * Stretches}");
+        throw new InvalidOperationException($"no free loopback port between {First} and {First + Range}");
     }
 
     private static bool IsFree(int port)

@@ -26,30 +26,6 @@ public sealed class DeviceRpcRunner(
     DeviceCredentialStore credentials,
     ConnectionRequester connectionRequester)
 {
-    /// <summary>
-    /// The device's inventory entry (Connection Request credentials), asked again a couple of times when the
-    /// orchestrator is slow to answer (a storm); without it the request is still tried, since some CPEs accept it
-    /// unauthenticated, and the failure says the credentials were unknown rather than missing.
-    /// </summary>
-    private async Task<(LookupDeviceResponse? Inventory, string? Failure)> LookupAsync(DeviceRef device, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return (await credentials.FindDeviceAsync(device, cancellationToken).ConfigureAwait(false), null);
-            }
-            catch (RpcException e) when (attempt >= 3)
-            {
-                return (null, $"its Connection Request credentials were unknown: the inventory lookup failed ({e.StatusCode})");
-            }
-            catch (RpcException)
-            {
-            }
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private const int MaxSessionRetries = 3;
 
     public async Task<(SessionLease? Lease, StepFailure? Failure)> ReachAsync(DeviceRef device, string? workflowId, CancellationToken cancellationToken)
@@ -157,6 +133,30 @@ public sealed class DeviceRpcRunner(
                 rpc.Abandon();
                 return Failed(activity, Failure(FailureKind.Timeout, $"The device did not answer {request.MethodName} before the deadline"), lease);
             }
+        }
+    }
+
+    /// <summary>
+    /// The device's inventory entry (Connection Request credentials), asked again a couple of times when the
+    /// orchestrator is slow to answer (a storm); without it the request is still tried, since some CPEs accept it
+    /// unauthenticated, and the failure says the credentials were unknown rather than missing.
+    /// </summary>
+    private async Task<(LookupDeviceResponse? Inventory, string? Failure)> LookupAsync(DeviceRef device, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await credentials.FindDeviceAsync(device, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (RpcException e) when (attempt >= 3)
+            {
+                return (null, $"its Connection Request credentials were unknown: the inventory lookup failed ({e.StatusCode})");
+            }
+            catch (RpcException)
+            {
+            }
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 
