@@ -59,12 +59,21 @@ public sealed class WorkflowDriver(
                 if (stopping.IsCancellationRequested) return; // left Running in the store: resumed at the next start
                 if (interrupted.IsCancellationRequested)
                 {
-                    context.Summary = await LoadAsync(workflowId, stopping) ?? context.Summary;
+                    var held = context.Held;
+                    context.Stores(await LoadAsync(workflowId, stopping) ?? context.Stored);
                     if (context.Summary.IsTerminal) break;
+                    if (held.Count > 0) context.Hold(WorkflowSummaryFolding.Fold(context.Summary, held, DateTimeOffset.UtcNow), held);
                 }
-                await AppendAsync(context, EventsFor(step, outcome, context), stopping);
                 // Reaching the device may have moved it to another adapter instance (a Connection Request's session).
                 if (step == WorkflowStep.Authenticate) WorkflowContextLoader.ForgetRoute(context);
+                var events = EventsFor(step, outcome, context);
+                var decided = WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow);
+                if (WorksOnStoreAlone(decided.CurrentStep))
+                {
+                    context.Hold(decided, events);
+                    continue;
+                }
+                await AppendAsync(context, events, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -146,11 +155,19 @@ public sealed class WorkflowDriver(
             : [outcome.Completed!];
     }
 
-    /// <summary>Appends at the version the decision was made on; a terminal append also frees the device for its next workflow.</summary>
+    private static bool Terminal(IWorkflowEvent[] events) => events.Any(e => e is ProvisioningSucceeded or ProvisioningFailed);
+
+    private bool WorksOnStoreAlone(WorkflowStep? step) => step is { } s && _steps.TryGetValue(s, out var next) && !next.ReachesDevice;
+
+    /// <summary>
+    /// Appends the held events and these at the version the decisions were made on; a terminal append also frees the
+    /// device for its next workflow.
+    /// </summary>
     private async Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, CancellationToken stopping)
     {
         var attempt = 0;
         var lastResort = false;
+        IWorkflowEvent[] all = [.. context.Held, .. events];
         while (true)
         {
             try
@@ -159,26 +176,26 @@ public sealed class WorkflowDriver(
                 // Fencing: the append commits only while this instance still holds the workflow's lease.
                 var (assertSql, assertParameters) = leases.AssertFor(context.WorkflowId);
                 session.QueueSqlCommand(assertSql, assertParameters);
-                session.Events.Append(context.WorkflowId, context.Summary.Version + events.Length, events.Cast<object>().ToArray());
-                var terminal = events.Any(e => e is ProvisioningSucceeded or ProvisioningFailed);
+                session.Events.Append(context.WorkflowId, context.Stored.Version + all.Length, all.Cast<object>().ToArray());
+                var terminal = Terminal(all);
                 if (terminal)
                 {
                     session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
                     var (deleteSql, deleteParameters) = leases.DeleteFor(context.WorkflowId);
                     session.QueueSqlCommand(deleteSql, deleteParameters);
                 }
-                if (events.Any(e => e is ProvisioningSucceeded) && context.Device is { } device)
+                if (all.Any(e => e is ProvisioningSucceeded) && context.Device is { } device)
                 {
                     session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
                 }
                 await session.SaveChangesAsync(stopping);
-                context.Summary = WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow);
+                context.Stores(WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow));
                 return;
             }
             catch (ConcurrencyException)
             {
                 // Someone else wrote to the stream (a cancel): take the stored state and let the loop decide.
-                context.Summary = await LoadAsync(context.WorkflowId, stopping) ?? context.Summary;
+                context.Stores(await LoadAsync(context.WorkflowId, stopping) ?? context.Stored);
                 return;
             }
             catch (Exception e) when (Coordination.WorkflowLeases.IsLeaseLost(e))
@@ -197,7 +214,10 @@ public sealed class WorkflowDriver(
                 // workflow with a failure that carries nothing but its own words, so it does not run forever.
                 Log.EventsRefused(logger, e, context.WorkflowId);
                 lastResort = true;
+                // Nothing of the refused events is kept, held ones included: the failure is the stored step's.
+                context.Stores(context.Stored);
                 events = [LastResort(context, e)];
+                all = events;
             }
         }
     }

@@ -1,3 +1,4 @@
+using Npgsql;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Orchestrator.Tests.Southbound;
 
@@ -39,5 +40,30 @@ public sealed class HappyPathTests(OrchestratorFixture fixture)
 
         var device = await fixture.System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = serial });
         Assert.True(device.Provisioned);
+    }
+
+    [Fact]
+    public async Task Authenticate_and_fetch_profile_commit_together_and_steps_that_reach_the_device_commit_alone()
+    {
+        var serial = await fixture.RegisterAsync(new DeviceScript());
+
+        var started = await fixture.ProvisionAsync(serial);
+        var workflow = await fixture.System.WaitForTerminalAsync(started.Workflow.WorkflowId);
+        Assert.Equal(WorkflowResult.Success, workflow.Result);
+
+        // The transaction that wrote each event, by stream version (fetch_profile works on the store alone).
+        await using var connection = new NpgsqlConnection(fixture.System.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select version, xmin::text from provisioning.mt_events where stream_id = $1 order by version", connection);
+        command.Parameters.AddWithValue(Guid.Parse(workflow.WorkflowId));
+        var transactions = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) transactions.Add(reader.GetString(1));
+
+        Assert.Equal(6, transactions.Count);
+        Assert.Equal(transactions[1], transactions[2]); // device_authenticated + service_profile_fetched
+        Assert.Equal(transactions[4], transactions[5]); // config_verified + provisioning_succeeded
+        Assert.Equal(4, transactions.Distinct().Count()); // requested | authenticated+fetched | pushed | verified+succeeded
     }
 }

@@ -8,6 +8,8 @@ public sealed class FetchProfileStep(WorkflowContextLoader loader) : IWorkflowSt
 {
     public WorkflowStep Step => WorkflowStep.FetchProfile;
 
+    public bool ReachesDevice => false;
+
     public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
     {
         var device = await loader.DeviceAsync(context, cancellationToken);
