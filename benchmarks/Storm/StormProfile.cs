@@ -58,12 +58,13 @@ public sealed class StormProfile
             ["machine_busy_cpu_s"] = Math.Round(busy - _busy0, 2),
             ["machine_cpu_utilisation"] = Math.Round((busy - _busy0) / Math.Max(0.001, total - _total0), 3),
             ["orchestrator_cpu_s"] = Math.Round(orchestrator, 2),
-            ["postgres_cpu_s"] = Math.Round(postgres, 2),
+            // NaN when the server is not ours to measure (--connection-string): JSON has no NaN, so null.
+            ["postgres_cpu_s"] = double.IsNaN(postgres) ? null : Math.Round(postgres, 2),
             ["benchmark_cpu_s"] = Math.Round(self, 2),
             // Anything else on the box (other builds and tests on a shared machine): noise in every figure.
             ["other_processes_cpu_s"] = Math.Round(busy - _busy0 - orchestrator - (double.IsNaN(postgres) ? 0 : postgres) - self, 2),
             ["orchestrator_cpu_ms_per_workflow"] = PerWorkflowMs(orchestrator),
-            ["postgres_cpu_ms_per_workflow"] = PerWorkflowMs(postgres),
+            ["postgres_cpu_ms_per_workflow"] = double.IsNaN(postgres) ? null : PerWorkflowMs(postgres),
             ["benchmark_cpu_ms_per_workflow"] = PerWorkflowMs(self),
             ["orchestrator_cpu_s_by_thread"] = threads,
             ["tcp_listen_overflows"] = ProcessStats.ListenOverflows() - _listenOverflows0,

@@ -39,6 +39,7 @@ public static class StoreExtensions
             builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
         }
 
+        connectionString = StatementPreparation.WithAutoPrepare(connectionString);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<FeedSignal>();
         // The event feed reads through a pool of its own: live followers must not queue for a connection behind a
@@ -79,7 +80,7 @@ public static class StoreExtensions
     /// </summary>
     public static void ConfigureProvisioningStore(StoreOptions options, string connectionString)
     {
-        options.Connection(connectionString);
+        options.Connection(StatementPreparation.WithAutoPrepare(connectionString));
         options.DatabaseSchemaName = "provisioning";
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, configure: json => json.Converters.Add(new NulFreeStrings()));
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
