@@ -306,6 +306,10 @@ class Agent:
         self.recv_buffer = b""
         self.fragments = None
         self.garbage_sent = False
+        self.must_not_be_answered = set()
+        self.onboard_sent_at = None
+        self.onboard_attempts = 0
+        self.onboard_answered = False
 
     # -- reporting -----------------------------------------------------------------------------------------
     def violation(self, text):
@@ -324,12 +328,14 @@ class Agent:
         query = urllib.parse.parse_qsl(url.query)
         headers = ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
                    "Sec-WebSocket-Protocol: v1.usp"]
-        if self.args.eid_in == "query":
-            query.append(("eid", self.args.eid))
-        else:
+        target_query = urllib.parse.urlencode(query + [("eid", self.args.eid)]) if self.args.eid_in == "query" else urllib.parse.urlencode(query)
+        if self.args.eid_in == "raw-query":
+            # ':' is legal in a query (RFC 3986 3.4): many agents send the endpoint ID as it is
+            target_query = "&".join([target_query, "eid=" + self.args.eid] if target_query else ["eid=" + self.args.eid])
+        if self.args.eid_in == "extension":
             # TR-369 WebSocket MTP: the agent may name itself in the bbf-usp-protocol extension instead.
             headers.append('Sec-WebSocket-Extensions: bbf-usp-protocol; eid="%s"' % self.args.eid)
-        target = (url.path or "/") + ("?" + urllib.parse.urlencode(query) if query else "")
+        target = (url.path or "/") + ("?" + target_query if target_query else "")
         key = base64.b64encode(os.urandom(16)).decode()
         host = url.hostname + (":%d" % url.port if url.port else "")
         request = "GET %s HTTP/1.1\r\nHost: %s\r\nSec-WebSocket-Key: %s\r\n%s\r\n\r\n" % (
@@ -359,6 +365,9 @@ class Agent:
         if fields.get("sec-websocket-protocol") != "v1.usp":
             self.violation("subprotocol %r, TR-369 requires v1.usp" % fields.get("sec-websocket-protocol"))
         self.handshake_extensions = fields.get("sec-websocket-extensions")
+        named = re.search(r'bbf-usp-protocol\s*;\s*eid="?([^";,]+)', self.handshake_extensions or "")
+        if named and named.group(1) != self.args.controller_id:
+            self.violation("the controller names itself %r in bbf-usp-protocol, its records come from %r" % (named.group(1), self.args.controller_id))
         self.sock.settimeout(None)
         return 101
 
@@ -546,10 +555,15 @@ class Agent:
             self.violation("Msg body holds neither request, response nor error")
 
     def on_notify_resp(self, msg_id, notify_resp):
+        if msg_id in self.must_not_be_answered:
+            self.violation("NotifyResp %r answers a Notify that must not be answered (stray record or send_resp false)" % msg_id)
+            return
         if msg_id not in self.notify_pending:
             self.violation("NotifyResp %r answers no Notify of this agent (R-MSG.9)" % msg_id)
             return
         expected = self.notify_pending.pop(msg_id)
+        if "-onboard-" in msg_id:
+            self.onboard_answered = True
         if notify_resp.string(1) != expected:
             self.violation("NotifyResp subscription_id %r, the Notify carried %r" % (notify_resp.string(1), expected))
         self.notify_answered += 1
@@ -570,6 +584,35 @@ class Agent:
             msg_id = self.new_msg_id("boot")
             self.notify_pending[msg_id] = sub_id
             self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, notify))
+        elif self.args.greeting == "onboard":
+            self.send_onboard_request()
+
+    def send_onboard_request(self):
+        """OnBoardRequest (TR-369 "OnBoardRequest"): sent with send_resp true and repeated until answered."""
+        onboard = (Writer().string(1, self.args.oui).string(2, self.args.product_class).string(3, self.args.serial)
+                   .string(4, "1.0,1.1,1.2,1.3"))
+        msg_id = self.new_msg_id("onboard")
+        self.notify_pending[msg_id] = ""
+        self.onboard_sent_at = time.monotonic()
+        self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, Writer().boolean(2, True).message(8, onboard)))
+
+    def send_stray_record(self):
+        """A Boot! addressed to another controller: this controller must ignore it (TR-369: a record whose to_id
+        is not the receiver's own endpoint ID is not processed), so no NotifyResp may answer it."""
+        event = Writer().string(1, "Device.").string(2, "Boot!").string_map(3, {"Cause": "LocalReboot"})
+        notify = Writer().string(1, "stray-sub").boolean(2, True).message(3, event)
+        msg_id = self.new_msg_id("stray")
+        self.must_not_be_answered.add(msg_id)
+        msg = encode_msg(msg_id, "NOTIFY", 1, 8, notify)
+        self.send_binary(Writer().string(1, USP_VERSION).string(2, "self::some-other-controller").string(3, self.args.eid)
+                         .message(7, Writer().bytes_(2, msg, always=True)).bytes())
+
+    def send_value_change(self):
+        """A ValueChange with send_resp false: no NotifyResp may answer it."""
+        change = Writer().string(1, "Device.WiFi.SSID.1.Enable").string(2, self.dm.values.get("Device.WiFi.SSID.1.Enable", ""))
+        msg_id = self.new_msg_id("vc")
+        self.must_not_be_answered.add(msg_id)
+        self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, Writer().string(1, "vc-sub").message(4, change)))
 
     # -- requests ------------------------------------------------------------------------------------------
     def answer(self, msg_id, req, request):
@@ -590,7 +633,10 @@ class Agent:
             self.violation("malformed %s request: %s" % (REQUEST_TYPES[req], error))
             self.send_msg(error_msg(msg_id, E_MESSAGE_FAILED, "malformed request"))
             return
-        self.send_msg(encode_msg(msg_id, resp_type, 2, number, out))
+        response = encode_msg(msg_id, resp_type, 2, number, out)
+        self.send_msg(response)
+        if self.args.duplicate_responses:
+            self.send_msg(response)  # as over a second MTP: the controller must ignore the duplicate (R-MSG.4)
 
     def get(self, request):
         paths, max_depth = request.repeated_strings(1), request.fixed32(2)
@@ -668,6 +714,8 @@ class Agent:
                 err = (E_NOT_WRITABLE, "parameter is read-only")
             elif not valid_value(spec[1], value):
                 err = (E_INVALID_VALUE if spec[1] in ENUMERATIONS else E_INVALID_TYPE, "invalid value %r" % value)
+            elif any(target + name in self.args.reject for target in targets):
+                err = (E_INVALID_VALUE, "value %r refused by this device" % value)
             else:
                 continue
             (fatal if required else optional).append((name, err[0], err[1]))
@@ -822,8 +870,12 @@ class Agent:
             self.ping()  # with --fragment the first Ping goes between the fragments of the first message
         if self.args.garbage:
             self.send_garbage()
+        if self.args.stray_record:
+            self.send_stray_record()
         if self.args.greeting != "silent":
             self.greet()
+        if self.args.value_change:
+            self.send_value_change()
         deadline = time.monotonic() + self.args.max_seconds
         while not self.stop.is_set():
             if time.monotonic() > deadline:
@@ -836,6 +888,10 @@ class Agent:
                 return {}
             if kind == "binary":
                 self.on_record(payload)
+            elif kind is None and self.onboard_sent_at and not self.onboard_answered \
+                    and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
+                self.onboard_attempts += 1
+                self.send_onboard_request()  # repeated until answered
             elif kind == "close":
                 self.closed_by = "controller"
                 try:
@@ -843,6 +899,8 @@ class Agent:
                 except OSError:
                     pass
                 return {"close_reason": payload}
+        if self.args.disconnect_record:
+            self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
         self.send_frame(0x8, struct.pack("!H", 1000) + b"agent stops")
         self.closed_by = "agent"
         end = time.monotonic() + 5
@@ -863,6 +921,8 @@ class Agent:
         if self.args.ping and not self.pongs and self.closed_by == "agent":
             self.violation("no Pong answered the agent's Ping (RFC 6455 5.5.2)")
         for msg_id, sub_id in self.notify_pending.items():
+            if "-onboard-" in msg_id and self.onboard_answered:
+                continue  # an earlier copy of an OnBoardRequest answered later
             if self.closed_by == "agent":
                 self.violation("Notify %s (send_resp true, subscription %s) was never answered" % (msg_id, sub_id))
 
@@ -884,10 +944,15 @@ def main():
     parser.add_argument("--product-class", default="HGW-USP")
     parser.add_argument("--model", default="Interop-1")
     parser.add_argument("--software-version", default="4.2.1")
-    parser.add_argument("--eid-in", choices=["query", "extension"], default="query",
-                        help="where the endpoint ID goes: ?eid= or Sec-WebSocket-Extensions: bbf-usp-protocol")
-    parser.add_argument("--greeting", choices=["connect", "boot", "silent"], default="connect",
-                        help="WebSocketConnect record, Boot! Notify (send_resp), or nothing until asked")
+    parser.add_argument("--eid-in", choices=["query", "raw-query", "extension"], default="query",
+                        help="where the endpoint ID goes: ?eid= (percent-encoded or as it is) or Sec-WebSocket-Extensions: bbf-usp-protocol")
+    parser.add_argument("--reject", action="append", default=[], help="a parameter path whose Set fails with 7012")
+    parser.add_argument("--disconnect-record", action="store_true", help="send a Disconnect record before closing")
+    parser.add_argument("--greeting", choices=["connect", "boot", "onboard", "silent"], default="connect",
+                        help="WebSocketConnect record, Boot! Notify (send_resp), OnBoardRequest, or nothing until asked")
+    parser.add_argument("--stray-record", action="store_true", help="first send a Boot! addressed to another controller")
+    parser.add_argument("--value-change", action="store_true", help="send a ValueChange Notify with send_resp false")
+    parser.add_argument("--duplicate-responses", action="store_true", help="send every response twice")
     parser.add_argument("--missing", action="append", default=[], help="an object instance this agent lacks")
     parser.add_argument("--next-instance", type=int, default=1, help="lowest number Add assigns")
     parser.add_argument("--refuse-subscriptions", action="store_true", help="Add of a Subscription fails with 7019")
@@ -913,7 +978,7 @@ def main():
     agent.finish_checks()
     report = {"eid": args.eid, "closed_by": agent.closed_by, "close_code": agent.close_code,
               "requests": agent.counts, "pongs": agent.pongs, "notify_answered": agent.notify_answered,
-              "violations": agent.violations, "instances": sorted(agent.dm.objects, key=_path_order),
+              "violations": agent.violations, "handshake_extensions": getattr(agent, "handshake_extensions", None), "instances": sorted(agent.dm.objects, key=_path_order),
               "data_model": agent.dm.snapshot()}
     report.update(extra)
     print(json.dumps(report))

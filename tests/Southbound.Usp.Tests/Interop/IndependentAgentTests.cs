@@ -20,11 +20,17 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
     {
         { "connect-record", ["--greeting", "connect"] },
         { "eid-in-extension", ["--greeting", "connect", "--eid-in", "extension"] },
+        { "eid-unencoded-in-query", ["--greeting", "connect", "--eid-in", "raw-query"] },
         { "boot-notify", ["--greeting", "boot"] },
         { "silent", ["--greeting", "silent"] },
         { "fragmented", ["--greeting", "connect", "--fragment", "7"] },
         { "ping", ["--greeting", "connect", "--ping"] },
         { "fragmented-with-ping-between", ["--greeting", "boot", "--fragment", "5", "--ping"] },
+        { "onboard-request", ["--greeting", "onboard"] },
+        { "record-for-another-controller-first", ["--greeting", "connect", "--stray-record"] },
+        { "every-response-twice", ["--greeting", "connect", "--duplicate-responses"] },
+        { "value-change-without-send-resp", ["--greeting", "boot", "--value-change"] },
+        { "disconnect-record-before-closing", ["--greeting", "connect", "--disconnect-record"] },
     };
 
     [Theory]
@@ -47,6 +53,12 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
             && model[p.Key[..^"ReferenceList".Length] + "Persistent"] is "true" or "1");
         Assert.Equal("agent", report.ClosedBy);
         if (flags.Contains("boot")) Assert.Equal(1, report.Get("notify_answered"));
+        if (flags.Contains("extension"))
+        {
+            // The controller names itself in the extension the agent offered (TR-369 WebSocket binding, a SHOULD).
+            Assert.Contains($"eid=\"{fixture.System.UspControllerEndpointId}\"", report.Json.GetProperty("handshake_extensions").GetString());
+        }
+        if (flags.Contains("onboard")) Assert.True(report.Get("notify_answered") >= 1, report.ToString());
         if (flags.Contains("--ping")) Assert.True(report.Get("pongs") >= 1, report.ToString());
         Assert.Equal(SuccessEvents, (await fixture.System.EventsAsync(workflow.WorkflowId)).Select(e => e.PayloadCase.ToString()));
     }
@@ -75,6 +87,19 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
         var pushed = (await fixture.System.EventsAsync(workflow.WorkflowId)).Single(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ConfigPushed).ConfigPushed;
         Assert.Contains(pushed.CreatedInstances, i => i.Requested == "Device.WiFi.SSID.2." && i.Actual == "Device.WiFi.SSID.5.");
         Assert.Contains(pushed.CreatedInstances, i => i.Requested == "Device.WiFi.AccessPoint.2." && i.Actual.StartsWith("Device.WiFi.AccessPoint.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_value_the_agent_refuses_fails_the_push_with_its_code_and_changes_nothing()
+    {
+        var (workflow, report) = await ProvisionAsync("refuses-vlan", ["--reject", "Device.Ethernet.VLANTermination.1.VLANID"]);
+
+        Assert.Equal(WorkflowResult.ConfigPushFailed, workflow.Result);
+        Assert.Equal(7012u, workflow.FaultCode);
+        Assert.Contains(workflow.ParameterFaults, f => f.Name == "Device.Ethernet.VLANTermination.1.VLANID" && f.FaultCode == 7012);
+        // allow_partial false: the agent applied nothing of the push.
+        Assert.Equal("factory-1", report.DataModel["Device.WiFi.SSID.1.SSID"]);
+        Assert.Equal("0", report.DataModel["Device.Ethernet.VLANTermination.1.VLANID"]);
     }
 
     [Fact]
