@@ -62,7 +62,9 @@ internal static class MissingInstances
         try
         {
             var result = await requester.GetAsync(session, paths, cancellationToken).ConfigureAwait(false);
-            return result.PathErrors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+            // USP 1.3 (R-GET.0) answers an absent instance with 7026; USP 1.0/1.1 agents answer it with no resolved
+            // path and no error: both mean the instance is missing.
+            return result.PathErrors.Select(e => e.Path).Concat(result.Unresolved).ToHashSet(StringComparer.Ordinal);
         }
         catch (UspErrorException)
         {
@@ -72,7 +74,7 @@ internal static class MissingInstances
                 try
                 {
                     var one = await requester.GetAsync(session, [path], cancellationToken).ConfigureAwait(false);
-                    if (one.PathErrors.Count > 0) missing.Add(path);
+                    if (one.PathErrors.Count > 0 || one.Unresolved.Count > 0) missing.Add(path);
                 }
                 catch (UspErrorException)
                 {

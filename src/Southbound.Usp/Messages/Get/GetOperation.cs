@@ -3,8 +3,11 @@ using Provisioning.Usp.Messages;
 
 namespace Provisioning.Southbound.Usp.Messages.Get;
 
-/// <summary>Values read with a USP Get: full parameter path to value, plus the paths the agent could not resolve.</summary>
-internal sealed record GetResult(Dictionary<string, string> Values, IReadOnlyList<UspParamError> PathErrors);
+/// <summary>
+/// Values read with a USP Get: full parameter path to value, the paths the agent refused (err_code), and the paths
+/// it answered with no resolved path at all.
+/// </summary>
+internal sealed record GetResult(Dictionary<string, string> Values, IReadOnlyList<UspParamError> PathErrors, IReadOnlyList<string> Unresolved);
 
 internal static class GetOperation
 {
@@ -18,6 +21,7 @@ internal static class GetOperation
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         List<UspParamError>? errors = null;
+        List<string>? unresolved = null;
         foreach (var requested in response.GetResp.ReqPathResults)
         {
             if (requested.ErrCode != 0)
@@ -25,6 +29,7 @@ internal static class GetOperation
                 (errors ??= []).Add(new UspParamError(requested.RequestedPath, requested.ErrCode, requested.ErrMsg));
                 continue;
             }
+            if (requested.ResolvedPathResults.Count == 0) (unresolved ??= []).Add(requested.RequestedPath);
             foreach (var resolved in requested.ResolvedPathResults)
             {
                 foreach (var (name, value) in resolved.ResultParams)
@@ -33,6 +38,6 @@ internal static class GetOperation
                 }
             }
         }
-        return new GetResult(values, (IReadOnlyList<UspParamError>?)errors ?? []);
+        return new GetResult(values, (IReadOnlyList<UspParamError>?)errors ?? [], (IReadOnlyList<string>?)unresolved ?? []);
     }
 }

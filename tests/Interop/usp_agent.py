@@ -1,0 +1,992 @@
+#!/usr/bin/env python3
+"""A TR-369 (USP) Agent over the WebSocket MTP, written from the specifications alone.
+
+It is an interoperability probe for a USP Controller: written the way a device vendor's agent would be, with
+no code shared with the Controller it is tested against. Python 3 standard library only.
+
+Follows:
+- TR-369 (USP 1.3): Records (section "End to End Message Exchange": version, to_id, from_id,
+  payload_security PLAINTEXT, no_session_context and websocket_connect records); Messages (Get, Set, Add,
+  Delete, GetInstances, GetSupportedDM, GetSupportedProtocol, Notify with send_resp / NotifyResp, Error with
+  codes 7000-7999); "Using Allow Partial and Required Parameters" (a Set or Add with allow_partial false either
+  applies every object or nothing, answering an Error with param_errs); the WebSocket MTP section
+  (subprotocol v1.usp, agent endpoint ID in the URL or the bbf-usp-protocol extension, binary frames).
+- TR-181 Device:2 for the data model it keeps (DeviceInfo, LocalAgent, WiFi, Ethernet VLAN terminations,
+  VoiceService), hidden parameters (KeyPassphrase, AuthPassword) reading back empty, Device.Boot! events.
+- RFC 6455 for the WebSocket client: handshake, masked frames, fragmentation, ping/pong, closing handshake.
+
+It connects, greets the Controller as asked (--greeting), answers every request from its in-memory data model,
+and stops when told on stdin ("quit" or end of input): it then closes the WebSocket and prints, as its last
+line, a JSON report (data model, counters, close code, violations). It exits 1 when the Controller did
+something the specifications forbid (each printed as "SPEC VIOLATION: ..." on stderr), 2 when it could not
+connect, 0 otherwise.
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import re
+import select
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+
+from usp_wire import Fields, WireError, Writer
+
+USP_VERSION = "1.3"
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+# Header.MsgType (usp-msg.proto)
+MSG_TYPES = ["ERROR", "GET", "GET_RESP", "NOTIFY", "SET", "SET_RESP", "OPERATE", "OPERATE_RESP", "ADD", "ADD_RESP",
+             "DELETE", "DELETE_RESP", "GET_SUPPORTED_DM", "GET_SUPPORTED_DM_RESP", "GET_INSTANCES",
+             "GET_INSTANCES_RESP", "NOTIFY_RESP", "GET_SUPPORTED_PROTO", "GET_SUPPORTED_PROTO_RESP", "REGISTER",
+             "REGISTER_RESP", "DEREGISTER", "DEREGISTER_RESP"]
+MT = {name: number for number, name in enumerate(MSG_TYPES)}
+# Request.req_type member -> the MsgType its header must carry
+REQUEST_TYPES = {1: "GET", 2: "GET_SUPPORTED_DM", 3: "GET_INSTANCES", 4: "SET", 5: "ADD", 6: "DELETE", 7: "OPERATE",
+                 8: "NOTIFY", 9: "GET_SUPPORTED_PROTO", 10: "REGISTER", 11: "DEREGISTER"}
+RESPONSE_TYPES = {1: "GET_RESP", 2: "GET_SUPPORTED_DM_RESP", 3: "GET_INSTANCES_RESP", 4: "SET_RESP", 5: "ADD_RESP",
+                  6: "DELETE_RESP", 7: "OPERATE_RESP", 8: "NOTIFY_RESP", 9: "GET_SUPPORTED_PROTO_RESP",
+                  10: "REGISTER_RESP", 11: "DEREGISTER_RESP"}
+
+# TR-369 error codes
+E_MESSAGE_FAILED, E_NOT_SUPPORTED, E_REQUEST_DENIED = 7000, 7001, 7002
+E_INVALID_ARGUMENTS, E_PERMISSION_DENIED = 7004, 7006
+E_UNSUPPORTED_PARAM, E_INVALID_TYPE, E_INVALID_VALUE, E_NOT_WRITABLE = 7010, 7011, 7012, 7013
+E_OBJECT_DOES_NOT_EXIST, E_NOT_A_TABLE, E_NOT_CREATABLE, E_DUPLICATE_KEY, E_INVALID_PATH = 7016, 7018, 7019, 7025, 7026
+
+# The supported data model: object path (with {i} for instance numbers) -> {parameter: (access, type)}.
+# access: "r" read-only, "w" read-write, "h" read-write and hidden (reads back empty, TR-181 "hidden").
+SCHEMA = {
+    "Device.": {},
+    "Device.DeviceInfo.": {p: ("r", "string") for p in (
+        "Manufacturer", "ManufacturerOUI", "ModelName", "ProductClass", "SerialNumber", "HardwareVersion",
+        "SoftwareVersion", "Description")},
+    "Device.LocalAgent.": {"EndpointID": ("r", "string"), "SoftwareVersion": ("r", "string"),
+                           "SupportedProtocols": ("r", "string")},
+    "Device.LocalAgent.Controller.{i}.": {"Alias": ("w", "string"), "EndpointID": ("w", "string"),
+                                          "Enable": ("w", "boolean"), "PeriodicNotifInterval": ("w", "unsignedInt"),
+                                          "AssignedRole": ("w", "string")},
+    "Device.LocalAgent.Subscription.{i}.": {
+        "Alias": ("w", "string"), "Enable": ("w", "boolean"), "ID": ("w", "string"), "Recipient": ("w", "string"),
+        "NotifType": ("w", "NotifType"), "ReferenceList": ("w", "string"), "Persistent": ("w", "boolean"),
+        "NotifRetry": ("w", "boolean"), "NotifExpiration": ("w", "unsignedInt"), "TimeToLive": ("w", "unsignedInt"),
+        "CreationDate": ("r", "dateTime")},
+    "Device.WiFi.": {},
+    "Device.WiFi.Radio.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
+                               "OperatingFrequencyBand": ("r", "string"), "Channel": ("w", "unsignedInt")},
+    "Device.WiFi.SSID.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"), "SSID": ("w", "string"),
+                              "Name": ("r", "string"), "BSSID": ("r", "string"), "LowerLayers": ("w", "string")},
+    "Device.WiFi.AccessPoint.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
+                                     "SSIDReference": ("w", "string"), "SSIDAdvertisementEnabled": ("w", "boolean")},
+    "Device.WiFi.AccessPoint.{i}.Security.": {"ModeEnabled": ("w", "SecurityMode"), "KeyPassphrase": ("h", "string"),
+                                              "ModesSupported": ("r", "string")},
+    "Device.Ethernet.": {},
+    "Device.Ethernet.VLANTermination.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
+                                             "Name": ("r", "string"), "VLANID": ("w", "unsignedInt"),
+                                             "LowerLayers": ("w", "string")},
+    "Device.Services.": {},
+    "Device.Services.VoiceService.{i}.": {"Alias": ("w", "string")},
+    "Device.Services.VoiceService.{i}.SIP.": {},
+    "Device.Services.VoiceService.{i}.SIP.Client.{i}.": {
+        "Alias": ("w", "string"), "Enable": ("w", "boolean"), "AuthUserName": ("w", "string"),
+        "AuthPassword": ("h", "string"), "Network": ("w", "string"), "RegisterURI": ("w", "string")},
+    "Device.Services.VoiceService.{i}.SIP.Network.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
+                                                          "RegistrarServer": ("w", "string"),
+                                                          "ProxyServer": ("w", "string")},
+    "Device.Services.VoiceService.{i}.CallControl.": {},
+    "Device.Services.VoiceService.{i}.CallControl.Line.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
+                                                               "DirectoryNumber": ("w", "string"),
+                                                               "Provider": ("w", "string")},
+}
+ENUMERATIONS = {
+    "NotifType": {"ValueChange", "ObjectCreation", "ObjectDeletion", "OperationComplete", "Event"},
+    "SecurityMode": {"None", "WEP-64", "WEP-128", "WPA-Personal", "WPA2-Personal", "WPA3-Personal",
+                     "WPA-WPA2-Personal", "WPA2-PSK-WPA3-SAE", "WPA3-Personal-Transition", "WPA-Enterprise",
+                     "WPA2-Enterprise", "WPA3-Enterprise", "WPA-WPA2-Enterprise"},
+}
+UNIQUE_KEYS = {"Device.LocalAgent.Subscription.{i}.": ("ID", "Alias"), "Device.LocalAgent.Controller.{i}.": ("EndpointID", "Alias")}
+
+
+def schema_key(path):
+    """Device.WiFi.SSID.2.SSID -> (object pattern Device.WiFi.SSID.{i}., parameter SSID); objects end with '.'."""
+    parts = path.split(".")
+    obj, last = parts[:-1], parts[-1]
+    pattern = ".".join("{i}" if p.isdigit() else p for p in obj) + "."
+    return pattern, last
+
+
+def is_table(pattern):
+    return pattern.endswith("{i}.")
+
+
+class DataModel:
+    """The instantiated data model: objects (instance paths ending in '.') and parameter values."""
+
+    def __init__(self, next_instance):
+        self.objects = set()
+        self.values = {}
+        self.high_water = {}  # table path -> highest instance number ever used (numbers are never reused)
+        self.next_instance = next_instance
+
+    # -- structure ---------------------------------------------------------------------------------------
+    def create(self, obj_path, settings=None):
+        """Creates obj_path (an instance path) with its static sub-objects and default values."""
+        pattern, _ = schema_key(obj_path)
+        self.objects.add(obj_path)
+        if is_table(pattern):
+            table = obj_path[:obj_path.rstrip(".").rfind(".") + 1]
+            self.high_water[table] = max(self.high_water.get(table, 0), int(obj_path.rstrip(".").rsplit(".", 1)[1]))
+        for name, (_, kind) in SCHEMA[pattern].items():
+            self.values.setdefault(obj_path + name, {"boolean": "false", "unsignedInt": "0"}.get(kind, ""))
+        # static children (sub-objects that are not tables) exist with their parent
+        for child in SCHEMA:
+            if child.startswith(pattern) and child != pattern:
+                rest = child[len(pattern):]
+                if rest.count(".") == 1 and "{i}" not in rest:
+                    self.create(obj_path + rest)
+        for name, value in (settings or {}).items():
+            self.values[obj_path + name] = value
+
+    def add_instance(self, table, settings):
+        number = max(self.high_water.get(table, 0) + 1, self.next_instance)
+        path = "%s%d." % (table, number)
+        self.create(path)
+        if "Alias" in SCHEMA[schema_key(path)[0]]:
+            self.values[path + "Alias"] = "cpe-%d" % number
+        for name, value in settings.items():
+            self.values[path + name] = value
+        return path
+
+    def delete(self, obj_path):
+        for o in [o for o in self.objects if o.startswith(obj_path)]:
+            self.objects.discard(o)
+        for p in [p for p in self.values if p.startswith(obj_path)]:
+            del self.values[p]
+
+    def exists(self, obj_path):
+        return obj_path in self.objects
+
+    def resolve(self, path):
+        """Object instances an object path (instance numbers or '*' wildcards) addresses, in order."""
+        parts = path.rstrip(".").split(".")
+        found = ["Device."] if parts and parts[0] == "Device" else []
+        for part in parts[1:]:
+            nxt = []
+            for base in found:
+                if part == "*":
+                    nxt += sorted((o for o in self.objects if re.fullmatch(re.escape(base) + r"\d+\.", o)),
+                                  key=lambda o: int(o.rstrip(".").rsplit(".", 1)[1]))
+                elif base + part + "." in self.objects or _pattern(base + part + ".1.") in SCHEMA:
+                    nxt.append(base + part + ".")  # an object, or a table whose instances come next
+            found = nxt
+        # a table path (Device.WiFi.SSID.) stands for its instances
+        return [o for o in found if o in self.objects] + [i for o in found if o not in self.objects for i in self.resolve(o + "*.")]
+
+    def params_of(self, obj_path, reading=True):
+        pattern, _ = schema_key(obj_path)
+        out = {}
+        for name, (access, _) in SCHEMA[pattern].items():
+            value = self.values.get(obj_path + name, "")
+            out[name] = "" if reading and access == "h" else value
+        return out
+
+    def subtree(self, obj_path, max_depth):
+        """obj_path and its sub-objects, depth-first, limited to max_depth levels (0 = unlimited)."""
+        depth = obj_path.count(".")
+        out = [o for o in self.objects if o.startswith(obj_path)
+               and (max_depth == 0 or o.count(".") - depth < max_depth)]
+        return sorted(out, key=_path_order)
+
+    def supported(self, path):
+        """Whether a path (object or parameter, instance numbers or '*') is in the supported data model."""
+        if path.endswith("."):
+            return _pattern(path) in SCHEMA
+        pattern, name = schema_key(path.replace("*", "0"))
+        return pattern in SCHEMA and name in SCHEMA[pattern]
+
+    def snapshot(self):
+        return dict(sorted(self.values.items(), key=lambda kv: _path_order(kv[0])))
+
+
+def _pattern(path):
+    return ".".join("{i}" if p.isdigit() or p == "*" else p for p in path.rstrip(".").split(".")) + "."
+
+
+def _path_order(path):
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split(".")]
+
+
+def factory_model(args):
+    dm = DataModel(args.next_instance)
+    dm.create("Device.")
+    info = {"Manufacturer": "Interop Labs", "ManufacturerOUI": args.oui, "ModelName": args.model,
+            "ProductClass": args.product_class, "SerialNumber": args.serial, "HardwareVersion": "rev-B",
+            "SoftwareVersion": args.software_version, "Description": "independent TR-369 agent"}
+    for name, value in info.items():
+        dm.values["Device.DeviceInfo." + name] = value
+    dm.values.update({"Device.LocalAgent.EndpointID": args.eid, "Device.LocalAgent.SoftwareVersion": "1.0",
+                      "Device.LocalAgent.SupportedProtocols": "1.0,1.1,1.2,1.3"})
+    dm.create("Device.LocalAgent.Controller.1.", {"Alias": "cpe-1", "EndpointID": args.controller_id,
+                                                  "Enable": "true", "PeriodicNotifInterval": "86400"})
+    for i, band in ((1, "2.4GHz"), (2, "5GHz")):
+        dm.create("Device.WiFi.Radio.%d." % i, {"Alias": "cpe-%d" % i, "Enable": "true", "OperatingFrequencyBand": band})
+        dm.create("Device.WiFi.SSID.%d." % i, {"Alias": "cpe-%d" % i, "Name": "wl%d" % (i - 1), "SSID": "factory-%d" % i,
+                                               "BSSID": "02:00:00:00:00:0%d" % i, "LowerLayers": "Device.WiFi.Radio.%d." % i})
+        dm.create("Device.WiFi.AccessPoint.%d." % i, {"Alias": "cpe-%d" % i, "SSIDReference": "Device.WiFi.SSID.%d." % i})
+        dm.values["Device.WiFi.AccessPoint.%d.Security.ModesSupported" % i] = "None,WPA2-Personal,WPA3-Personal"
+        dm.values["Device.WiFi.AccessPoint.%d.Security.ModeEnabled" % i] = "WPA2-Personal"
+    for i in (1, 2):
+        dm.create("Device.Ethernet.VLANTermination.%d." % i, {"Alias": "cpe-%d" % i, "Name": "vlan%d" % i})
+    dm.create("Device.Services.VoiceService.1.", {"Alias": "cpe-1"})
+    dm.create("Device.Services.VoiceService.1.SIP.Client.1.", {"Alias": "cpe-1"})
+    dm.create("Device.Services.VoiceService.1.SIP.Network.1.", {"Alias": "cpe-1"})
+    dm.create("Device.Services.VoiceService.1.CallControl.Line.1.", {"Alias": "cpe-1"})
+    if args.greeting == "boot":
+        # Boot! is only sent to a Controller that subscribed to it (TR-369 "Boot! Event"): this one did before.
+        dm.create("Device.LocalAgent.Subscription.1.", {"Alias": "cpe-1", "Enable": "true", "ID": "boot-sub-1",
+                                                        "Recipient": "Device.LocalAgent.Controller.1.",
+                                                        "NotifType": "Event", "ReferenceList": "Device.Boot!",
+                                                        "Persistent": "true"})
+    for missing in args.missing:
+        dm.delete(missing if missing.endswith(".") else missing + ".")
+    return dm
+
+
+def valid_value(kind, value):
+    if kind == "boolean":
+        return value in ("true", "false", "1", "0")
+    if kind == "unsignedInt":
+        return value.isdigit() and int(value) < 2 ** 32
+    if kind in ENUMERATIONS:
+        return value in ENUMERATIONS[kind]
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ messages
+def encode_msg(msg_id, msg_type, body_number, inner_number, inner):
+    header = Writer().string(1, msg_id).varint(2, MT[msg_type])
+    body = Writer().message(body_number, Writer().message(inner_number, inner) if inner_number else inner)
+    return Writer().message(1, header).message(2, body).bytes()
+
+
+def error_msg(msg_id, code, message, param_errs=()):
+    error = Writer().fixed32(1, code).string(2, message)
+    for path, err_code, err_msg in param_errs:
+        error.message(3, Writer().string(1, path).fixed32(2, err_code).string(3, err_msg))
+    return encode_msg(msg_id, "ERROR", 3, None, error)
+
+
+class RequestFailed(Exception):
+    def __init__(self, code, message, param_errs=()):
+        super().__init__(message)
+        self.code, self.message, self.param_errs = code, message, list(param_errs)
+
+
+class Agent:
+    def __init__(self, args):
+        self.args = args
+        self.dm = factory_model(args)
+        self.sock = None
+        self.stop = threading.Event()
+        self.violations = []
+        self.counts = {}
+        self.close_code = None
+        self.closed_by = None
+        self.pings_sent = {}
+        self.pongs = 0
+        self.notify_pending = {}  # msg_id -> subscription_id awaiting NotifyResp
+        self.notify_answered = 0
+        self.msg_seq = 0
+        self.recv_buffer = b""
+        self.fragments = None
+        self.garbage_sent = False
+        self.must_not_be_answered = set()
+        self.onboard_sent_at = None
+        self.onboard_attempts = 0
+        self.onboard_answered = False
+
+    # -- reporting -----------------------------------------------------------------------------------------
+    def violation(self, text):
+        print("SPEC VIOLATION: " + text, file=sys.stderr, flush=True)
+        self.violations.append(text)
+
+    def log(self, text):
+        if self.args.verbose:
+            print("agent: " + text, file=sys.stderr, flush=True)
+
+    # -- WebSocket (RFC 6455) ------------------------------------------------------------------------------
+    def connect(self):
+        url = urllib.parse.urlsplit(self.args.url)
+        if url.scheme != "ws":
+            raise SystemExit("only ws:// URLs are supported")
+        query = urllib.parse.parse_qsl(url.query)
+        headers = ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+                   "Sec-WebSocket-Protocol: v1.usp"]
+        target_query = urllib.parse.urlencode(query + [("eid", self.args.eid)]) if self.args.eid_in == "query" else urllib.parse.urlencode(query)
+        if self.args.eid_in == "raw-query":
+            # ':' is legal in a query (RFC 3986 3.4): many agents send the endpoint ID as it is
+            target_query = "&".join([target_query, "eid=" + self.args.eid] if target_query else ["eid=" + self.args.eid])
+        if self.args.eid_in == "extension":
+            # TR-369 WebSocket MTP: the agent may name itself in the bbf-usp-protocol extension instead.
+            headers.append('Sec-WebSocket-Extensions: bbf-usp-protocol; eid="%s"' % self.args.eid)
+        target = (url.path or "/") + ("?" + target_query if target_query else "")
+        key = base64.b64encode(os.urandom(16)).decode()
+        host = url.hostname + (":%d" % url.port if url.port else "")
+        request = "GET %s HTTP/1.1\r\nHost: %s\r\nSec-WebSocket-Key: %s\r\n%s\r\n\r\n" % (
+            target, host, key, "\r\n".join(headers))
+        self.sock = socket.create_connection((url.hostname, url.port or 80), timeout=10)
+        self.sock.sendall(request.encode())
+        response = b""
+        while b"\r\n\r\n" not in response:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("connection closed during the WebSocket handshake")
+            response += chunk
+        head, self.recv_buffer = response.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if status != 101:
+            return status
+        expected = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
+        if fields.get("sec-websocket-accept") != expected:
+            self.violation("Sec-WebSocket-Accept %r, expected %r (RFC 6455 4.1)" % (fields.get("sec-websocket-accept"), expected))
+        if fields.get("upgrade", "").lower() != "websocket":
+            self.violation("101 without 'Upgrade: websocket' (RFC 6455 4.1)")
+        if fields.get("sec-websocket-protocol") != "v1.usp":
+            self.violation("subprotocol %r, TR-369 requires v1.usp" % fields.get("sec-websocket-protocol"))
+        self.handshake_extensions = fields.get("sec-websocket-extensions")
+        named = re.search(r'bbf-usp-protocol\s*;\s*eid="?([^";,]+)', self.handshake_extensions or "")
+        if named and named.group(1) != self.args.controller_id:
+            self.violation("the controller names itself %r in bbf-usp-protocol, its records come from %r" % (named.group(1), self.args.controller_id))
+        self.sock.settimeout(None)
+        return 101
+
+    def send_frame(self, opcode, payload, fin=True):
+        first = (0x80 if fin else 0) | opcode
+        length = len(payload)
+        if length < 126:
+            head = struct.pack("!BB", first, 0x80 | length)
+        elif length < 65536:
+            head = struct.pack("!BBH", first, 0x80 | 126, length)
+        else:
+            head = struct.pack("!BBQ", first, 0x80 | 127, length)
+        mask = os.urandom(4)  # a client masks every frame (RFC 6455 5.3)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(head + mask + masked)
+
+    def send_binary(self, data):
+        size = self.args.fragment
+        if not size or len(data) <= size:
+            self.send_frame(0x2, data)
+            return
+        chunks = [data[i:i + size] for i in range(0, len(data), size)]
+        for index, chunk in enumerate(chunks):
+            self.send_frame(0x2 if index == 0 else 0x0, chunk, fin=index == len(chunks) - 1)
+            if index == 0 and self.args.ping and not self.pings_sent:
+                self.ping()  # control frames may come between the fragments of a message (RFC 6455 5.4)
+
+    def ping(self):
+        payload = ("agent-ping-%d" % len(self.pings_sent)).encode()
+        self.pings_sent[payload] = time.monotonic()
+        self.send_frame(0x9, payload)
+
+    def _read_exact(self, n, deadline):
+        while len(self.recv_buffer) < n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.sock], [], [], min(remaining, 0.2))
+            if not ready:
+                continue
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the controller dropped the TCP connection")
+            self.recv_buffer += chunk
+        data, self.recv_buffer = self.recv_buffer[:n], self.recv_buffer[n:]
+        return data
+
+    def read_frame(self, wait):
+        """One frame, or None when nothing arrived within `wait` seconds."""
+        if not self.recv_buffer:
+            ready, _, _ = select.select([self.sock], [], [], wait)
+            if not ready:
+                return None
+        deadline = time.monotonic() + 10
+        b1, b2 = self._read_exact(2, deadline)
+        fin, rsv, opcode, masked, length = b1 & 0x80, b1 & 0x70, b1 & 0x0F, b2 & 0x80, b2 & 0x7F
+        if length == 126:
+            length = struct.unpack("!H", self._read_exact(2, deadline))[0]
+        elif length == 127:
+            length = struct.unpack("!Q", self._read_exact(8, deadline))[0]
+        mask = self._read_exact(4, deadline) if masked else None
+        payload = self._read_exact(length, deadline)
+        if masked:
+            self.violation("the controller masked a frame (RFC 6455 5.1: a server MUST NOT mask)")
+            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        if rsv and not self.handshake_extensions:
+            self.violation("RSV bits set without a negotiated extension (RFC 6455 5.2)")
+        return fin != 0, opcode, payload
+
+    def next_message(self, wait):
+        """Handles control frames and reassembles fragments; returns ('binary'|'close'|None, payload)."""
+        frame = self.read_frame(wait)
+        if frame is None:
+            return None, None
+        fin, opcode, payload = frame
+        if opcode == 0x9:
+            self.send_frame(0xA, payload)
+            return "control", None
+        if opcode == 0xA:
+            if payload in self.pings_sent:
+                self.pongs += 1
+            return "control", None
+        if opcode == 0x8:
+            self.close_code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+            return "close", payload[2:].decode("utf-8", "replace")
+        if opcode == 0x1:
+            self.violation("the controller sent a text frame (TR-369 WebSocket MTP: binary frames only)")
+        if opcode in (0x1, 0x2):
+            if self.fragments is not None:
+                self.violation("a new data frame before the fragmented message ended (RFC 6455 5.4)")
+            if fin:
+                return "binary", payload
+            self.fragments = payload
+            return "control", None
+        if opcode == 0x0:
+            if self.fragments is None:
+                self.violation("a continuation frame with no message to continue (RFC 6455 5.4)")
+                return "control", None
+            self.fragments += payload
+            if fin:
+                data, self.fragments = self.fragments, None
+                return "binary", data
+            return "control", None
+        self.violation("unknown WebSocket opcode %d" % opcode)
+        return "control", None
+
+    # -- USP records ---------------------------------------------------------------------------------------
+    def record(self, record_type_number, inner):
+        return (Writer().string(1, USP_VERSION).string(2, self.args.controller_id).string(3, self.args.eid)
+                .varint(4, 0).message(record_type_number, inner).bytes())
+
+    def send_msg(self, msg):
+        self.send_binary(self.record(7, Writer().bytes_(2, msg, always=True)))
+
+    def new_msg_id(self, kind):
+        self.msg_seq += 1
+        return "%s-%s-%d" % (self.args.serial, kind, self.msg_seq)
+
+    def on_record(self, data):
+        try:
+            record = Fields(data)
+            version, to_id, from_id = record.string(1), record.string(2), record.string(3)
+            security = record.varint(4)
+            kind = record.oneof(7, 8, 9, 10, 11, 12, 13)
+        except WireError as error:
+            self.violation("undecodable USP Record: %s" % error)
+            return
+        if not version:
+            self.violation("Record without version (TR-369 Record: version is required)")
+        if to_id != self.args.eid:
+            self.violation("Record addressed to %r, not to this agent %r" % (to_id, self.args.eid))
+            return  # an agent ignores a record that is not addressed to it
+        if from_id != self.args.controller_id:
+            self.violation("Record from %r, expected the controller %r" % (from_id, self.args.controller_id))
+        if security != 0:
+            self.violation("payload_security %d on a plaintext connection" % security)
+        if kind == 12:
+            self.log("controller sent a Disconnect record")
+            return
+        if kind != 7:
+            self.violation("record type field %s where no_session_context (7) was expected" % kind)
+            return
+        try:
+            payload = record.message(7).raw(2)
+            self.on_msg(payload)
+        except WireError as error:
+            self.violation("undecodable USP Msg: %s" % error)
+
+    def on_msg(self, payload):
+        msg = Fields(payload)
+        header, body = msg.message(1), msg.message(2)
+        if header is None or body is None:
+            self.violation("Msg without %s (R-MSG.6/R-MSG.7)" % ("header" if header is None else "body"))
+            return
+        msg_id, msg_type = header.string(1), header.varint(2)
+        type_name = MSG_TYPES[msg_type] if msg_type < len(MSG_TYPES) else str(msg_type)
+        if not msg_id:
+            self.violation("Msg without msg_id (R-MSG.8)")
+        kind = body.oneof(1, 2, 3)
+        self.counts[type_name] = self.counts.get(type_name, 0) + 1
+        self.log("<- %s %s" % (type_name, msg_id))
+        if kind == 1:
+            request = body.message(1)
+            req = request.oneof(*REQUEST_TYPES)
+            if req is None or REQUEST_TYPES[req] != type_name:
+                self.violation("msg_type %s does not match the request body (%s)" % (type_name, req and REQUEST_TYPES[req]))
+                self.send_msg(error_msg(msg_id, E_MESSAGE_FAILED, "msg_type does not match the body"))
+                return
+            self.answer(msg_id, req, request.message(req))
+        elif kind == 2:
+            response = body.message(2)
+            resp = response.oneof(*RESPONSE_TYPES)
+            if resp is None or RESPONSE_TYPES[resp] != type_name:
+                self.violation("msg_type %s does not match the response body" % type_name)
+                return
+            if resp == 8:
+                self.on_notify_resp(msg_id, response.message(8))
+            else:
+                self.violation("unsolicited %s (this agent sends no such request)" % type_name)
+        elif kind == 3:
+            error = body.message(3)
+            self.log("controller error %d %s for %s" % (error.fixed32(1), error.string(2), msg_id))
+            self.notify_pending.pop(msg_id, None)
+        else:
+            self.violation("Msg body holds neither request, response nor error")
+
+    def on_notify_resp(self, msg_id, notify_resp):
+        if msg_id in self.must_not_be_answered:
+            self.violation("NotifyResp %r answers a Notify that must not be answered (stray record or send_resp false)" % msg_id)
+            return
+        if msg_id not in self.notify_pending:
+            self.violation("NotifyResp %r answers no Notify of this agent (R-MSG.9)" % msg_id)
+            return
+        expected = self.notify_pending.pop(msg_id)
+        if "-onboard-" in msg_id:
+            self.onboard_answered = True
+        if notify_resp.string(1) != expected:
+            self.violation("NotifyResp subscription_id %r, the Notify carried %r" % (notify_resp.string(1), expected))
+        self.notify_answered += 1
+
+    # -- greeting ------------------------------------------------------------------------------------------
+    def greet(self):
+        if self.args.greeting == "connect":
+            self.send_binary(self.record(9, Writer()))
+        elif self.args.greeting == "boot":
+            subscription = next(p[:-len("ReferenceList")] for p, v in self.dm.values.items()
+                                if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(","))
+            parameter_map = {p: self.dm.values[p] for p in ("Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.SerialNumber")}
+            event = (Writer().string(1, "Device.").string(2, "Boot!")
+                     .string_map(3, {"CommandKey": "", "Cause": "LocalReboot", "FirmwareUpdated": "false",
+                                     "ParameterMap": json.dumps(parameter_map)}))
+            sub_id = self.dm.values[subscription + "ID"]
+            notify = Writer().string(1, sub_id).boolean(2, True).message(3, event)
+            msg_id = self.new_msg_id("boot")
+            self.notify_pending[msg_id] = sub_id
+            self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, notify))
+        elif self.args.greeting == "onboard":
+            self.send_onboard_request()
+
+    def send_onboard_request(self):
+        """OnBoardRequest (TR-369 "OnBoardRequest"): sent with send_resp true and repeated until answered."""
+        onboard = (Writer().string(1, self.args.oui).string(2, self.args.product_class).string(3, self.args.serial)
+                   .string(4, "1.0,1.1,1.2,1.3"))
+        msg_id = self.new_msg_id("onboard")
+        self.notify_pending[msg_id] = ""
+        self.onboard_sent_at = time.monotonic()
+        self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, Writer().boolean(2, True).message(8, onboard)))
+
+    def send_stray_record(self):
+        """A Boot! addressed to another controller: this controller must ignore it (TR-369: a record whose to_id
+        is not the receiver's own endpoint ID is not processed), so no NotifyResp may answer it."""
+        event = Writer().string(1, "Device.").string(2, "Boot!").string_map(3, {"Cause": "LocalReboot"})
+        notify = Writer().string(1, "stray-sub").boolean(2, True).message(3, event)
+        msg_id = self.new_msg_id("stray")
+        self.must_not_be_answered.add(msg_id)
+        msg = encode_msg(msg_id, "NOTIFY", 1, 8, notify)
+        self.send_binary(Writer().string(1, USP_VERSION).string(2, "self::some-other-controller").string(3, self.args.eid)
+                         .message(7, Writer().bytes_(2, msg, always=True)).bytes())
+
+    def send_value_change(self):
+        """A ValueChange with send_resp false: no NotifyResp may answer it."""
+        change = Writer().string(1, "Device.WiFi.SSID.1.Enable").string(2, self.dm.values.get("Device.WiFi.SSID.1.Enable", ""))
+        msg_id = self.new_msg_id("vc")
+        self.must_not_be_answered.add(msg_id)
+        self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, Writer().string(1, "vc-sub").message(4, change)))
+
+    # -- requests ------------------------------------------------------------------------------------------
+    def answer(self, msg_id, req, request):
+        handlers = {1: ("GET_RESP", 1, self.get), 3: ("GET_INSTANCES_RESP", 3, self.get_instances),
+                    2: ("GET_SUPPORTED_DM_RESP", 2, self.get_supported_dm), 4: ("SET_RESP", 4, self.set),
+                    5: ("ADD_RESP", 5, self.add), 6: ("DELETE_RESP", 6, self.delete),
+                    9: ("GET_SUPPORTED_PROTO_RESP", 9, self.get_supported_protocol)}
+        if req not in handlers:
+            self.send_msg(error_msg(msg_id, E_NOT_SUPPORTED, "%s is not supported by this agent" % REQUEST_TYPES[req]))
+            return
+        resp_type, number, handler = handlers[req]
+        try:
+            out = handler(request)
+        except RequestFailed as failure:
+            self.send_msg(error_msg(msg_id, failure.code, failure.message, failure.param_errs))
+            return
+        except WireError as error:
+            self.violation("malformed %s request: %s" % (REQUEST_TYPES[req], error))
+            self.send_msg(error_msg(msg_id, E_MESSAGE_FAILED, "malformed request"))
+            return
+        response = encode_msg(msg_id, resp_type, 2, number, out)
+        self.send_msg(response)
+        if self.args.duplicate_responses:
+            self.send_msg(response)  # as over a second MTP: the controller must ignore the duplicate (R-MSG.4)
+
+    def get(self, request):
+        paths, max_depth = request.repeated_strings(1), request.fixed32(2)
+        out = Writer()
+        for path in paths:
+            result = Writer().string(1, path)
+            obj_part = path if path.endswith(".") else path.rsplit(".", 1)[0] + "."
+            if not path.startswith("Device.") or not self.dm.supported(path):
+                result.fixed32(2, E_INVALID_PATH).string(3, "not in the supported data model")
+            elif "*" not in path and not self.dm.resolve(obj_part) and self.args.absent_instance == "7026":
+                # USP 1.3 R-GET.0: a path (not a search) outside the instantiated data model is 7026; USP 1.0/1.1
+                # agents answer it with no resolved path at all (--absent-instance empty).
+                result.fixed32(2, E_INVALID_PATH).string(3, "no such object instance")
+            elif path.endswith("."):
+                for obj in self.dm.resolve(path):
+                    for sub in self.dm.subtree(obj, max_depth):
+                        if not SCHEMA[_pattern(sub)]:
+                            continue  # objects without parameters of their own carry no result
+                        result.message(4, Writer().string(1, sub).string_map(2, self.dm.params_of(sub)))
+            else:
+                obj_path, name = path.rsplit(".", 1)
+                for obj in self.dm.resolve(obj_path + "."):
+                    result.message(4, Writer().string(1, obj).string_map(2, {name: self.dm.params_of(obj)[name]}))
+            out.message(1, result)
+        return out
+
+    def get_instances(self, request):
+        first_level_only = request.boolean(2)
+        out = Writer()
+        for path in request.repeated_strings(1):
+            result = Writer().string(1, path)
+            if not self.dm.supported(path):
+                result.fixed32(2, E_INVALID_PATH).string(3, "not in the supported data model")
+            else:
+                for obj in self.dm.resolve(path):
+                    for sub in self.dm.subtree(obj, 1 if first_level_only else 0):
+                        if is_table(_pattern(sub)) and sub != obj or (sub == obj and sub.rstrip(".").rsplit(".", 1)[1].isdigit()):
+                            keys = UNIQUE_KEYS.get(_pattern(sub), ("Alias",))
+                            result.message(4, Writer().string(1, sub).string_map(
+                                2, {k: self.dm.values.get(sub + k, "") for k in keys if sub + k in self.dm.values}))
+            out.message(1, result)
+        return out
+
+    def get_supported_dm(self, request):
+        out = Writer()
+        for path in request.repeated_strings(1):
+            result = Writer().string(1, path)
+            pattern = _pattern(path)
+            if pattern not in SCHEMA:
+                result.fixed32(2, E_INVALID_PATH).string(3, "not supported")
+            else:
+                result.string(4, "urn:broadband-forum-org:tr-181-2-16-0-usp")
+                for obj in sorted(p for p in SCHEMA if p.startswith(pattern)):
+                    supported = Writer().string(1, obj).varint(2, 1 if is_table(obj) else 0).boolean(3, is_table(obj))
+                    if request.boolean(5):
+                        for name, (access, _) in SCHEMA[obj].items():
+                            supported.message(6, Writer().string(1, name).varint(2, {"r": 0, "w": 1, "h": 1}[access]))
+                    result.message(5, supported)
+            out.message(1, result)
+        return out
+
+    def get_supported_protocol(self, request):
+        return Writer().string(1, "1.0,1.1,1.2,1.3")
+
+    def _object_failures(self, obj_path, targets, settings, creating):
+        """(code, message, param_errs) when the object cannot be written, else ([], optional param errors)."""
+        fatal, optional = [], []
+        for setting in settings:
+            name, value, required = setting.string(1), setting.string(2), setting.boolean(3)
+            pattern = _pattern(obj_path) if not creating else _pattern(obj_path + "1.")
+            spec = SCHEMA.get(pattern, {}).get(name)
+            if spec is None:
+                err = (E_UNSUPPORTED_PARAM, "unsupported parameter")
+            elif spec[0] == "r":
+                err = (E_NOT_WRITABLE, "parameter is read-only")
+            elif not valid_value(spec[1], value):
+                err = (E_INVALID_VALUE if spec[1] in ENUMERATIONS else E_INVALID_TYPE, "invalid value %r" % value)
+            elif any(target + name in self.args.reject for target in targets):
+                err = (E_INVALID_VALUE, "value %r refused by this device" % value)
+            else:
+                continue
+            (fatal if required else optional).append((name, err[0], err[1]))
+        return fatal, optional
+
+    def set(self, request):
+        allow_partial = request.boolean(1)
+        plan, results, failures = [], [], []
+        for update in request.repeated_messages(2):
+            obj_path, settings = update.string(1), update.repeated_messages(2)
+            if not obj_path.endswith(".") or _pattern(obj_path) not in SCHEMA:
+                failures.append((obj_path, E_INVALID_PATH, "not an object of the supported data model", []))
+                continue
+            targets = self.dm.resolve(obj_path)
+            if not targets and "*" not in obj_path:
+                failures.append((obj_path, E_OBJECT_DOES_NOT_EXIST, "object does not exist", []))
+                continue
+            fatal, optional = self._object_failures(obj_path, targets, settings, creating=False)
+            if fatal:
+                failures.append((obj_path, fatal[0][1], "a required parameter failed", fatal))
+                continue
+            failed_names = {name for name, _, _ in optional}
+            writes = {s.string(1): s.string(2) for s in settings if s.string(1) not in failed_names}
+            plan.append((obj_path, targets, writes, optional))
+        if failures and not allow_partial:
+            raise self._failure(failures)
+        out = Writer()
+        for obj_path, targets, writes, optional in plan:
+            success = Writer()
+            for target in targets:
+                for name, value in writes.items():
+                    self.dm.values[target + name] = value
+                shown = {n: ("" if SCHEMA[_pattern(target)][n][0] == "h" else v) for n, v in writes.items()}
+                inst = Writer().string(1, target)
+                for name, code, message in optional:
+                    inst.message(2, Writer().string(1, name).fixed32(2, code).string(3, message))
+                success.message(1, inst.string_map(3, shown))
+            out.message(1, Writer().string(1, obj_path).message(2, Writer().message(2, success)))
+        for obj_path, code, message, param_errs in failures:
+            failure = Writer().fixed32(1, code).string(2, message)
+            if param_errs:
+                inst = Writer().string(1, obj_path)
+                for name, err_code, err_msg in param_errs:
+                    inst.message(2, Writer().string(1, name).fixed32(2, err_code).string(3, err_msg))
+                failure.message(3, inst)
+            out.message(1, Writer().string(1, obj_path).message(2, Writer().message(1, failure)))
+        return out
+
+    def _failure(self, failures):
+        """The Error of a Set/Add with allow_partial false: param_errs name each failed object or parameter."""
+        param_errs = []
+        for obj_path, code, message, details in failures:
+            if details:
+                param_errs += [(obj_path + name, err_code, err_msg) for name, err_code, err_msg in details]
+            else:
+                param_errs.append((obj_path, code, message))
+        if self.args.error_style == "generic":
+            return RequestFailed(E_MESSAGE_FAILED, "request failed; see param_errs", param_errs)
+        return RequestFailed(param_errs[0][1], param_errs[0][2], param_errs)
+
+    def add(self, request):
+        allow_partial = request.boolean(1)
+        plan, failures = [], []
+        for create in request.repeated_messages(2):
+            obj_path, settings = create.string(1), create.repeated_messages(2)
+            table_pattern = _pattern(obj_path + "1.")
+            if not obj_path.endswith(".") or "*" in obj_path:
+                failures.append((obj_path, E_INVALID_PATH, "Add takes the path of a table", []))
+                continue
+            if _pattern(obj_path) in SCHEMA and table_pattern not in SCHEMA:
+                failures.append((obj_path, E_NOT_A_TABLE, "not a multi-instance object", []))
+                continue
+            if table_pattern not in SCHEMA:
+                failures.append((obj_path, E_INVALID_PATH, "not in the supported data model", []))
+                continue
+            parent = obj_path[:obj_path.rstrip(".").rfind(".") + 1]
+            if not self.dm.exists(parent):
+                failures.append((obj_path, E_OBJECT_DOES_NOT_EXIST, "parent object does not exist", []))
+                continue
+            if self.args.refuse_subscriptions and table_pattern == "Device.LocalAgent.Subscription.{i}.":
+                failures.append((obj_path, E_NOT_CREATABLE, "this agent's subscriptions are not creatable", []))
+                continue
+            fatal, optional = self._object_failures(obj_path, [], settings, creating=True)
+            if fatal:
+                failures.append((obj_path, fatal[0][1], "a required parameter failed", fatal))
+                continue
+            failed = {name for name, _, _ in optional}
+            values = {s.string(1): s.string(2) for s in settings if s.string(1) not in failed}
+            for key in UNIQUE_KEYS.get(table_pattern, ()):
+                if key in values and any(p.startswith(obj_path) and p.endswith("." + key) and v == values[key]
+                                         for p, v in self.dm.values.items()):
+                    failures.append((obj_path, E_DUPLICATE_KEY, "%s %r is taken" % (key, values[key]), []))
+                    break
+            else:
+                plan.append((obj_path, values, optional))
+        if failures and not allow_partial:
+            raise self._failure(failures)
+        out = Writer()
+        for obj_path, values, optional in plan:
+            if obj_path == "Device.LocalAgent.Subscription.":
+                values.setdefault("Recipient", "Device.LocalAgent.Controller.1.")  # the creating controller
+            created = self.dm.add_instance(obj_path, values)
+            if obj_path == "Device.LocalAgent.Subscription." and not self.dm.values.get(created + "ID"):
+                self.dm.values[created + "ID"] = "sub-" + created.rstrip(".").rsplit(".", 1)[1]
+            keys = {k: self.dm.values[created + k] for k in UNIQUE_KEYS.get(_pattern(created), ("Alias",))
+                    if created + k in self.dm.values}
+            success = Writer().string(1, created)
+            for name, code, message in optional:
+                success.message(2, Writer().string(1, name).fixed32(2, code).string(3, message))
+            success.string_map(3, keys)
+            self.log("created %s" % created)
+            out.message(1, Writer().string(1, obj_path).message(2, Writer().message(2, success)))
+        for obj_path, code, message, _ in failures:
+            failure = Writer().fixed32(1, code).string(2, message)
+            out.message(1, Writer().string(1, obj_path).message(2, Writer().message(1, failure)))
+        return out
+
+    def delete(self, request):
+        allow_partial = request.boolean(1)
+        out, failures, plan = Writer(), [], []
+        for path in request.repeated_strings(2):
+            if not self.dm.supported(path) or not is_table(_pattern(path)):
+                failures.append((path, E_INVALID_PATH, "not an instance of a table", []))
+                continue
+            plan.append((path, self.dm.resolve(path)))
+        if failures and not allow_partial:
+            raise self._failure(failures)
+        for path, targets in plan:
+            for target in targets:
+                self.dm.delete(target)
+            success = Writer()
+            for target in targets:
+                success.string(1, target)
+            out.message(1, Writer().string(1, path).message(2, Writer().message(2, success)))
+        for path, code, message, _ in failures:
+            out.message(1, Writer().string(1, path).message(2, Writer().message(1, Writer().fixed32(1, code).string(2, message))))
+        return out
+
+    # -- main loop -----------------------------------------------------------------------------------------
+    def send_garbage(self):
+        whole = self.record(9, Writer())
+        data = {"truncated": whole[:len(whole) // 2 + 1] + b"\x12\x7f",  # a field claiming more bytes than follow
+                "junk": b"\xff\xfe\xfd\x00\x01" + os.urandom(32)}[self.args.garbage]
+        self.send_frame(0x2, data)
+        self.garbage_sent = True
+
+    def run(self):
+        status = self.connect()
+        if status != 101:
+            return {"handshake_status": status}
+        if self.args.ping and not self.args.fragment:
+            self.ping()  # with --fragment the first Ping goes between the fragments of the first message
+        if self.args.garbage:
+            self.send_garbage()
+        if self.args.stray_record:
+            self.send_stray_record()
+        if self.args.greeting != "silent":
+            self.greet()
+        if self.args.value_change:
+            self.send_value_change()
+        deadline = time.monotonic() + self.args.max_seconds
+        while not self.stop.is_set():
+            if time.monotonic() > deadline:
+                print("agent: not told to stop within %ss" % self.args.max_seconds, file=sys.stderr)
+                break
+            try:
+                kind, payload = self.next_message(0.2)
+            except (ConnectionError, OSError, TimeoutError) as error:
+                self.closed_by = "controller (%s)" % error
+                return {}
+            if kind == "binary":
+                self.on_record(payload)
+            elif kind is None and self.onboard_sent_at and not self.onboard_answered \
+                    and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
+                self.onboard_attempts += 1
+                self.send_onboard_request()  # repeated until answered
+            elif kind == "close":
+                self.closed_by = "controller"
+                try:
+                    self.send_frame(0x8, struct.pack("!H", self.close_code if self.close_code not in (1005, 1006) else 1000))
+                except OSError:
+                    pass
+                return {"close_reason": payload}
+        if self.args.disconnect_record:
+            self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
+        self.send_frame(0x8, struct.pack("!H", 1000) + b"agent stops")
+        self.closed_by = "agent"
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            try:
+                kind, payload = self.next_message(0.2)
+            except (ConnectionError, OSError, TimeoutError):
+                self.violation("the controller did not answer the Close frame before dropping TCP (RFC 6455 5.5.1)")
+                return {}
+            if kind == "binary":
+                self.on_record(payload)
+            if kind == "close":
+                return {}
+        self.violation("the controller did not answer the Close frame within 5 s (RFC 6455 5.5.1)")
+        return {}
+
+    def finish_checks(self):
+        if self.args.ping and not self.pongs and self.closed_by == "agent":
+            self.violation("no Pong answered the agent's Ping (RFC 6455 5.5.2)")
+        for msg_id, sub_id in self.notify_pending.items():
+            if "-onboard-" in msg_id and self.onboard_answered:
+                continue  # an earlier copy of an OnBoardRequest answered later
+            if self.closed_by == "agent":
+                self.violation("Notify %s (send_resp true, subscription %s) was never answered" % (msg_id, sub_id))
+
+
+def watch_stdin(agent):
+    for line in sys.stdin:
+        if line.strip() == "quit":
+            break
+    agent.stop.set()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True, help="the controller's WebSocket URL, e.g. ws://127.0.0.1:8081/usp")
+    parser.add_argument("--eid", required=True, help="this agent's endpoint ID")
+    parser.add_argument("--controller-id", default="self::provisioning-controller")
+    parser.add_argument("--serial", required=True)
+    parser.add_argument("--oui", default="00D09E")
+    parser.add_argument("--product-class", default="HGW-USP")
+    parser.add_argument("--model", default="Interop-1")
+    parser.add_argument("--software-version", default="4.2.1")
+    parser.add_argument("--eid-in", choices=["query", "raw-query", "extension"], default="query",
+                        help="where the endpoint ID goes: ?eid= (percent-encoded or as it is) or Sec-WebSocket-Extensions: bbf-usp-protocol")
+    parser.add_argument("--reject", action="append", default=[], help="a parameter path whose Set fails with 7012")
+    parser.add_argument("--disconnect-record", action="store_true", help="send a Disconnect record before closing")
+    parser.add_argument("--greeting", choices=["connect", "boot", "onboard", "silent"], default="connect",
+                        help="WebSocketConnect record, Boot! Notify (send_resp), OnBoardRequest, or nothing until asked")
+    parser.add_argument("--stray-record", action="store_true", help="first send a Boot! addressed to another controller")
+    parser.add_argument("--value-change", action="store_true", help="send a ValueChange Notify with send_resp false")
+    parser.add_argument("--duplicate-responses", action="store_true", help="send every response twice")
+    parser.add_argument("--missing", action="append", default=[], help="an object instance this agent lacks")
+    parser.add_argument("--next-instance", type=int, default=1, help="lowest number Add assigns")
+    parser.add_argument("--refuse-subscriptions", action="store_true", help="Add of a Subscription fails with 7019")
+    parser.add_argument("--error-style", choices=["specific", "generic"], default="specific",
+                        help="err_code of a failed Set/Add: the first failure's code, or 7000 with details in param_errs")
+    parser.add_argument("--absent-instance", choices=["7026", "empty"], default="7026",
+                        help="Get of an instance the agent lacks: 7026 (USP 1.3 R-GET.0) or no result (USP 1.0/1.1)")
+    parser.add_argument("--fragment", type=int, default=0, help="split outgoing messages into frames of N bytes")
+    parser.add_argument("--ping", action="store_true", help="send a Ping and require its Pong")
+    parser.add_argument("--garbage", choices=["truncated", "junk"], help="first send a malformed binary frame")
+    parser.add_argument("--max-seconds", type=float, default=90)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+
+    agent = Agent(args)
+    threading.Thread(target=watch_stdin, args=(agent,), daemon=True).start()
+    try:
+        extra = agent.run()
+    except (ConnectionError, OSError) as error:
+        print("agent: cannot reach the controller: %s" % error, file=sys.stderr)
+        print(json.dumps({"error": str(error)}))
+        return 2
+    agent.finish_checks()
+    report = {"eid": args.eid, "closed_by": agent.closed_by, "close_code": agent.close_code,
+              "requests": agent.counts, "pongs": agent.pongs, "notify_answered": agent.notify_answered,
+              "violations": agent.violations, "handshake_extensions": getattr(agent, "handshake_extensions", None), "instances": sorted(agent.dm.objects, key=_path_order),
+              "data_model": agent.dm.snapshot()}
+    report.update(extra)
+    print(json.dumps(report))
+    if "handshake_status" in extra:
+        print("agent: the controller refused the WebSocket upgrade with HTTP %d" % extra["handshake_status"], file=sys.stderr)
+        return 2
+    return 1 if agent.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
