@@ -100,7 +100,9 @@ public sealed class AcsEndpoint(
                 {
                     CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, ex.Message);
                     CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
-                    await WriteAsync(context, new CwmpEnvelope(session?.CwmpNamespace ?? CwmpNamespaces.Cwmp10, CwmpHeader.Empty,
+                    // In the namespace the CPE used, when its envelope got as far as naming one.
+                    var ns = session?.CwmpNamespace ?? CwmpNamespaces.Declared(buffer.AsSpan(0, length)) ?? CwmpNamespaces.Cwmp10;
+                    await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty,
                         CwmpFault.Acs(ex.FaultCode, ex.Message)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
                     return;
                 }

@@ -28,6 +28,27 @@ public static class CwmpNamespaces
     };
 
     /// <summary>
+    /// The cwmp namespace an envelope declares, found in its raw bytes; null when it names none. For the fault that
+    /// answers an envelope the reader refused (truncated, an argument missing): a CPE that used cwmp-1-2 must get
+    /// its fault in cwmp-1-2 too (A.2), which a fixed cwmp-1-0 fault broke for strict CPE stacks.
+    /// </summary>
+    public static string? Declared(ReadOnlySpan<byte> envelope)
+    {
+        var prefix = "urn:dslforum-org:cwmp-1-"u8;
+        var at = envelope.IndexOf(prefix);
+        if (at < 0 || at + prefix.Length + 1 >= envelope.Length) return null;
+        var end = envelope[at + prefix.Length + 1];
+        if (end != '"' && end != '\'') return null;
+        return envelope[at + prefix.Length] switch
+        {
+            (byte)'0' => Cwmp10,
+            (byte)'1' => Cwmp11,
+            (byte)'2' => Cwmp12,
+            _ => null,
+        };
+    }
+
+    /// <summary>
     /// Picks the version for UseCWMPVersion from the CPE's SupportedCWMPVersions ("1.0,1.1,1.2,1.3,1.4"):
     /// the highest the CPE lists that this ACS also speaks; null when none.
     /// </summary>

@@ -53,6 +53,12 @@ public static partial class CwmpReader
 
     public static CwmpEnvelope Read(ReadOnlyMemory<byte> input, CwmpReaderLimits? limits = null)
     {
+        // Some CPE stacks write a line break before the XML declaration (after a byte order mark, if any), which
+        // XML forbids (the declaration must come first) and XmlReader refuses; the rest of such an envelope is
+        // fine, so the blanks are skipped (and the mark with them: UTF-8 is the default).
+        var bom = input.Span.StartsWith("\uFEFF"u8) ? 3 : 0;
+        var blanks = input.Span[bom..].IndexOfAnyExcept(" \t\r\n"u8);
+        if (blanks > 0) input = input[(bom + blanks)..];
         using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(input, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(input.ToArray(), writable: false);

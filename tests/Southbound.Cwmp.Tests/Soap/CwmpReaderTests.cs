@@ -190,4 +190,24 @@ public sealed class CwmpReaderTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\uFEFF\n  ")]
+    public void A_line_break_before_the_xml_declaration_is_tolerated(string before)
+    {
+        var envelope = Parse(before + FieldInform);
+
+        Assert.Equal("SN0001", Assert.IsType<Inform>(envelope.Body).DeviceId.SerialNumber);
+    }
+
+    [Theory]
+    [InlineData("<s:Envelope xmlns:s=\"x\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><s:Body><cwmp:Inform>", CwmpNamespaces.Cwmp12)]
+    [InlineData("<Envelope><Body><Inform xmlns='urn:dslforum-org:cwmp-1-1'>", CwmpNamespaces.Cwmp11)]
+    [InlineData("<s:Envelope xmlns:c=\"urn:dslforum-org:cwmp-1-25\">", null)]
+    [InlineData("not XML", null)]
+    public void The_namespace_a_refused_envelope_declares_is_found_in_its_bytes(string envelope, string? expected)
+    {
+        Assert.Equal(expected, CwmpNamespaces.Declared(Encoding.UTF8.GetBytes(envelope)));
+    }
 }
