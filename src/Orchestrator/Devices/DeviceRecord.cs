@@ -17,7 +17,10 @@ public sealed record DeviceRecord
     public string ServicePlan { get; init; } = "";
     public string LocationId { get; init; } = "";
     public string CwmpUsername { get; init; } = "";
+    /// <summary>Digest HA1 of the CWMP password: what the ACS verifies a CPE with.</summary>
     public string CwmpPassword { get; init; } = "";
+    /// <summary>The same password encrypted: what provisioning writes to the CPE (ManagementServer.Password).</summary>
+    public string CwmpPasswordProtected { get; init; } = "";
     public string ConnectionRequestUsername { get; init; } = "";
     public string ConnectionRequestPassword { get; init; } = "";
     public bool Provisioned { get; init; }

@@ -33,6 +33,7 @@ public static class InventoryMapping
         LocationId = d.LocationId,
         CwmpUsername = d.CwmpUsername,
         CwmpPassword = d.CwmpPassword.Length > 0 ? d.CwmpPassword : existing?.CwmpPassword ?? "",
+        CwmpPasswordProtected = d.CwmpPassword.Length > 0 ? "" : existing?.CwmpPasswordProtected ?? "",
         ConnectionRequestUsername = d.ConnectionRequestUsername,
         ConnectionRequestPassword = d.ConnectionRequestPassword.Length > 0 ? d.ConnectionRequestPassword : existing?.ConnectionRequestPassword ?? "",
         Provisioned = existing?.Provisioned ?? false,

@@ -5,10 +5,12 @@ using Wire = Provisioning.Contracts.Northbound;
 namespace Provisioning.Orchestrator.Security;
 
 /// <summary>
-/// Device credentials at rest. The CWMP password is kept only as its Digest HA1 for the ACS realm ("Cwmp:Auth:Realm",
-/// what the ACS asks LookupDevice for): enough to verify a CPE, useless as a password elsewhere. The Connection Request
-/// password must be replayed to the CPE, so it is encrypted with ASP.NET Core Data Protection (keys in PostgreSQL).
-/// Values written before this (clear text, no prefix) are still read.
+/// Device credentials at rest. The ACS verifies a CPE with the CWMP password's Digest HA1 for the ACS realm
+/// ("Cwmp:Auth:Realm", what the ACS asks LookupDevice for), which is all it is ever given. Provisioning must write the
+/// CWMP password and the Connection Request password to the CPE (a CPE that bootstrapped with the factory credential
+/// would otherwise be locked out once provisioned), and Connection Requests replay the latter, so both are also kept
+/// encrypted with ASP.NET Core Data Protection (keys in PostgreSQL). Values written before this (clear text, no
+/// prefix) are still read.
 /// </summary>
 public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IConfiguration configuration, ILogger<DeviceSecrets> logger)
 {
@@ -16,6 +18,7 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     public const string ProtectedPrefix = "dp:";
     public const string DefaultRealm = "Provisioning ACS";
     private readonly IDataProtector _protector = protection.CreateProtector("Provisioning.Orchestrator.DeviceSecrets.ConnectionRequest");
+    private readonly IDataProtector _cwmpProtector = protection.CreateProtector("Provisioning.Orchestrator.DeviceSecrets.Cwmp");
 
     public string Realm => configuration["Cwmp:Auth:Realm"] is { Length: > 0 } realm ? realm : DefaultRealm;
 
@@ -23,6 +26,7 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     public DeviceRecord Seal(DeviceRecord record, Wire.Device request) => record with
     {
         CwmpPassword = request.CwmpPassword.Length > 0 ? Ha1Prefix + DigestCredential.Ha1(record.CwmpUsername, Realm, request.CwmpPassword) : record.CwmpPassword,
+        CwmpPasswordProtected = request.CwmpPassword.Length > 0 ? ProtectedPrefix + _cwmpProtector.Protect(request.CwmpPassword) : record.CwmpPasswordProtected,
         ConnectionRequestPassword = request.ConnectionRequestPassword.Length > 0 ? ProtectedPrefix + _protector.Protect(request.ConnectionRequestPassword) : record.ConnectionRequestPassword,
     };
 
@@ -40,13 +44,20 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
         return record.CwmpPassword[Ha1Prefix.Length..];
     }
 
-    public string ConnectionRequestPassword(DeviceRecord record)
+    public string ConnectionRequestPassword(DeviceRecord record) => Unprotect(_protector, record.ConnectionRequestPassword, record);
+
+    /// <summary>The CWMP password to write to the CPE; empty for a device registered before it was kept (only its HA1 is).</summary>
+    public string CwmpPassword(DeviceRecord record) =>
+        record.CwmpPassword.Length > 0 && !record.CwmpPassword.StartsWith(Ha1Prefix, StringComparison.Ordinal)
+            ? record.CwmpPassword
+            : record.CwmpPasswordProtected.Length > 0 ? Unprotect(_cwmpProtector, record.CwmpPasswordProtected, record) : "";
+
+    private string Unprotect(IDataProtector protector, string stored, DeviceRecord record)
     {
-        var stored = record.ConnectionRequestPassword;
         if (!stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal)) return stored;
         try
         {
-            return _protector.Unprotect(stored[ProtectedPrefix.Length..]);
+            return protector.Unprotect(stored[ProtectedPrefix.Length..]);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
@@ -58,6 +69,6 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     [LoggerMessage(4010, LogLevel.Warning, "The ACS asked for realm {Asked} but device passwords are kept for realm {Configured} (set Cwmp:Auth:Realm alike on both)")]
     private static partial void RealmMismatch(ILogger logger, string asked, string configured);
 
-    [LoggerMessage(4011, LogLevel.Warning, "The Connection Request password of {SerialNumber} cannot be decrypted (data protection key lost?)")]
+    [LoggerMessage(4011, LogLevel.Warning, "A password of {SerialNumber} cannot be decrypted (data protection key lost?)")]
     private static partial void Undecryptable(ILogger logger, string serialNumber);
 }

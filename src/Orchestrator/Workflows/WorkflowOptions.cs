@@ -20,6 +20,12 @@ public sealed class WorkflowOptions
     /// the 2-core benchmark box a 10,000-CPE storm ended 786 workflows unreachable with 4,000 and 11 with 500.
     /// </summary>
     public int MaxConcurrentWorkflows { get; set; } = 500;
+    /// <summary>
+    /// Whether a CWMP push also writes the inventory's credentials to the CPE (ManagementServer.Username/Password and
+    /// the Connection Request pair; see ServicePlans.ManagementCredentials). Off only for CPEs whose credentials
+    /// something else manages: a CPE that bootstrapped with the factory credential is refused once provisioned.
+    /// </summary>
+    public bool PushDeviceCredentials { get; set; } = true;
     /// <summary>Pause between attempts when an adapter is unavailable (it is retried until the step deadline).</summary>
     public TimeSpan AdapterRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

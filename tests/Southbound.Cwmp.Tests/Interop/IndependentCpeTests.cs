@@ -67,6 +67,32 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_cpe_provisioned_from_the_factory_credential_is_given_its_own_and_informs_with_it_afterwards()
+    {
+        var serial = fixture.NewSerial("INDK");
+        await RegisterAsync(serial);
+
+        var bootstrap = await IndependentCpe.RunAsync(Arguments(serial, []));
+        Assert.True(bootstrap.ExitCode == 0, bootstrap.ToString());
+        var workflow = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+        Assert.Equal(WorkflowResult.Success, workflow.Result);
+        // The push wrote the inventory's credentials; the event keeps the passwords redacted.
+        Assert.Equal("cpe-" + serial, bootstrap.Parameter("Device.ManagementServer.Username"));
+        Assert.Equal("pw-" + serial, bootstrap.Parameter("Device.ManagementServer.Password"));
+        Assert.Equal("cr-" + serial, bootstrap.Parameter("Device.ManagementServer.ConnectionRequestUsername"));
+        Assert.Equal("crpw-" + serial, bootstrap.Parameter("Device.ManagementServer.ConnectionRequestPassword"));
+        var pushed = (await fixture.System.EventsAsync(workflow.WorkflowId)).Single(e => e.ConfigPushed is not null).ConfigPushed;
+        Assert.Equal("********", pushed.Parameters.Single(p => p.Name == "Device.ManagementServer.Password").Value);
+
+        // Its next session, with what it was given: the factory credential is refused for a provisioned device.
+        var periodic = await IndependentCpe.RunAsync(Arguments(serial, ["--own-credential", "--event", "2 PERIODIC"]));
+        var factory = await IndependentCpe.RunAsync(Arguments(serial, ["--event", "2 PERIODIC"]));
+
+        Assert.True(periodic.ExitCode == 0, periodic.ToString());
+        Assert.Equal(3, factory.ExitCode); // 401
+    }
+
+    [Fact]
     public async Task An_independent_cpe_that_applies_after_a_reboot_is_rebooted_and_verified_after_it()
     {
         var serial = fixture.NewSerial("INDR");

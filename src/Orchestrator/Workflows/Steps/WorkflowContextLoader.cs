@@ -7,7 +7,11 @@ using Provisioning.Orchestrator.Workflows.Events;
 namespace Provisioning.Orchestrator.Workflows.Steps;
 
 /// <summary>Fills what a step needs from earlier steps, from the store, when a resumed run did not see them.</summary>
-public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileSource profiles)
+public sealed class WorkflowContextLoader(
+    IDocumentStore store,
+    IServiceProfileSource profiles,
+    Security.DeviceSecrets secrets,
+    Microsoft.Extensions.Options.IOptions<WorkflowOptions> options)
 {
     public async Task<DeviceRecord?> DeviceAsync(WorkflowContext context, CancellationToken cancellationToken)
     {
@@ -100,7 +104,14 @@ public sealed class WorkflowContextLoader(IDocumentStore store, IServiceProfileS
         try
         {
             var protocol = Target(context).Protocol;
-            context.Profile = ProfileRenderer.Render(plan, context.Summary.DataModelRoot ?? ProfileRenderer.Tr181Root, protocol);
+            var root = context.Summary.DataModelRoot ?? ProfileRenderer.Tr181Root;
+            var profile = ProfileRenderer.Render(plan, root, protocol);
+            if (protocol == DeviceProtocol.Cwmp && options.Value.PushDeviceCredentials && context.Device is { } device)
+            {
+                var credentials = ManagementCredentials.For(device, root, secrets.CwmpPassword(device), secrets.ConnectionRequestPassword(device));
+                profile = profile with { Parameters = [.. profile.Parameters, .. credentials] };
+            }
+            context.Profile = profile;
             return (context.Profile, null);
         }
         catch (ArgumentException e)
