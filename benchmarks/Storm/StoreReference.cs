@@ -107,9 +107,9 @@ public static class StoreReference
         [
             // fetch_profile works on the store alone: its event commits with authenticate's (WorkflowDriver).
             [new DeviceAuthenticated(serial, "Simulated CPE Inc.", "SIM-1000", "1.0.0", "HW1", "Device.", "cwmp-session", device.CustomerId, device.LocationId, trace),
-             new ServiceProfileFetched(serial, PlanName, 17, true, true, ["2.4GHz", "5GHz"], trace)],
+             new ServiceProfileFetched(serial, PlanName, 21, true, true, ["2.4GHz", "5GHz"], trace)],
             [new ConfigPushed(serial, "wf-" + workflowId.ToString("N")[..12], 0, PushedParameters(), trace)],
-            [new ConfigVerified(serial, 17, trace), new ProvisioningSucceeded(serial, 1234, trace)],
+            [new ConfigVerified(serial, 21, trace), new ProvisioningSucceeded(serial, 1234, trace)],
         ];
         foreach (var events in steps)
         {
@@ -141,6 +141,11 @@ public static class StoreReference
         list.Add(new("Device.Services.VoiceService.1.SIP.Client.1.AuthPassword", PushedParameter.Redacted, "string", true));
         list.Add(new("Device.Services.VoiceService.1.CallControl.Line.1.DirectoryNumber", "+3215550100", "string", false));
         list.Add(new("Device.Services.VoiceService.1.SIP.Network.1.RegistrarServer", "sip.storm.example", "string", false));
+        // The device's own credentials (ServicePlans.ManagementCredentials).
+        list.Add(new("Device.ManagementServer.Username", "storm-user", "string", false));
+        list.Add(new("Device.ManagementServer.Password", PushedParameter.Redacted, "string", true));
+        list.Add(new("Device.ManagementServer.ConnectionRequestUsername", "storm-cr", "string", false));
+        list.Add(new("Device.ManagementServer.ConnectionRequestPassword", PushedParameter.Redacted, "string", true));
         foreach (var (k, vlan) in new[] { (1, 100u), (2, 200u), (3, 300u) })
         {
             list.Add(new($"Device.Ethernet.VLANTermination.{k}.Enable", "true", "boolean", false));
