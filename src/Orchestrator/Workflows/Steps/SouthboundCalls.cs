@@ -40,6 +40,8 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
             {
+                // The last attempt at an unavailable adapter may still be connecting when the deadline comes.
+                if (unavailable is not null) return (default, AdapterUnavailable(step, unavailable));
                 return (default, new StepFailureDetail(WorkflowResult.TimedOut, $"{step.Name()}: the device did not answer before the step deadline"));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
