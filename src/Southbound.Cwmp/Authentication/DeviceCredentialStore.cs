@@ -44,6 +44,12 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
     public Task<LookupDeviceResponse?> FindDeviceAsync(DeviceRef device, CancellationToken cancellationToken) =>
         CachedAsync("d:" + device.SerialNumber, () => new LookupDeviceRequest { Device = device, Realm = options.Auth.Realm }, cancellationToken);
 
+    /// <summary>
+    /// Drops what is cached of the device when its workflow ends: it may be provisioned now, and a cached "not yet"
+    /// would let the bootstrap credential in for it until the entry expired.
+    /// </summary>
+    public void Forget(string serialNumber) => cache.TryRemove("d:" + serialNumber, out _);
+
     private async Task<LookupDeviceResponse?> CachedAsync(string key, Func<LookupDeviceRequest> request, CancellationToken cancellationToken)
     {
         var now = Environment.TickCount64;

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.DataModel;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Southbound.Cwmp.Authentication;
 using Provisioning.Southbound.Cwmp.Methods;
 using Provisioning.Southbound.Cwmp.Sessions;
 
@@ -12,7 +13,8 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
 /// </summary>
 public sealed class DeviceAdapterService(
-    DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances)
+    DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances,
+    DeviceCredentialStore credentials)
     : DeviceAdapter.DeviceAdapterBase
 {
     private static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
@@ -112,6 +114,7 @@ public sealed class DeviceAdapterService(
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)
     {
         RequireDevice(request.Device);
+        credentials.Forget(request.Device.SerialNumber); // the workflow ended: the device may be provisioned now
         var session = sessions.FindByDevice(request.Device.SerialNumber);
         // Only the workflow holding the session may let it go; an empty workflow id releases whatever holds it.
         if (session is not null && (string.IsNullOrEmpty(request.WorkflowId) || session.WorkflowId is null || session.WorkflowId == request.WorkflowId))

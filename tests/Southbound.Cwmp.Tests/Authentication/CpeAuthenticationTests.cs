@@ -48,6 +48,23 @@ public sealed class CpeAuthenticationTests
     }
 
     [Fact]
+    public async Task The_end_of_a_workflow_ends_the_bootstrap_credential_of_a_now_provisioned_device_at_once_not_when_its_cache_expires()
+    {
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:CacheDuration"] = "00:05:00" });
+        h.Orchestrator.Inventory["SN-DONE"] = new InventoryEntry("SN-DONE", "done-user", "done-pw");
+        var cpe = h.AddDevice("SN-DONE", configure: o => o with { AuthScheme = CpeAuthScheme.Digest }); // bootstrap/bootstrap
+        Assert.True((await cpe.BootstrapAsync()).Succeeded);
+
+        // Its workflow ended: the inventory says provisioned, and the orchestrator releases the device.
+        h.Orchestrator.Inventory["SN-DONE"] = new InventoryEntry("SN-DONE", "done-user", "done-pw", Provisioned: true);
+        await h.Client.ReleaseAsync(new Provisioning.Contracts.Southbound.ReleaseRequest { Device = AcsHarness.Ref("SN-DONE") });
+
+        var again = await cpe.BootstrapAsync();
+        Assert.False(again.Succeeded);
+        Assert.Contains("401", again.Error);
+    }
+
+    [Fact]
     public async Task The_bootstrap_credential_serves_a_registered_device_until_it_is_provisioned_then_only_its_own_credential_does()
     {
         using var failures = new FailureCounter();
