@@ -12,7 +12,14 @@ internal sealed class MqttAgentLink(UspMqttTransport transport, string agentTopi
     public const string MtpName = "mqtt";
 
     public string Mtp => MtpName;
-    public string AgentTopic { get; } = agentTopic;
+    private volatile string _agentTopic = agentTopic;
+
+    /// <summary>Where the agent last said it listens (set again when a later PUBLISH names another reply-to topic).</summary>
+    public string AgentTopic
+    {
+        get => _agentTopic;
+        set => _agentTopic = value;
+    }
     public bool Mqtt311 { get; } = mqtt311;
 
     /// <summary>The topic name the controller publishes to.</summary>

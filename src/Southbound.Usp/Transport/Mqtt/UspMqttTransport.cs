@@ -185,6 +185,12 @@ internal sealed class UspMqttTransport(
                     || record.MqttConnect?.Version == Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V311);
             session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic, mqtt311));
         }
+        else if (session.Link is MqttAgentLink link && !string.IsNullOrEmpty(agentTopic) && agentTopic != link.AgentTopic)
+        {
+            // R-MQTT.25/26: the answer goes to the reply-to topic of the PUBLISH received; an agent that came back on
+            // another topic (a reboot, a new Response Information) would otherwise never hear from the controller.
+            link.AgentTopic = agentTopic;
+        }
 
         try
         {
