@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A TR-369 (USP) Agent over the WebSocket MTP, written from the specifications alone.
+"""A TR-369 (USP) Agent over the WebSocket or MQTT MTP, written from the specifications alone.
 
 It is an interoperability probe for a USP Controller: written the way a device vendor's agent would be, with
 no code shared with the Controller it is tested against. Python 3 standard library only.
@@ -14,9 +14,13 @@ Follows:
 - TR-181 Device:2 for the data model it keeps (DeviceInfo, LocalAgent, WiFi, Ethernet VLAN terminations,
   VoiceService), hidden parameters (KeyPassphrase, AuthPassword) reading back empty, Device.Boot! events.
 - RFC 6455 for the WebSocket client: handshake, masked frames, fragmentation, ping/pong, closing handshake.
+- The TR-369 MQTT binding (--mtp mqtt, client in mqtt_client.py): MQTT 5.0 or 3.1.1, its own topic subscribed
+  (3.1.1: with a wildcard below it, R-MQTT.15), an MQTTConnect record (version, subscribed_topic), its "reply to" topic
+  as Response Topic property (R-MQTT.23) or "/reply-to=" topic suffix with "/" as "%2F" (R-MQTT.24), Content Type
+  "usp.msg" (R-MQTT.27); answers go where the controller's PUBLISH says (R-MQTT.25, R-MQTT.26).
 
 It connects, greets the Controller as asked (--greeting), answers every request from its in-memory data model,
-and stops when told on stdin ("quit" or end of input): it then closes the WebSocket and prints, as its last
+and stops when told on stdin ("quit" or end of input): it then closes the WebSocket (or disconnects from the broker) and prints, as its last
 line, a JSON report (data model, counters, close code, violations). It exits 1 when the Controller did
 something the specifications forbid (each printed as "SPEC VIOLATION: ..." on stderr), 2 when it could not
 connect, 0 otherwise.
@@ -36,6 +40,7 @@ import threading
 import time
 import urllib.parse
 
+from mqtt_client import CONTENT_TYPE, RESPONSE_INFO, RESPONSE_TOPIC, MqttClient, MqttError
 from usp_wire import Fields, WireError, Writer
 
 USP_VERSION = "1.3"
@@ -855,11 +860,13 @@ class Agent:
         return out
 
     # -- main loop -----------------------------------------------------------------------------------------
-    def send_garbage(self):
+    def garbage(self):
         whole = self.record(9, Writer())
-        data = {"truncated": whole[:len(whole) // 2 + 1] + b"\x12\x7f",  # a field claiming more bytes than follow
+        return {"truncated": whole[:len(whole) // 2 + 1] + b"\x12\x7f",  # a field claiming more bytes than follow
                 "junk": b"\xff\xfe\xfd\x00\x01" + os.urandom(32)}[self.args.garbage]
-        self.send_frame(0x2, data)
+
+    def send_garbage(self):
+        self.send_frame(0x2, self.garbage())
         self.garbage_sent = True
 
     def run(self):
@@ -927,6 +934,142 @@ class Agent:
                 self.violation("Notify %s (send_resp true, subscription %s) was never answered" % (msg_id, sub_id))
 
 
+class MqttAgent(Agent):
+    """The same agent over the MQTT MTP (TR-369 "MQTT Binding"): it subscribes to its own topic, publishes its
+    Records to the Controller's topic and tells the Controller where to answer in one of the ways TR-369 allows:
+    the MQTT 5 Response Topic property, the subscribed_topic of its MQTTConnect record, or (MQTT 3.1.1, which has
+    no properties) a "/reply-to=<topic>" suffix on the topic it publishes to."""
+
+    CONTENT_TYPE = "usp.msg"  # TR-369: the Content Type of every MQTT 5 PUBLISH carrying a USP Record
+
+    def __init__(self, args):
+        super().__init__(args)
+        self.agent_topic = args.agent_topic or "usp/agent/" + args.eid
+        self.controller_topic = args.controller_topic or "usp/controller/" + args.controller_id
+        self.reply_topic = None  # the Response Topic of the Controller's last PUBLISH, where answers go (MQTT 5)
+        self.client = None
+        self.publishes_received = 0
+
+    def connect(self):
+        host, _, port = self.args.broker.rpartition(":")
+        self.client = MqttClient(host or "127.0.0.1", int(port), self.args.client_id or "usp-agent-" + self.args.serial,
+                                 self.args.mqtt_version, self.args.keep_alive, self.violation, self.log)
+        # TR-369: an MQTT 5 Endpoint names itself in the CONNECT user property usp-endpoint-id.
+        self.client.connect(user_properties=[("usp-endpoint-id", self.args.eid)])
+        # R-MQTT.21: Response Information in the CONNACK is the topic to be reached on.
+        self.agent_topic = self.client.connack_properties.get(RESPONSE_INFO) or self.agent_topic
+        # R-MQTT.15: an MQTT 3.1.1 agent subscribes to a wildcard below its topic, as the controller publishes to
+        # "<agent topic>/reply-to=<its own topic>" (R-MQTT.24).
+        topic_filter = self.agent_topic if self.client.v5 else self.agent_topic + "/#"
+        granted = self.client.subscribe(topic_filter, self.args.qos)
+        self.log("subscribed to %s at QoS %d" % (topic_filter, granted))
+        return 101
+
+    def publish_topic(self):
+        topic = self.reply_topic or self.controller_topic
+        if self.args.reply_in == "topic-suffix":
+            # R-MQTT.24: the reply-to topic after "/reply-to=", each "/" in it written "%2F".
+            return topic + "/reply-to=" + self.agent_topic.replace("/", "%2F")
+        return topic
+
+    def send_binary(self, data):
+        properties = []
+        if self.client.v5:
+            properties.append((CONTENT_TYPE, self.CONTENT_TYPE))
+            if self.args.reply_in == "property":
+                properties.append((RESPONSE_TOPIC, self.agent_topic))
+        self.client.publish(self.publish_topic(), data, self.args.qos, properties)
+
+    def send_garbage(self):
+        self.send_binary(self.garbage())
+        self.garbage_sent = True
+
+    def greet(self):
+        if self.args.greeting != "connect":
+            return super().greet()
+        # MQTTConnectRecord: version V3_1_1 (0) or V5 (1); subscribed_topic unless the topic name carries it.
+        connect = Writer().varint(1, 1 if self.client.v5 else 0)
+        if self.args.reply_in != "topic-suffix":
+            connect.string(2, self.agent_topic)
+        self.send_binary(self.record(10, connect))
+
+    def on_publish(self, message):
+        self.publishes_received += 1
+        if message.topic != self.agent_topic and not message.topic.startswith(self.agent_topic + "/"):
+            self.violation("a PUBLISH on %r, which this agent did not subscribe to" % message.topic)
+            return
+        if self.client.v5:
+            content_type = message.properties.get(CONTENT_TYPE)
+            if content_type not in (self.CONTENT_TYPE, "application/vnd.bbf.usp.msg"):  # R-MQTT.27 / R-MQTT.27a
+                self.violation("PUBLISH with Content Type %r, TR-369 R-MQTT.27 requires %r" % (content_type, self.CONTENT_TYPE))
+            reply_to = message.properties.get(RESPONSE_TOPIC)
+            if not reply_to:
+                self.violation("a PUBLISH without Response Topic (TR-369 R-MQTT.22, R-MQTT.23)")
+        else:
+            # R-MQTT.25: the reply topic follows the last "/reply-to=" of the topic name, "%2F" standing for "/".
+            marker = message.topic.rfind("/reply-to=")
+            reply_to = message.topic[marker + len("/reply-to="):].replace("%2F", "/") if marker >= 0 else None
+            if not reply_to:
+                self.violation("a PUBLISH to an MQTT 3.1.1 agent without /reply-to= in its topic %r (TR-369 R-MQTT.22, R-MQTT.24)" % message.topic)
+        # R-MQTT.25 / R-MQTT.26: answers go where the controller's PUBLISH said.
+        self.reply_topic = reply_to or self.reply_topic
+        self.on_record(message.payload)
+
+    def run(self):
+        self.connect()
+        if self.args.ping:
+            self.client.ping()
+        if self.args.garbage:
+            self.send_garbage()
+        if self.args.stray_record:
+            self.send_stray_record()
+        if self.args.greeting != "silent":
+            self.greet()
+        if self.args.value_change:
+            self.send_value_change()
+        deadline = time.monotonic() + self.args.max_seconds
+        try:
+            while not self.stop.is_set():
+                if time.monotonic() > deadline:
+                    print("agent: not told to stop within %ss" % self.args.max_seconds, file=sys.stderr)
+                    break
+                message = self.client.receive(0.2)
+                if message is not None:
+                    self.on_publish(message)
+                elif self.onboard_sent_at and not self.onboard_answered \
+                        and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
+                    self.onboard_attempts += 1
+                    self.send_onboard_request()  # repeated until answered
+            if self.args.disconnect_record:
+                self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
+            for message in self.client.settle(5):
+                self.on_publish(message)
+        except (ConnectionError, OSError) as error:
+            self.closed_by = "broker (%s)" % error
+            return self.mqtt_report()
+        except MqttError as error:
+            self.violation("malformed MQTT from the broker: %s" % error)
+            self.closed_by = "agent"
+            return self.mqtt_report()
+        if self.client.unacknowledged:
+            self.violation("QoS 1 PUBLISH never acknowledged: packet ids %s (MQTT 4.3.2)" % sorted(self.client.unacknowledged))
+        if self.client.ping_sent_at is not None:
+            self.violation("PINGREQ never answered (MQTT 3.12.4)")
+        self.client.disconnect()
+        self.closed_by = "agent"
+        return self.mqtt_report()
+
+    def mqtt_report(self):
+        return {"mtp": "mqtt", "mqtt_version": self.args.mqtt_version, "agent_topic": self.agent_topic,
+                "publishes_received": self.publishes_received, "pings_answered": self.client.pings_answered if self.client else 0}
+
+    def finish_checks(self):
+        if self.args.ping and not self.client.pings_answered and self.closed_by == "agent":
+            self.violation("no PINGRESP answered the agent's PINGREQ (MQTT 3.12.4)")
+        self.args.ping = False  # the WebSocket Ping check does not apply
+        super().finish_checks()
+
+
 def watch_stdin(agent):
     for line in sys.stdin:
         if line.strip() == "quit":
@@ -936,7 +1079,18 @@ def watch_stdin(agent):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", required=True, help="the controller's WebSocket URL, e.g. ws://127.0.0.1:8081/usp")
+    parser.add_argument("--mtp", choices=["websocket", "mqtt"], default="websocket")
+    parser.add_argument("--url", help="the controller's WebSocket URL, e.g. ws://127.0.0.1:8081/usp")
+    parser.add_argument("--broker", help="MQTT MTP: the broker as host:port")
+    parser.add_argument("--mqtt-version", choices=["5", "3.1.1"], default="5")
+    parser.add_argument("--controller-topic", help="MQTT MTP: the controller's topic (usp/controller/<its endpoint ID>)")
+    parser.add_argument("--agent-topic", help="MQTT MTP: the topic this agent subscribes to (usp/agent/<its endpoint ID>)")
+    parser.add_argument("--reply-in", choices=["property", "connect-record", "topic-suffix"],
+                        help="MQTT MTP: how the controller learns the agent's topic: Response Topic property (MQTT 5 default),"
+                             " MQTTConnect subscribed_topic only, or /reply-to= in the topic name (MQTT 3.1.1 default)")
+    parser.add_argument("--qos", type=int, choices=[0, 1], default=0, help="MQTT MTP: QoS of publishes and of the subscription")
+    parser.add_argument("--keep-alive", type=int, default=30, help="MQTT MTP: keep-alive seconds (PINGREQ after half of it)")
+    parser.add_argument("--client-id", help="MQTT MTP: client identifier (usp-agent-<serial>)")
     parser.add_argument("--eid", required=True, help="this agent's endpoint ID")
     parser.add_argument("--controller-id", default="self::provisioning-controller")
     parser.add_argument("--serial", required=True)
@@ -966,12 +1120,20 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=90)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
+    if args.mtp == "websocket" and not args.url:
+        parser.error("--url is required for the WebSocket MTP")
+    if args.mtp == "mqtt" and not args.broker:
+        parser.error("--broker is required for the MQTT MTP")
+    if args.reply_in is None:
+        args.reply_in = "property" if args.mqtt_version == "5" else "topic-suffix"
+    if args.reply_in == "property" and args.mqtt_version != "5":
+        parser.error("MQTT 3.1.1 has no Response Topic property")
 
-    agent = Agent(args)
+    agent = MqttAgent(args) if args.mtp == "mqtt" else Agent(args)
     threading.Thread(target=watch_stdin, args=(agent,), daemon=True).start()
     try:
         extra = agent.run()
-    except (ConnectionError, OSError) as error:
+    except (ConnectionError, OSError, MqttError) as error:
         print("agent: cannot reach the controller: %s" % error, file=sys.stderr)
         print(json.dumps({"error": str(error)}))
         return 2

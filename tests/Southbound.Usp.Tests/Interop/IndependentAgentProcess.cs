@@ -16,7 +16,14 @@ internal sealed class IndependentAgentProcess : IAsyncDisposable
 
     private IndependentAgentProcess(Process process) => _process = process;
 
-    public static IndependentAgentProcess Start(Uri controllerUrl, string controllerEndpointId, string endpointId, string serial, params string[] variant)
+    public static IndependentAgentProcess Start(Uri controllerUrl, string controllerEndpointId, string endpointId, string serial, params string[] variant) =>
+        Start(["--url", controllerUrl.ToString()], controllerEndpointId, endpointId, serial, variant);
+
+    /// <summary>Over the MQTT MTP: the agent connects to the broker and publishes to the controller's topic.</summary>
+    public static IndependentAgentProcess StartOverMqtt(Uri broker, string controllerTopic, string controllerEndpointId, string endpointId, string serial, params string[] variant) =>
+        Start(["--mtp", "mqtt", "--broker", $"{broker.Host}:{broker.Port}", "--controller-topic", controllerTopic], controllerEndpointId, endpointId, serial, variant);
+
+    private static IndependentAgentProcess Start(string[] mtp, string controllerEndpointId, string endpointId, string serial, string[] variant)
     {
         var python = FindOnPath("python3") ?? throw new InvalidOperationException(
             "python3 is not installed: the independent USP agent (tests/Interop/usp_agent.py) needs it (.ci/run installs it; apt-get install python3)");
@@ -28,7 +35,7 @@ internal sealed class IndependentAgentProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // -B: no __pycache__ left in the repository.
-        foreach (var argument in new[] { "-B", Script(), "--url", controllerUrl.ToString(), "--controller-id", controllerEndpointId, "--eid", endpointId, "--serial", serial, "--max-seconds", "60" }.Concat(variant))
+        foreach (var argument in (string[])["-B", Script(), .. mtp, "--controller-id", controllerEndpointId, "--eid", endpointId, "--serial", serial, "--max-seconds", "60", .. variant])
         {
             start.ArgumentList.Add(argument);
         }
@@ -42,7 +49,7 @@ internal sealed class IndependentAgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Tells the agent to close its WebSocket and waits for its report.</summary>
+    /// <summary>Tells the agent to close its WebSocket (or disconnect from the broker) and waits for its report.</summary>
     public async Task<AgentReport> StopAsync()
     {
         if (!_process.HasExited)

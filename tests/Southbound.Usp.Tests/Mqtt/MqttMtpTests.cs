@@ -87,7 +87,8 @@ public sealed class MqttMtpTests : IAsyncLifetime
             .WithTcpServer(_broker.Url.Host, _broker.Url.Port)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V311)
             .WithClientId("agent-311").Build());
-        await client.SubscribeAsync(new MQTTnet.MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/311").Build());
+        // R-MQTT.15: a 3.1.1 agent subscribes below its topic, where "/reply-to=<controller topic>" follows it.
+        await client.SubscribeAsync(new MQTTnet.MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/311/#").Build());
 
         // A connect record without subscribed_topic: the reply topic is only in the topic name.
         var connect = new Provisioning.Usp.Records.Record
@@ -99,11 +100,12 @@ public sealed class MqttMtpTests : IAsyncLifetime
             .WithTopic("usp/controller/test/reply-to=usp/agent/311")
             .WithPayload(Google.Protobuf.MessageExtensions.ToByteArray(connect)).Build());
 
-        // The controller reads the agent's identity: its Get arrives on the agent's topic, once.
+        // The controller reads the agent's identity: its Get arrives on the agent's topic, once, naming the
+        // controller's topic in the R-MQTT.24 form ("/" written "%2F") as 3.1.1 has no Response Topic.
         await UspTestHost.EventuallyAsync(() => !received.IsEmpty, "the controller's Get on the agent's topic");
         await Task.Delay(300);
         var request = Assert.Single(received);
-        Assert.Equal("usp/agent/311", request.Topic);
+        Assert.Equal("usp/agent/311/reply-to=usp%2Fcontroller%2Ftest", request.Topic);
         var record = Provisioning.Usp.Records.Record.Parser.ParseFrom(System.Buffers.BuffersExtensions.ToArray(request.Payload));
         var msg = Provisioning.Usp.Messages.Msg.Parser.ParseFrom(record.NoSessionContext.Payload);
         Assert.Equal(Provisioning.Usp.Messages.Header.Types.MsgType.Get, msg.Header.MsgType);

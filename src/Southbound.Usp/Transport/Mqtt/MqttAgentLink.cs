@@ -2,16 +2,31 @@ using Provisioning.Southbound.Usp.Agents;
 
 namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 
-/// <summary>An agent reached over MQTT: records are published to the agent's topic (its Response Topic or the subscribed topic of its MQTTConnect record).</summary>
-internal sealed class MqttAgentLink(UspMqttTransport transport, string agentTopic) : IAgentLink
+/// <summary>
+/// An agent reached over MQTT: records are published to the agent's topic (its Response Topic or the subscribed topic
+/// of its MQTTConnect record); to an MQTT 3.1.1 agent with the controller's topic as "/reply-to=" suffix (R-MQTT.24),
+/// as 3.1.1 carries no Response Topic property.
+/// </summary>
+internal sealed class MqttAgentLink(UspMqttTransport transport, string agentTopic, bool mqtt311 = false) : IAgentLink
 {
     public const string MtpName = "mqtt";
 
     public string Mtp => MtpName;
-    public string AgentTopic { get; } = agentTopic;
+    private volatile string _agentTopic = agentTopic;
+
+    /// <summary>Where the agent last said it listens (set again when a later PUBLISH names another reply-to topic).</summary>
+    public string AgentTopic
+    {
+        get => _agentTopic;
+        set => _agentTopic = value;
+    }
+    public bool Mqtt311 { get; } = mqtt311;
+
+    /// <summary>The topic name the controller publishes to.</summary>
+    public string PublishTopic => Mqtt311 ? AgentTopic + transport.ReplyToSuffix : AgentTopic;
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken) =>
-        transport.PublishAsync(AgentTopic, record, cancellationToken);
+        transport.PublishAsync(PublishTopic, record, cancellationToken);
 
     /// <summary>MQTT agents own their broker connection; the controller only stops using this one.</summary>
     public ValueTask CloseAsync(string reason) => ValueTask.CompletedTask;

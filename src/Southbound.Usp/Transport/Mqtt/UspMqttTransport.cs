@@ -123,12 +123,19 @@ internal sealed class UspMqttTransport(
         await client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>"usp/controller/x/reply-to=usp/agent/y" → "usp/agent/y" (TR-369's MQTT 3.1.1 binding).</summary>
+    /// <summary>"usp/controller/x/reply-to=usp%2Fagent%2Fy" → "usp/agent/y" (TR-369's MQTT 3.1.1 binding).</summary>
     private string? ReplyToIn(string topic)
     {
         var prefix = Topic + "/reply-to=";
-        return topic.StartsWith(prefix, StringComparison.Ordinal) && topic.Length > prefix.Length ? topic[prefix.Length..] : null;
+        // R-MQTT.24/25: the sender writes each "/" of its topic as "%2F"; the receiver turns them back (a topic
+        // taken literally named a topic nobody subscribed to). Unencoded slashes are still accepted.
+        return topic.StartsWith(prefix, StringComparison.Ordinal) && topic.Length > prefix.Length
+            ? topic[prefix.Length..].Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)
+            : null;
     }
+
+    /// <summary>The controller's topic as an MQTT 3.1.1 reply-to suffix: "/reply-to=usp%2Fcontroller%2Fx" (R-MQTT.24).</summary>
+    public string ReplyToSuffix => "/reply-to=" + Topic.Replace("/", "%2F", StringComparison.Ordinal);
 
     private async Task HandleAsync(MqttApplicationMessage message)
     {
@@ -171,7 +178,18 @@ internal sealed class UspMqttTransport(
                 UspLog.RecordIgnored(logger, endpointId, "MQTT record without a Response Topic");
                 return;
             }
-            session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic));
+            // An MQTT 3.1.1 agent (no Response Topic; it said so in its MQTTConnect record or used the reply-to
+            // topic form) learns where to answer only from the topic name: R-MQTT.24 wants the suffix there too.
+            var mqtt311 = string.IsNullOrEmpty(message.ResponseTopic)
+                && (ReplyToIn(message.Topic) is not null
+                    || record.MqttConnect?.Version == Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V311);
+            session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic, mqtt311));
+        }
+        else if (session.Link is MqttAgentLink link && !string.IsNullOrEmpty(agentTopic) && agentTopic != link.AgentTopic)
+        {
+            // R-MQTT.25/26: the answer goes to the reply-to topic of the PUBLISH received; an agent that came back on
+            // another topic (a reboot, a new Response Information) would otherwise never hear from the controller.
+            link.AgentTopic = agentTopic;
         }
 
         try
