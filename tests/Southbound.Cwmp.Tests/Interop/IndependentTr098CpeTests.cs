@@ -29,6 +29,7 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         ["answers GetParameterValues with the whole object, as for a partial path name"] = ["--gpv-object-answers"],
         ["Basic sent pre-emptively, self-closed empty elements, no xsi:type"] =
             ["--auth", "basic", "--basic-preemptive", "--self-closing", "--no-xsi-type"],
+        ["applies after a reboot (Status 1), rebooted and verified in the session after it"] = ["--apply-after-reboot"],
     };
 
     public static TheoryData<string> VariantNames => [.. Variants.Keys];
@@ -109,6 +110,40 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["6 CONNECTION REQUEST"], CpeRun.Strings(run.Sessions[1].GetProperty("events")));
         AssertPlanApplied(run);
+    }
+
+    /// <summary>
+    /// A gateway out of the box knows only factory credentials, also for Connection Requests; once provisioned it has the
+    /// inventory's, which the ACS then uses to wake it for the next workflow.
+    /// </summary>
+    [Fact]
+    public async Task A_tr098_cpe_provisioned_from_factory_credentials_is_woken_with_the_inventory_connection_request_credential()
+    {
+        var serial = fixture.NewSerial("T98F");
+        await RegisterAsync(serial);
+        var ready = Path.GetTempFileName();
+        File.Delete(ready);
+        await using var cpe = IndependentCpe.Start(Arguments(serial,
+            ["--data-model", "tr098", "--cr-username", "admin", "--cr-password", "factory", "--connection-requests", "1", "--ready-file", ready]));
+        var first = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+        var deadline = DateTime.UtcNow + Patience;
+        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        if (!File.Exists(ready)) Assert.Fail("the CPE's bootstrap session did not end: " + await cpe.WaitAsync());
+
+        var again = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
+        {
+            Device = Identity(serial),
+            RequestId = Guid.NewGuid().ToString(),
+        });
+        var second = await fixture.System.WaitForTerminalAsync(again.Workflow.WorkflowId, Patience);
+        var run = await cpe.WaitAsync();
+        File.Delete(ready);
+
+        Assert.Equal(WorkflowResult.Success, first.Result);
+        Assert.True(second.Result == WorkflowResult.Success, $"{second}\n{run}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["6 CONNECTION REQUEST"], CpeRun.Strings(run.Sessions[^1].GetProperty("events")));
+        Assert.Equal("cr-" + serial, run.Parameter(Server + "ConnectionRequestUsername"));
     }
 
     /// <summary>
