@@ -18,7 +18,11 @@ It follows TR-069 Amendment 6 (CWMP 1.4):
 
 It keeps a small in-memory TR-181 data model (Device.DeviceInfo., Device.ManagementServer. and the
 service objects a gateway has); SetParameterValues writes it, GetParameterValues reads it back
-(passwords read back empty, as the data model requires).
+(passwords read back empty, as the data model requires). With --data-model tr098 it is a TR-098
+Amendment 2 gateway instead (InternetGatewayDevice:1.4 with TR-104 VoiceService:1): DeviceSummary,
+LANDevice.1.WLANConfiguration.{i} (one per radio, not creatable), VoiceProfile.1, Layer2Bridging.Bridge.{i}
+(none until the ACS adds them), the WAN address; a fixed schema (9005 for names it lacks) whose enumerations,
+ranges and lengths it enforces (9007), and the Inform ParameterList TR-098 gateways send.
 
 Command-line flags select what real CPEs do differently (SOAP prefixes, namespace version, cookies,
 Content-Type, chunked bodies, XML declaration and whitespace, headers, arrayType attributes, Basic
@@ -108,15 +112,48 @@ def text(element, name, default=None):
 # ---------------------------------------------------------------------------------------------
 
 class Parameter:
-    def __init__(self, value, type_="string", writable=True, hidden=False):
+    def __init__(self, value, type_="string", writable=True, hidden=False, allowed=None, limits=None):
         self.value, self.type, self.writable, self.hidden = value, type_, writable, hidden
+        self.allowed = allowed  # an enumeration: other values get 9007
+        self.limits = limits    # (min, max): of the number, or of a string's length
         self.notification = 0
+
+    def accepts(self, value):
+        if self.allowed is not None and value not in self.allowed:
+            return False
+        if self.limits is not None:
+            low, high = self.limits
+            measure = len(value) if self.type == "string" else int(value)
+            return low <= measure <= high
+        return True
 
 
 class DataModel:
-    """A TR-181 Device:2 subset. Object instances exist where a parameter below them exists or AddObject made them."""
+    """A TR-181 Device:2 subset, or (--data-model tr098) a TR-098 InternetGatewayDevice:1 one. Object instances exist
+    where a parameter below them exists or AddObject made them."""
 
     def __init__(self, args, cr_url):
+        self.root = "InternetGatewayDevice." if args.data_model == "tr098" else "Device."
+        self.ms = self.root + "ManagementServer."
+        self.templates = {}   # creatable table -> {parameter: factory(instance number)}, what AddObject makes
+        self.fixed_schema = False  # True: only the parameters the model has exist (SetParameterValues of others: 9005)
+        self.extra_objects = set()
+        self.highest = {}
+        self.strict_instances = args.strict_instances
+        if args.data_model == "tr098":
+            self.params = tr098_parameters(args, cr_url)
+            self.templates = TR098_TEMPLATES
+            self.fixed_schema = True
+        else:
+            self.params = self.tr181_parameters(args, cr_url)
+        # Instance numbers are never reused (TR-069 A.3.2.6): each table remembers the highest it handed out.
+        for name in self.params:
+            self._note_instances(name)
+        for obj in args.lacks_instance:
+            self.params = {n: v for n, v in self.params.items() if not n.startswith(obj)}
+
+    @staticmethod
+    def tr181_parameters(args, cr_url):
         p = {}
         info = "Device.DeviceInfo."
         p["Device.RootDataModelVersion"] = Parameter("2.15", writable=False)
@@ -153,15 +190,7 @@ class DataModel:
         p[voice + "SIP.Client.1.AuthUserName"] = Parameter("")
         p[voice + "SIP.Client.1.AuthPassword"] = Parameter("", hidden=True)
         p[voice + "CallControl.Line.1.DirectoryNumber"] = Parameter("")
-        self.params = p
-        self.extra_objects = set()
-        # Instance numbers are never reused (TR-069 A.3.2.6): each table remembers the highest it handed out.
-        self.highest = {}
-        for name in p:
-            self._note_instances(name)
-        self.strict_instances = args.strict_instances
-        for obj in args.lacks_instance:
-            self.params = {n: v for n, v in self.params.items() if not n.startswith(obj)}
+        return p
 
     def _note_instances(self, name):
         parts = name.split(".")
@@ -227,21 +256,135 @@ class DataModel:
         if not table.endswith(".") or table.rstrip(".").rsplit(".", 1)[-1].isdigit():
             raise CpeFault(9005)
         parent = table.rsplit(".", 2)[0] + "."
-        if parent != "Device." and parent not in self.objects() and table not in self.highest:
+        if parent != self.root and parent not in self.objects() and table not in self.highest:
             raise CpeFault(9005)
+        if self.fixed_schema and table not in self.templates:
+            raise CpeFault(9005)  # not a table the ACS may add to (fixed by the hardware, e.g. WLANConfiguration)
         number = self.highest.get(table, 0) + 1
         self.highest[table] = number
         self.extra_objects.add(f"{table}{number}.")
+        for name, make in self.templates.get(table, {}).items():
+            self.params[f"{table}{number}.{name}"] = make(number)
+        self.count_entries(table)
         return number
+
+    def count_entries(self, table):
+        """TR-098's <Table>NumberOfEntries parameters follow AddObject and DeleteObject."""
+        counter = TR098_ENTRY_COUNTERS.get(table)
+        if counter in self.params:
+            self.params[counter].value = str(len({o for o in self.objects() if o.startswith(table) and o.count(".") == table.count(".") + 1}))
 
     def delete_object(self, instance):
         if instance not in self.objects():
             raise CpeFault(9005)
         self.params = {n: v for n, v in self.params.items() if not n.startswith(instance)}
         self.extra_objects = {o for o in self.extra_objects if not o.startswith(instance)}
+        self.count_entries(instance.rstrip(".").rsplit(".", 1)[0] + ".")
 
     def dump(self):
         return {n: p.value for n, p in sorted(self.params.items())}
+
+
+# ---------------------------------------------------------------------------------------------
+# TR-098 Amendment 2 (InternetGatewayDevice:1.4) with TR-104 VoiceService:1: what a home gateway has
+# ---------------------------------------------------------------------------------------------
+
+IGD = "InternetGatewayDevice."
+BEACON_TYPES = ("None", "Basic", "WPA", "11i", "BasicandWPA", "Basicand11i", "WPAand11i", "BasicandWPAand11i")
+ENCRYPTION_MODES = ("WEPEncryption", "TKIPEncryption", "WEPandTKIPEncryption", "AESEncryption", "WEPandAESEncryption",
+                    "TKIPandAESEncryption", "WEPandTKIPandAESEncryption")
+TR104_ENABLE = ("Disabled", "Quiescent", "Enabled")  # TR-104 VoiceProfile/Line Enable is a string enumeration
+BRIDGES = IGD + "Layer2Bridging.Bridge."
+
+# Layer2Bridging.Bridge. is the one table here the ACS may add to; an added bridge starts disabled.
+TR098_TEMPLATES = {
+    BRIDGES: {
+        "BridgeKey": lambda n: Parameter(str(n), "unsignedInt", writable=False),
+        "BridgeStandard": lambda n: Parameter("802.1Q", allowed=("802.1D", "802.1Q")),
+        "BridgeEnable": lambda n: Parameter("false", "boolean"),
+        "BridgeStatus": lambda n: Parameter("Disabled", writable=False),
+        "BridgeName": lambda n: Parameter(""),
+        "VLANID": lambda n: Parameter("1", "unsignedInt", limits=(1, 4094)),
+    },
+}
+TR098_ENTRY_COUNTERS = {BRIDGES: IGD + "Layer2Bridging.BridgeNumberOfEntries"}
+
+
+def tr098_parameters(args, cr_url):
+    p = {}
+    p[IGD + "DeviceSummary"] = Parameter(
+        "InternetGatewayDevice:1.4[](Baseline:2, EthernetLAN:1, WiFiLAN:1, EthernetWAN:1), VoiceService:1.0[1](Endpoint:1, SIPEndpoint:1)",
+        writable=False)
+    p[IGD + "LANDeviceNumberOfEntries"] = Parameter("1", "unsignedInt", writable=False)
+    p[IGD + "WANDeviceNumberOfEntries"] = Parameter("1", "unsignedInt", writable=False)
+    info = IGD + "DeviceInfo."
+    p[info + "Manufacturer"] = Parameter(args.manufacturer, writable=False)
+    p[info + "ManufacturerOUI"] = Parameter(args.oui, writable=False)
+    p[info + "ModelName"] = Parameter(args.model_name, writable=False)
+    p[info + "Description"] = Parameter("Home gateway", writable=False)
+    p[info + "ProductClass"] = Parameter(args.product_class, writable=False)
+    p[info + "SerialNumber"] = Parameter(args.serial, writable=False)
+    p[info + "HardwareVersion"] = Parameter("HW-1.0", writable=False)
+    p[info + "SoftwareVersion"] = Parameter(args.software_version, writable=False)
+    p[info + "SpecVersion"] = Parameter("1.0", writable=False)
+    p[info + "ProvisioningCode"] = Parameter("", limits=(0, 64))
+    p[info + "UpTime"] = Parameter("42", "unsignedInt", writable=False)
+    ms = IGD + "ManagementServer."
+    p[ms + "URL"] = Parameter(args.acs_url)
+    p[ms + "Username"] = Parameter(args.username, limits=(0, 256))
+    p[ms + "Password"] = Parameter(args.password, hidden=True, limits=(0, 256))
+    p[ms + "PeriodicInformEnable"] = Parameter("false", "boolean")
+    p[ms + "PeriodicInformInterval"] = Parameter("86400", "unsignedInt", limits=(1, 2 ** 32 - 1))
+    p[ms + "PeriodicInformTime"] = Parameter("0001-01-01T00:00:00Z", "dateTime")
+    p[ms + "ParameterKey"] = Parameter("", writable=False)
+    p[ms + "ConnectionRequestURL"] = Parameter(cr_url, writable=False)
+    p[ms + "ConnectionRequestUsername"] = Parameter(args.cr_username, limits=(0, 256))
+    p[ms + "ConnectionRequestPassword"] = Parameter(args.cr_password, hidden=True, limits=(0, 256))
+    p[ms + "UpgradesManaged"] = Parameter("false", "boolean")
+    lan = IGD + "LANDevice.1."
+    p[lan + "LANWLANConfigurationNumberOfEntries"] = Parameter(str(args.wlan_instances), "unsignedInt", writable=False)
+    for i in range(1, args.wlan_instances + 1):
+        w = f"{lan}WLANConfiguration.{i}."
+        p[w + "Enable"] = Parameter("false", "boolean")
+        p[w + "Status"] = Parameter("Disabled", writable=False)
+        p[w + "SSID"] = Parameter(f"Factory-{i}", limits=(0, 32))
+        p[w + "Standard"] = Parameter("g" if i == 1 else "a", writable=False)
+        p[w + "BeaconType"] = Parameter("11i", allowed=BEACON_TYPES)  # factory WPA2 with the sticker passphrase
+        p[w + "BasicEncryptionModes"] = Parameter("None", allowed=("None", "WEPEncryption"))
+        p[w + "BasicAuthenticationMode"] = Parameter("None", allowed=("None", "EAPAuthentication", "SharedAuthentication"))
+        p[w + "WPAEncryptionModes"] = Parameter("TKIPandAESEncryption", allowed=ENCRYPTION_MODES)
+        p[w + "WPAAuthenticationMode"] = Parameter("PSKAuthentication", allowed=("PSKAuthentication", "EAPAuthentication"))
+        p[w + "IEEE11iEncryptionModes"] = Parameter("TKIPandAESEncryption", allowed=ENCRYPTION_MODES)
+        p[w + "IEEE11iAuthenticationMode"] = Parameter(
+            "PSKAuthentication", allowed=("PSKAuthentication", "EAPAuthentication", "EAPandPSKAuthentication"))
+        # A WPA passphrase has 8 to 63 characters (IEEE 802.11i); passphrases and keys read back empty.
+        p[w + "KeyPassphrase"] = Parameter("", hidden=True, limits=(8, 63))
+        for k in range(1, 11):
+            p[f"{w}PreSharedKey.{k}.PreSharedKey"] = Parameter("", "hexBinary", hidden=True)
+            p[f"{w}PreSharedKey.{k}.KeyPassphrase"] = Parameter("", hidden=True, limits=(8, 63))
+    voice = IGD + "Services.VoiceService.1."
+    p[voice + "VoiceProfileNumberOfEntries"] = Parameter("1", "unsignedInt", writable=False)
+    profile = voice + "VoiceProfile.1."
+    p[profile + "Enable"] = Parameter("Disabled", allowed=TR104_ENABLE)
+    p[profile + "NumberOfLines"] = Parameter("1", "unsignedInt", writable=False)
+    p[profile + "SIP.RegistrarServer"] = Parameter("", limits=(0, 256))
+    p[profile + "SIP.RegistrarServerPort"] = Parameter("5060", "unsignedInt", limits=(0, 65535))
+    p[profile + "SIP.ProxyServer"] = Parameter("", limits=(0, 256))
+    p[profile + "SIP.UserAgentDomain"] = Parameter("", limits=(0, 256))
+    line = profile + "Line.1."
+    p[line + "Enable"] = Parameter("Disabled", allowed=TR104_ENABLE)
+    p[line + "DirectoryNumber"] = Parameter("", limits=(0, 32))
+    p[line + "Status"] = Parameter("Disabled", writable=False)
+    p[line + "SIP.AuthUserName"] = Parameter("", limits=(0, 128))
+    p[line + "SIP.AuthPassword"] = Parameter("", hidden=True, limits=(0, 128))
+    p[line + "SIP.URI"] = Parameter("", limits=(0, 389))
+    p[IGD + "Layer2Bridging.MaxBridgeEntries"] = Parameter("8", "unsignedInt", writable=False)
+    p[IGD + "Layer2Bridging.BridgeNumberOfEntries"] = Parameter("0", "unsignedInt", writable=False)
+    wan = IGD + "WANDevice.1.WANConnectionDevice.1.WANIPConnection.1."
+    p[wan + "Enable"] = Parameter("true", "boolean")
+    p[wan + "ConnectionStatus"] = Parameter("Connected", writable=False)
+    p[wan + "ExternalIPAddress"] = Parameter("203.0.113.7", writable=False)
+    return p
 
 
 TYPE_CHECKS = {
@@ -370,8 +513,8 @@ class AcsConnection:
             self.conn = None
 
     def _credential(self):
-        return (self.model.params["Device.ManagementServer.Username"].value,
-                self.model.params["Device.ManagementServer.Password"].value)
+        return (self.model.params[self.model.ms + "Username"].value,
+                self.model.params[self.model.ms + "Password"].value)
 
     def _authorization(self):
         user, password = self._credential()
@@ -568,16 +711,25 @@ class Cpe:
 
     def inform(self, events):
         a, s = self.args, self.soap
-        parameters = [
-            "Device.RootDataModelVersion", "Device.DeviceInfo.HardwareVersion", "Device.DeviceInfo.SoftwareVersion",
-            "Device.DeviceInfo.ProvisioningCode", "Device.ManagementServer.ParameterKey",
-            "Device.ManagementServer.ConnectionRequestURL",
-        ] + [n for n in a.value_changed if n in self.model.params]
+        if a.data_model == "tr098":
+            # What a TR-098 gateway informs (TR-098 Amendment 2, Inform requirements): the summary, versions, keys, WAN address.
+            parameters = [
+                IGD + "DeviceSummary", IGD + "DeviceInfo.HardwareVersion", IGD + "DeviceInfo.SoftwareVersion",
+                IGD + "DeviceInfo.SpecVersion", IGD + "DeviceInfo.ProvisioningCode", IGD + "ManagementServer.ConnectionRequestURL",
+                IGD + "ManagementServer.ParameterKey", IGD + "WANDevice.1.WANConnectionDevice.1.WANIPConnection.1.ExternalIPAddress",
+            ]
+        else:
+            parameters = [
+                "Device.RootDataModelVersion", "Device.DeviceInfo.HardwareVersion", "Device.DeviceInfo.SoftwareVersion",
+                "Device.DeviceInfo.ProvisioningCode", "Device.ManagementServer.ParameterKey",
+                "Device.ManagementServer.ConnectionRequestURL",
+            ]
+        parameters += [n for n in a.value_changed if n in self.model.params and n not in parameters]
         event_items = [f"<EventStruct><EventCode>{escape(code)}</EventCode><CommandKey>{escape(key)}</CommandKey></EventStruct>"
                        for code, key in events]
         param_items = [f"<ParameterValueStruct><Name>{n}</Name>{s.value(self.model.params[n], self.model.params[n].value)}</ParameterValueStruct>"
                        for n in parameters]
-        param_items += [f"<ParameterValueStruct><Name>Device.X_A1B2C3_Padding.{i}.Note</Name><Value>{'x' * 200}</Value></ParameterValueStruct>"
+        param_items += [f"<ParameterValueStruct><Name>{self.model.root}X_A1B2C3_Padding.{i}.Note</Name><Value>{'x' * 200}</Value></ParameterValueStruct>"
                         for i in range(a.inform_padding)]
         body = (
             f"<DeviceId><Manufacturer>{escape(a.manufacturer)}</Manufacturer><OUI>{a.oui}</OUI>"
@@ -683,7 +835,11 @@ class Cpe:
             raise CpeFault(9003)
         found = []
         for n in names:
-            found += self.model.get((n.text or "").strip())
+            path = (n.text or "").strip()
+            if self.args.gpv_object_answers and path and not path.endswith("."):
+                self.model.get(path)  # 9005 for a name it lacks, as before
+                path = path.rsplit(".", 1)[0] + "."
+            found += [(name, p) for name, p in self.model.get(path) if (name, p) not in found]
         items = [f"<ParameterValueStruct><Name>{escape(n)}</Name>{self.soap.value(p, '' if p.hidden else p.value)}</ParameterValueStruct>"
                  for n, p in found]
         return self.soap.array("ParameterList", "cwmp:ParameterValueStruct", items)
@@ -701,7 +857,8 @@ class Cpe:
                 raise CpeFault(9003)  # the same parameter twice is invalid (A.3.2.1)
             existing = self.model.params.get(name)
             if existing is None:
-                if not name.startswith("Device.") or name.endswith(".") or (self.model.strict_instances and self.model.instance_missing(name)):
+                if (not name.startswith(self.model.root) or name.endswith(".") or self.model.fixed_schema
+                        or (self.model.strict_instances and self.model.instance_missing(name))):
                     faults.append((name, 9005))
                     continue
                 existing = Parameter("", declared or "string")
@@ -711,7 +868,7 @@ class Cpe:
             if declared and declared != existing.type and declared in TYPE_CHECKS:
                 faults.append((name, 9006))
                 continue
-            if not TYPE_CHECKS.get(existing.type, lambda v: True)(value.strip()):
+            if not TYPE_CHECKS.get(existing.type, lambda v: True)(value.strip()) or not existing.accepts(value.strip()):
                 faults.append((name, 9007))
                 continue
             changes[name] = (existing, value.strip() if existing.type != "string" else value)
@@ -726,7 +883,7 @@ class Cpe:
         else:
             self.apply(changes)
             status = 0
-        self.model.params["Device.ManagementServer.ParameterKey"].value = key
+        self.model.params[self.model.ms + "ParameterKey"].value = key
         return f"<Status>{status}</Status>"
 
     def apply(self, changes):
@@ -764,7 +921,7 @@ class Cpe:
         if key is None or len(key) > 32:
             raise CpeFault(9003)
         number = self.model.add_object(table)
-        self.model.params["Device.ManagementServer.ParameterKey"].value = key
+        self.model.params[self.model.ms + "ParameterKey"].value = key
         return f"<InstanceNumber>{number}</InstanceNumber><Status>0</Status>"
 
     def rpc_DeleteObject(self, body, record):
@@ -772,7 +929,7 @@ class Cpe:
         if key is None or len(key) > 32:
             raise CpeFault(9003)
         self.model.delete_object(instance)
-        self.model.params["Device.ManagementServer.ParameterKey"].value = key
+        self.model.params[self.model.ms + "ParameterKey"].value = key
         return "<Status>0</Status>"
 
     def rpc_Reboot(self, body, record):
@@ -798,7 +955,7 @@ class Cpe:
                 self.reboot()
         if self.args.ready_file:
             with open(self.args.ready_file, "w") as f:
-                f.write(self.model.params["Device.ManagementServer.ConnectionRequestURL"].value + "\n")
+                f.write(self.model.params[self.model.ms + "ConnectionRequestURL"].value + "\n")
         served = 0
         while served < self.args.connection_requests:
             try:
@@ -816,7 +973,7 @@ class Cpe:
 
     def report(self, ok, error=None):
         result = {"ok": ok, "sessions": self.sessions, "parameters": self.model.dump(),
-                  "parameter_key": self.model.params["Device.ManagementServer.ParameterKey"].value}
+                  "parameter_key": self.model.params[self.model.ms + "ParameterKey"].value}
         if error:
             result["error"] = error
         return result
@@ -880,8 +1037,8 @@ class ConnectionRequestServer:
         if scheme != "digest" or p.get("nonce") not in self.nonces:
             return False
         params = self.cpe.model.params
-        user = params["Device.ManagementServer.ConnectionRequestUsername"].value
-        password = params["Device.ManagementServer.ConnectionRequestPassword"].value
+        user = params[self.cpe.model.ms + "ConnectionRequestUsername"].value
+        password = params[self.cpe.model.ms + "ConnectionRequestPassword"].value
         if p.get("username") != user or p.get("realm") != self.REALM:
             log(f"connection request with username {p.get('username')!r} refused")
             return False
@@ -963,6 +1120,12 @@ def arguments(argv):
     p.add_argument("--oui", default="A1B2C3")
     p.add_argument("--product-class", default="IndieGateway")
     p.add_argument("--manufacturer", default="Independent Networks")
+    p.add_argument("--model-name", default="IG-098")
+    p.add_argument("--data-model", choices=["tr181", "tr098"], default="tr181",
+                   help="tr098: an InternetGatewayDevice: root (TR-098 Amendment 2, TR-104 voice), a fixed schema, bridges added with AddObject")
+    p.add_argument("--wlan-instances", type=int, default=2, help="WLANConfiguration instances of a tr098 CPE (its radios)")
+    p.add_argument("--gpv-object-answers", action="store_true",
+                   help="answer GetParameterValues of a parameter with every parameter of its object, as for a partial path name")
     p.add_argument("--software-version", default="3.1.4")
     p.add_argument("--username", default="bootstrap")
     p.add_argument("--password", default="bootstrap")

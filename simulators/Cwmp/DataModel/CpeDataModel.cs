@@ -74,8 +74,15 @@ public static class CpeDataModel
                 Add(wlan + "SSID", $"{o.SerialNumber}-{i}");
                 Add(wlan + "Enable", "false", Bool);
                 Add(wlan + "BeaconType", "Basic");
+                // Every TR-098 WLANConfiguration has these; the ACS writes them with BeaconType.
+                Add(wlan + "BasicEncryptionModes", "None");
+                Add(wlan + "WPAEncryptionModes", "TKIPEncryption");
+                Add(wlan + "WPAAuthenticationMode", "PSKAuthentication");
+                Add(wlan + "IEEE11iEncryptionModes", "TKIPandAESEncryption");
+                Add(wlan + "IEEE11iAuthenticationMode", "PSKAuthentication");
                 Add(wlan + "PreSharedKey.1.KeyPassphrase", "", secret: true);
             }
+            Add("Services.VoiceService.1.VoiceProfile.1.Enable", "Disabled"); // TR-104: lines work only in an enabled profile
             for (var n = 1; n <= 2; n++)
             {
                 var line = $"Services.VoiceService.1.VoiceProfile.1.Line.{n}.";

@@ -16,6 +16,9 @@ public sealed class InstanceMap
         if (requestedObject != actualObject) _objects[requestedObject] = actualObject;
     }
 
+    /// <summary>Forgets a renumbering (the object was deleted again).</summary>
+    public void Remove(string requestedObject) => _objects.TryRemove(requestedObject, out _);
+
     /// <summary>The path in the agent's numbering: the longest renumbered object it lies under decides (nested objects are recorded in full).</summary>
     public string Apply(string path)
     {

@@ -88,8 +88,9 @@ public static class ProfileRenderer
         var prefix = $"InternetGatewayDevice.LANDevice.1.WLANConfiguration.{i}.";
         parameters.Add(new(prefix + "Enable", Bool(wifi.Enabled), ParameterType.Boolean));
         parameters.Add(new(prefix + "SSID", wifi.Ssid, ParameterType.String));
-        parameters.Add(new(prefix + "BeaconType", "11i", ParameterType.String));
-        parameters.Add(new(prefix + "PreSharedKey.1.KeyPassphrase", wifi.Key, ParameterType.String, Secret: true));
+        parameters.AddRange(Tr098WifiSecurity.For(prefix, SecurityMode(wifi)));
+        if (!Tr098WifiSecurity.IsOpen(SecurityMode(wifi)))
+            parameters.Add(new(prefix + "PreSharedKey.1.KeyPassphrase", wifi.Key, ParameterType.String, Secret: true));
     }
 
     private static void AddTr181Voip(List<ProfileParameter> parameters, VoipLineSpec line)
@@ -103,7 +104,11 @@ public static class ProfileRenderer
 
     private static void AddTr098Voip(List<ProfileParameter> parameters, VoipLineSpec line)
     {
-        var prefix = $"InternetGatewayDevice.Services.VoiceService.1.VoiceProfile.1.Line.{line.Line}.";
+        // TR-104: a line works only in an enabled profile, and a factory-fresh gateway's profile is Disabled.
+        const string profile = "InternetGatewayDevice.Services.VoiceService.1.VoiceProfile.1.";
+        if (!parameters.Exists(p => p.Name == profile + "Enable"))
+            parameters.Add(new(profile + "Enable", "Enabled", ParameterType.String));
+        var prefix = $"{profile}Line.{line.Line}.";
         parameters.Add(new(prefix + "Enable", "Enabled", ParameterType.String));
         parameters.Add(new(prefix + "DirectoryNumber", line.DirectoryNumber, ParameterType.String));
         parameters.Add(new(prefix + "SIP.AuthUserName", line.SipUsername, ParameterType.String));

@@ -48,16 +48,39 @@ public sealed class MissingInstances(DeviceRpcRunner runner)
             var add = await runner.ExecuteAsync(device, workflowId, new AddObject(table, parameterKey), cancellationToken).ConfigureAwait(false);
             if (add.Failure is { } failure)
             {
-                failure.FaultString = $"AddObject {table} (for the missing {actual}): {failure.FaultString}";
+                // A table the CPE fixes itself (TR-098 WLANConfiguration: one per radio) refuses AddObject. The push fails
+                // as a whole, so what it created for it goes again rather than stay on the CPE half-configured.
+                var removed = await DeleteAsync(device, workflowId, created, map, parameterKey, cancellationToken).ConfigureAwait(false);
+                failure.FaultString = $"the device lacks {actual} and refused to create it (AddObject {table}: {failure.FaultString})"
+                    + (created.Count > 0 ? $"; {removed} of the {created.Count} instances created for this push deleted again" : "");
                 return (false, [], failure);
             }
             if (add.Response is not AddObjectResponse response)
+            {
+                await DeleteAsync(device, workflowId, created, map, parameterKey, cancellationToken).ConfigureAwait(false);
                 return (false, [], DeviceRpcRunner.Failure(FailureKind.ProtocolError, $"AddObject {table} answered {add.Response?.MethodName}"));
+            }
             var numbered = table + response.InstanceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
             map.Add(instance, numbered);
             created.Add(instance);
             if (numbered != actual) renumbered.Add(new InstanceNumbering { Requested = instance, Actual = numbered });
         }
         return (created.Count > 0, renumbered, null);
+    }
+
+    /// <summary>Deletes the instances created, deepest (latest) first; returns how many the CPE deleted.</summary>
+    private async Task<int> DeleteAsync(DeviceRef device, string? workflowId, List<string> created, InstanceMap map, string parameterKey,
+        CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        for (var i = created.Count - 1; i >= 0; i--)
+        {
+            var delete = await runner.ExecuteAsync(device, workflowId, new DeleteObject(map.Apply(created[i]), parameterKey), cancellationToken)
+                .ConfigureAwait(false);
+            if (delete.Response is not DeleteObjectResponse) continue;
+            map.Remove(created[i]);
+            deleted++;
+        }
+        return deleted;
     }
 }
