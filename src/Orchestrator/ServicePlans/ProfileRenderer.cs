@@ -12,6 +12,7 @@ public static class ProfileRenderer
 {
     public const string Tr181Root = "Device.";
     public const string Tr098Root = "InternetGatewayDevice.";
+    private const string Tr098VoiceProfile = Tr098Root + "Services.VoiceService.1.VoiceProfile.1.";
 
     public static RenderedProfile Render(ServicePlanDocument plan, string dataModelRoot, DeviceProtocol protocol)
     {
@@ -27,6 +28,8 @@ public static class ProfileRenderer
             else AddTr181Wifi(parameters, index, wifi);
         }
 
+        // TR-104: a line works only in an enabled profile, and a factory-fresh gateway's profile is Disabled.
+        if (tr098 && plan.VoipLines.Count > 0) parameters.Add(new(Tr098VoiceProfile + "Enable", "Enabled", ParameterType.String));
         foreach (var line in plan.VoipLines)
         {
             if (tr098) AddTr098Voip(parameters, line);
@@ -36,7 +39,7 @@ public static class ProfileRenderer
         if (registrar is not null)
         {
             parameters.Add(tr098
-                ? new($"{Tr098Root}Services.VoiceService.1.VoiceProfile.1.SIP.RegistrarServer", registrar, ParameterType.String)
+                ? new($"{Tr098VoiceProfile}SIP.RegistrarServer", registrar, ParameterType.String)
                 : new($"{Tr181Root}Services.VoiceService.1.SIP.Network.1.RegistrarServer", registrar, ParameterType.String));
         }
 
@@ -88,8 +91,9 @@ public static class ProfileRenderer
         var prefix = $"InternetGatewayDevice.LANDevice.1.WLANConfiguration.{i}.";
         parameters.Add(new(prefix + "Enable", Bool(wifi.Enabled), ParameterType.Boolean));
         parameters.Add(new(prefix + "SSID", wifi.Ssid, ParameterType.String));
-        parameters.AddRange(Tr098WifiSecurity.For(prefix, SecurityMode(wifi)));
-        if (!Tr098WifiSecurity.IsOpen(SecurityMode(wifi)))
+        var mode = SecurityMode(wifi);
+        parameters.AddRange(Tr098WifiSecurity.For(prefix, mode));
+        if (!Tr098WifiSecurity.IsOpen(mode))
             parameters.Add(new(prefix + "PreSharedKey.1.KeyPassphrase", wifi.Key, ParameterType.String, Secret: true));
     }
 
@@ -104,11 +108,7 @@ public static class ProfileRenderer
 
     private static void AddTr098Voip(List<ProfileParameter> parameters, VoipLineSpec line)
     {
-        // TR-104: a line works only in an enabled profile, and a factory-fresh gateway's profile is Disabled.
-        const string profile = "InternetGatewayDevice.Services.VoiceService.1.VoiceProfile.1.";
-        if (!parameters.Exists(p => p.Name == profile + "Enable"))
-            parameters.Add(new(profile + "Enable", "Enabled", ParameterType.String));
-        var prefix = $"{profile}Line.{line.Line}.";
+        var prefix = $"{Tr098VoiceProfile}Line.{line.Line}.";
         parameters.Add(new(prefix + "Enable", "Enabled", ParameterType.String));
         parameters.Add(new(prefix + "DirectoryNumber", line.DirectoryNumber, ParameterType.String));
         parameters.Add(new(prefix + "SIP.AuthUserName", line.SipUsername, ParameterType.String));

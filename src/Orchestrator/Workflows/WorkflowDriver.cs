@@ -73,7 +73,7 @@ public sealed class WorkflowDriver(
                     context.Hold(decided, events);
                     continue;
                 }
-                await AppendAsync(context, events, stopping);
+                await AppendAsync(context, events, decided, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -155,19 +155,20 @@ public sealed class WorkflowDriver(
             : [outcome.Completed!];
     }
 
-    private static bool Terminal(IWorkflowEvent[] events) => events.Any(e => e is ProvisioningSucceeded or ProvisioningFailed);
-
     private bool WorksOnStoreAlone(WorkflowStep? step) => step is { } s && _steps.TryGetValue(s, out var next) && !next.ReachesDevice;
 
+    private Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, CancellationToken stopping) =>
+        AppendAsync(context, events, WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow), stopping);
+
     /// <summary>
-    /// Appends the held events and these at the version the decisions were made on; a terminal append also frees the
-    /// device for its next workflow.
+    /// Appends the held events and these at the version the decisions were made on; <paramref name="decided"/> is the
+    /// summary with them folded in. A terminal append also frees the device for its next workflow.
     /// </summary>
-    private async Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, CancellationToken stopping)
+    private async Task AppendAsync(WorkflowContext context, IWorkflowEvent[] events, WorkflowSummary decided, CancellationToken stopping)
     {
         var attempt = 0;
         var lastResort = false;
-        IWorkflowEvent[] all = [.. context.Held, .. events];
+        object[] all = [.. context.Held, .. events];
         while (true)
         {
             try
@@ -176,20 +177,19 @@ public sealed class WorkflowDriver(
                 // Fencing: the append commits only while this instance still holds the workflow's lease.
                 var (assertSql, assertParameters) = leases.AssertFor(context.WorkflowId);
                 session.QueueSqlCommand(assertSql, assertParameters);
-                session.Events.Append(context.WorkflowId, context.Stored.Version + all.Length, all.Cast<object>().ToArray());
-                var terminal = Terminal(all);
-                if (terminal)
+                session.Events.Append(context.WorkflowId, context.Stored.Version + all.Length, all);
+                if (decided.IsTerminal)
                 {
                     session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
                     var (deleteSql, deleteParameters) = leases.DeleteFor(context.WorkflowId);
                     session.QueueSqlCommand(deleteSql, deleteParameters);
                 }
-                if (all.Any(e => e is ProvisioningSucceeded) && context.Device is { } device)
+                if (decided.Result == WorkflowResult.Success && context.Device is { } device)
                 {
                     session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
                 }
                 await session.SaveChangesAsync(stopping);
-                context.Stores(WorkflowSummaryFolding.Fold(context.Summary, events, DateTimeOffset.UtcNow));
+                context.Stores(decided);
                 return;
             }
             catch (ConcurrencyException)
@@ -216,8 +216,9 @@ public sealed class WorkflowDriver(
                 lastResort = true;
                 // Nothing of the refused events is kept, held ones included: the failure is the stored step's.
                 context.Stores(context.Stored);
-                events = [LastResort(context, e)];
-                all = events;
+                var failure = LastResort(context, e);
+                all = [failure];
+                decided = WorkflowSummaryFolding.Fold(context.Summary, [failure], DateTimeOffset.UtcNow);
             }
         }
     }

@@ -13,20 +13,23 @@ internal sealed class MqttAgentLink(UspMqttTransport transport, string agentTopi
 
     public string Mtp => MtpName;
     private volatile string _agentTopic = agentTopic;
+    // The topic name published to, worked out when the agent's topic is learned rather than for every record.
+    private volatile string _publishTopic = mqtt311 ? agentTopic + transport.ReplyToSuffix : agentTopic;
 
     /// <summary>Where the agent last said it listens (set again when a later PUBLISH names another reply-to topic).</summary>
     public string AgentTopic
     {
         get => _agentTopic;
-        set => _agentTopic = value;
+        set
+        {
+            _agentTopic = value;
+            _publishTopic = Mqtt311 ? value + transport.ReplyToSuffix : value;
+        }
     }
     public bool Mqtt311 { get; } = mqtt311;
 
-    /// <summary>The topic name the controller publishes to.</summary>
-    public string PublishTopic => Mqtt311 ? AgentTopic + transport.ReplyToSuffix : AgentTopic;
-
     public ValueTask SendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken) =>
-        transport.PublishAsync(PublishTopic, record, cancellationToken);
+        transport.PublishAsync(_publishTopic, record, cancellationToken);
 
     /// <summary>MQTT agents own their broker connection; the controller only stops using this one.</summary>
     public ValueTask CloseAsync(string reason) => ValueTask.CompletedTask;

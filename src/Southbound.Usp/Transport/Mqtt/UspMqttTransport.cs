@@ -135,7 +135,8 @@ internal sealed class UspMqttTransport(
     }
 
     /// <summary>The controller's topic as an MQTT 3.1.1 reply-to suffix: "/reply-to=usp%2Fcontroller%2Fx" (R-MQTT.24).</summary>
-    public string ReplyToSuffix => "/reply-to=" + Topic.Replace("/", "%2F", StringComparison.Ordinal);
+    public string ReplyToSuffix => _replyToSuffix ??= "/reply-to=" + Topic.Replace("/", "%2F", StringComparison.Ordinal);
+    private string? _replyToSuffix;
 
     private async Task HandleAsync(MqttApplicationMessage message)
     {
