@@ -865,6 +865,24 @@ class Agent:
         return {"truncated": whole[:len(whole) // 2 + 1] + b"\x12\x7f",  # a field claiming more bytes than follow
                 "junk": b"\xff\xfe\xfd\x00\x01" + os.urandom(32)}[self.args.garbage]
 
+    def open_session(self):
+        """What the agent sends once its MTP is up, as the variant's flags say (the same over WebSocket and MQTT)."""
+        if self.args.garbage:
+            self.send_garbage()
+        if self.args.stray_record:
+            self.send_stray_record()
+        if self.args.greeting != "silent":
+            self.greet()
+        if self.args.value_change:
+            self.send_value_change()
+
+    def repeat_onboard_request(self):
+        """An OnBoardRequest not answered within 2 s is sent again, up to 5 times."""
+        if self.onboard_sent_at and not self.onboard_answered \
+                and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
+            self.onboard_attempts += 1
+            self.send_onboard_request()
+
     def send_garbage(self):
         self.send_frame(0x2, self.garbage())
         self.garbage_sent = True
@@ -875,14 +893,7 @@ class Agent:
             return {"handshake_status": status}
         if self.args.ping and not self.args.fragment:
             self.ping()  # with --fragment the first Ping goes between the fragments of the first message
-        if self.args.garbage:
-            self.send_garbage()
-        if self.args.stray_record:
-            self.send_stray_record()
-        if self.args.greeting != "silent":
-            self.greet()
-        if self.args.value_change:
-            self.send_value_change()
+        self.open_session()
         deadline = time.monotonic() + self.args.max_seconds
         while not self.stop.is_set():
             if time.monotonic() > deadline:
@@ -895,10 +906,8 @@ class Agent:
                 return {}
             if kind == "binary":
                 self.on_record(payload)
-            elif kind is None and self.onboard_sent_at and not self.onboard_answered \
-                    and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
-                self.onboard_attempts += 1
-                self.send_onboard_request()  # repeated until answered
+            elif kind is None:
+                self.repeat_onboard_request()
             elif kind == "close":
                 self.closed_by = "controller"
                 try:
@@ -1019,14 +1028,7 @@ class MqttAgent(Agent):
         self.connect()
         if self.args.ping:
             self.client.ping()
-        if self.args.garbage:
-            self.send_garbage()
-        if self.args.stray_record:
-            self.send_stray_record()
-        if self.args.greeting != "silent":
-            self.greet()
-        if self.args.value_change:
-            self.send_value_change()
+        self.open_session()
         deadline = time.monotonic() + self.args.max_seconds
         try:
             while not self.stop.is_set():
@@ -1036,10 +1038,8 @@ class MqttAgent(Agent):
                 message = self.client.receive(0.2)
                 if message is not None:
                     self.on_publish(message)
-                elif self.onboard_sent_at and not self.onboard_answered \
-                        and time.monotonic() - self.onboard_sent_at > 2 and self.onboard_attempts < 5:
-                    self.onboard_attempts += 1
-                    self.send_onboard_request()  # repeated until answered
+                else:
+                    self.repeat_onboard_request()
             if self.args.disconnect_record:
                 self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
             for message in self.client.settle(5):

@@ -255,34 +255,14 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         var path = variant.SkipWhile(a => a != "--acs-path").Skip(1).FirstOrDefault() ?? "/";
         return
         [
-            "--acs-url", new Uri(fixture.AcsUrl, path).ToString(), "--serial", serial, "--oui", Oui, "--product-class", ProductClass,
-            "--username", own ? "cpe-" + serial : "bootstrap", "--password", own ? "pw-" + serial : "bootstrap",
-            "--cr-username", "cr-" + serial, "--cr-password", "crpw-" + serial,
+            .. IndependentCpeInventory.Arguments(new Uri(fixture.AcsUrl, path), Identity(serial), own),
             .. variant.Where((a, i) => a != "--own-credential" && a != "--acs-path" && (i == 0 || variant[i - 1] != "--acs-path")),
         ];
     }
 
-    private static DeviceRef Identity(string serial) =>
-        new() { SerialNumber = serial, Oui = Oui, ProductClass = ProductClass, Protocol = DeviceProtocol.Cwmp };
+    private static DeviceRef Identity(string serial) => IndependentCpeInventory.Identity(serial, Oui, ProductClass);
 
     /// <summary>Registers the CPE (its CWMP and Connection Request credentials) and the plan, as an operator would.</summary>
-    private async Task RegisterAsync(string serial, ServicePlan? plan = null)
-    {
-        plan ??= CwmpSystemFixture.Plan("indie-gold");
-        await fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = plan });
-        await fixture.System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
-        {
-            Device = new Device
-            {
-                Identity = Identity(serial),
-                CustomerId = "C-" + serial,
-                ServicePlan = plan.Name,
-                LocationId = "LOC-1",
-                CwmpUsername = "cpe-" + serial,
-                CwmpPassword = "pw-" + serial,
-                ConnectionRequestUsername = "cr-" + serial,
-                ConnectionRequestPassword = "crpw-" + serial,
-            },
-        });
-    }
+    private Task RegisterAsync(string serial, ServicePlan? plan = null) =>
+        IndependentCpeInventory.RegisterAsync(fixture, Identity(serial), plan ?? CwmpSystemFixture.Plan("indie-gold"));
 }

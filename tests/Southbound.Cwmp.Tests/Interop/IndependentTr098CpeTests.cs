@@ -228,34 +228,14 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         var own = variant.Contains("--own-credential");
         return
         [
-            "--acs-url", fixture.AcsUrl.ToString(), "--serial", serial, "--oui", Oui, "--product-class", ProductClass,
-            "--username", own ? "cpe-" + serial : "bootstrap", "--password", own ? "pw-" + serial : "bootstrap",
-            "--cr-username", "cr-" + serial, "--cr-password", "crpw-" + serial,
+            .. IndependentCpeInventory.Arguments(fixture.AcsUrl, Identity(serial), own),
             .. variant.Where(a => a != "--own-credential"),
         ];
     }
 
-    private static DeviceRef Identity(string serial) =>
-        new() { SerialNumber = serial, Oui = Oui, ProductClass = ProductClass, Protocol = DeviceProtocol.Cwmp };
+    private static DeviceRef Identity(string serial) => IndependentCpeInventory.Identity(serial, Oui, ProductClass);
 
     /// <summary>Registers the CPE (its CWMP and Connection Request credentials) and the plan, as an operator would.</summary>
-    private async Task RegisterAsync(string serial, ServicePlan? plan = null)
-    {
-        plan ??= CwmpSystemFixture.Plan("tr098-gold");
-        await fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = plan });
-        await fixture.System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
-        {
-            Device = new Device
-            {
-                Identity = Identity(serial),
-                CustomerId = "C-" + serial,
-                ServicePlan = plan.Name,
-                LocationId = "LOC-1",
-                CwmpUsername = "cpe-" + serial,
-                CwmpPassword = "pw-" + serial,
-                ConnectionRequestUsername = "cr-" + serial,
-                ConnectionRequestPassword = "crpw-" + serial,
-            },
-        });
-    }
+    private Task RegisterAsync(string serial, ServicePlan? plan = null) =>
+        IndependentCpeInventory.RegisterAsync(fixture, Identity(serial), plan ?? CwmpSystemFixture.Plan("tr098-gold"));
 }

@@ -12,7 +12,6 @@ namespace Provisioning.Southbound.Usp.Tests.Interop;
 [Collection(nameof(UspSystemCollection))]
 public sealed class IndependentAgentTests(UspSystemFixture fixture)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
     private static readonly string[] SuccessEvents =
         ["ProvisioningRequested", "DeviceAuthenticated", "ServiceProfileFetched", "ConfigPushed", "ConfigVerified", "ProvisioningSucceeded"];
 
@@ -169,29 +168,12 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
         Assert.Empty(page.Workflows);
     }
 
-    private async Task<(Workflow Workflow, AgentReport Report)> ProvisionAsync(string variant, string[] flags)
-    {
-        var serial = fixture.NewSerial("IND");
-        await fixture.RegisterAsync(serial);
-        await using var agent = Start(serial, flags);
-        Workflow workflow;
-        try
-        {
-            workflow = await FirstTerminalAsync(serial);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"variant {variant}: no terminal workflow; agent {await agent.StopAsync()}");
-        }
-        var report = await agent.StopAsync();
-        Assert.True(report.ExitCode == 0, $"variant {variant}: {report}");
-        return (workflow, report);
-    }
+    private Task<(Workflow Workflow, AgentReport Report)> ProvisionAsync(string variant, string[] flags) =>
+        IndependentAgentRun.ProvisionAsync(fixture, "IND", variant, serial => Start(serial, flags));
 
     private IndependentAgentProcess Start(string serial, params string[] flags) => IndependentAgentProcess.Start(
         fixture.System.UspWebSocketUrl, fixture.System.UspControllerEndpointId, UspSystemFixture.Ref(serial).EndpointId, serial,
         ["--oui", "00D09E", "--product-class", "HGW-USP", .. flags]);
 
-    private async Task<Workflow> FirstTerminalAsync(string serial) =>
-        await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+    private Task<Workflow> FirstTerminalAsync(string serial) => IndependentAgentRun.FirstTerminalAsync(fixture, serial);
 }

@@ -13,7 +13,6 @@ namespace Provisioning.Southbound.Usp.Tests.Interop;
 [Collection(nameof(UspSystemCollection))]
 public sealed class IndependentMqttAgentTests(UspSystemFixture fixture)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
     /// <summary>--reply-in: how the controller learns the agent's topic: the Response Topic property (R-MQTT.23), the
     /// 3.1.1 "/reply-to=" topic suffix (R-MQTT.24), or only the MQTTConnect record's subscribed_topic (short of
@@ -130,29 +129,12 @@ public sealed class IndependentMqttAgentTests(UspSystemFixture fixture)
         Assert.Equal("agent", bystanderReport.ClosedBy);
     }
 
-    private async Task<(Workflow Workflow, AgentReport Report)> ProvisionAsync(string variant, string[] flags)
-    {
-        var serial = fixture.NewSerial("MQI");
-        await fixture.RegisterAsync(serial);
-        await using var agent = Start(serial, flags);
-        Workflow workflow;
-        try
-        {
-            workflow = await FirstTerminalAsync(serial);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"variant {variant}: no terminal workflow; agent {await agent.StopAsync()}");
-        }
-        var report = await agent.StopAsync();
-        Assert.True(report.ExitCode == 0, $"variant {variant}: {report}");
-        return (workflow, report);
-    }
+    private Task<(Workflow Workflow, AgentReport Report)> ProvisionAsync(string variant, string[] flags) =>
+        IndependentAgentRun.ProvisionAsync(fixture, "MQI", variant, serial => Start(serial, flags));
 
     private IndependentAgentProcess Start(string serial, params string[] flags) => IndependentAgentProcess.StartOverMqtt(
         fixture.Broker.Url, UspSystemFixture.MqttTopic, fixture.System.UspControllerEndpointId, UspSystemFixture.Ref(serial).EndpointId, serial,
         ["--oui", "00D09E", "--product-class", "HGW-USP", .. flags]);
 
-    private async Task<Workflow> FirstTerminalAsync(string serial) =>
-        await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+    private Task<Workflow> FirstTerminalAsync(string serial) => IndependentAgentRun.FirstTerminalAsync(fixture, serial);
 }
