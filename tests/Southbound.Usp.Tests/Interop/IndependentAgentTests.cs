@@ -119,20 +119,8 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
     public async Task A_malformed_record_changes_nothing_and_disturbs_no_other_agent(string garbage)
     {
         // A healthy agent, provisioned and connected while another sends garbage.
-        var bystanderSerial = fixture.NewSerial("IBY");
-        await fixture.RegisterAsync(bystanderSerial);
-        await using var bystander = Start(bystanderSerial, "--greeting", "connect");
-        Assert.Equal(WorkflowResult.Success, (await FirstTerminalAsync(bystanderSerial)).Result);
-
-        var serial = fixture.NewSerial("IGB");
-        await fixture.RegisterAsync(serial);
-        AgentReport report;
-        await using (var hostile = Start(serial, "--greeting", "silent", "--garbage", garbage))
-        {
-            // Less than the silent-agent contact delay (3 s): whatever happens now is the garbage's doing.
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            report = await hostile.StopAsync();
-        }
+        await using var bystander = await IndependentAgentRun.ProvisionedBystanderAsync(fixture, "IBY", Start);
+        var (serial, report) = await IndependentAgentRun.GarbageAsync(fixture, "IGB", garbage, Start);
 
         Assert.Equal(0, report.ExitCode);
         Assert.Equal(0, report.Requests("SET") + report.Requests("ADD") + report.Requests("DELETE"));
@@ -141,16 +129,7 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
         var page = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial, PageSize = 10 });
         Assert.Empty(page.Workflows);
 
-        // The controller is unharmed: the same device, behaving, is provisioned; the bystander kept its connection.
-        await using (var again = Start(serial, "--greeting", "connect"))
-        {
-            Assert.Equal(WorkflowResult.Success, (await FirstTerminalAsync(serial)).Result);
-            Assert.Equal(0, (await again.StopAsync()).ExitCode);
-        }
-        Assert.False(bystander.HasExited);
-        var bystanderReport = await bystander.StopAsync();
-        Assert.Equal(0, bystanderReport.ExitCode);
-        Assert.Equal("agent", bystanderReport.ClosedBy);
+        await IndependentAgentRun.AssertUnharmedAsync(fixture, serial, bystander, Start);
     }
 
     [Fact]

@@ -97,19 +97,8 @@ public sealed class IndependentMqttAgentTests(UspSystemFixture fixture)
     [InlineData("junk")]
     public async Task A_malformed_payload_on_the_controller_topic_changes_nothing_and_disturbs_no_other_agent(string garbage)
     {
-        var bystanderSerial = fixture.NewSerial("MBY");
-        await fixture.RegisterAsync(bystanderSerial);
-        await using var bystander = Start(bystanderSerial, "--greeting", "connect");
-        Assert.Equal(WorkflowResult.Success, (await FirstTerminalAsync(bystanderSerial)).Result);
-
-        var serial = fixture.NewSerial("MGB");
-        await fixture.RegisterAsync(serial);
-        AgentReport report;
-        await using (var hostile = Start(serial, "--greeting", "silent", "--garbage", garbage))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            report = await hostile.StopAsync();
-        }
+        await using var bystander = await IndependentAgentRun.ProvisionedBystanderAsync(fixture, "MBY", Start);
+        var (serial, report) = await IndependentAgentRun.GarbageAsync(fixture, "MGB", garbage, Start);
 
         Assert.Equal(0, report.ExitCode);
         Assert.Equal(0, report.Get("publishes_received"));
@@ -117,16 +106,8 @@ public sealed class IndependentMqttAgentTests(UspSystemFixture fixture)
         var page = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial, PageSize = 10 });
         Assert.Empty(page.Workflows);
 
-        // The controller still reads its topic: the same device, behaving, is provisioned; the bystander stayed connected.
-        await using (var again = Start(serial, "--greeting", "connect"))
-        {
-            Assert.Equal(WorkflowResult.Success, (await FirstTerminalAsync(serial)).Result);
-            Assert.Equal(0, (await again.StopAsync()).ExitCode);
-        }
-        Assert.False(bystander.HasExited);
-        var bystanderReport = await bystander.StopAsync();
-        Assert.Equal(0, bystanderReport.ExitCode);
-        Assert.Equal("agent", bystanderReport.ClosedBy);
+        // The controller still reads its topic.
+        await IndependentAgentRun.AssertUnharmedAsync(fixture, serial, bystander, Start);
     }
 
     private Task<(Workflow Workflow, AgentReport Report)> ProvisionAsync(string variant, string[] flags) =>

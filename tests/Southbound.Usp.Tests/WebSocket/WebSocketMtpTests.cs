@@ -162,7 +162,9 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
         var agent = _host.StartAgent("DISC1");
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "first contact");
         await agent.StopAsync();
-        var response = await _host.Adapter.AuthenticateAsync(new Contracts.Southbound.AuthenticateRequest { Device = new Contracts.Common.DeviceRef { EndpointId = agent.EndpointId } }, deadline: DateTime.UtcNow.AddSeconds(2));
+        // The adapter waits Usp:ReconnectWait (2 s here) for the agent to come back, then answers Unreachable; a call
+        // deadline of 2 s left it the 500 ms margin only, which a loaded CI box overran (DeadlineExceeded).
+        var response = await _host.Adapter.AuthenticateAsync(new Contracts.Southbound.AuthenticateRequest { Device = new Contracts.Common.DeviceRef { EndpointId = agent.EndpointId } }, deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.Equal(Contracts.Southbound.FailureKind.Unreachable, response.Failure.Kind);
     }
 }
