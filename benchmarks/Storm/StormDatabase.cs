@@ -35,13 +35,14 @@ public sealed class StormDatabase : IAsyncDisposable
     {
         if (!string.IsNullOrWhiteSpace(connectionString)) return new StormDatabase(null, connectionString);
         var folder = Path.Combine(Path.GetTempPath(), $"storm-pg-{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}");
-        var pg = await EmbeddedPostgres.StartAsync(folder);
+        // The named unsafe mode keeps the figures comparable with earlier runs (a throw-away cluster); an operator's is durable.
+        var pg = await EmbeddedPostgres.StartAsync(folder, durability: EmbeddedDurability.UnsafeFastForTests);
         // Load pg_stat_statements for the statement profile (needs a restart), keeping EmbeddedPostgres's tuning.
         await pg.StopAsync();
         await File.AppendAllTextAsync(Path.Combine(pg.DataDirectory, "postgresql.conf"),
             "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n");
         await pg.DisposeAsync();
-        pg = await EmbeddedPostgres.StartAsync(folder, pg.Port);
+        pg = await EmbeddedPostgres.StartAsync(folder, pg.Port, EmbeddedDurability.UnsafeFastForTests);
         return new StormDatabase(pg, pg.ConnectionString);
     }
 
@@ -75,5 +76,6 @@ public sealed class StormDatabase : IAsyncDisposable
         await _embedded.StopAsync();
         await _embedded.DisposeAsync();
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { File.Delete(_embedded.PasswordFile); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

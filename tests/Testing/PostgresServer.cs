@@ -66,11 +66,13 @@ public static class PostgresServer
         }
 
         var folder = Path.Combine(Path.GetTempPath(), $"provisioning-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        _embedded = await EmbeddedPostgres.StartAsync(folder);
+        // A throw-away cluster: the named unsafe mode trades durability for speed (the run command's cluster is durable).
+        _embedded = await EmbeddedPostgres.StartAsync(folder, durability: EmbeddedDurability.UnsafeFastForTests);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             _embedded.StopAsync().Wait(TimeSpan.FromSeconds(20));
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { File.Delete(_embedded.PasswordFile); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
         return _embedded.ConnectionString;
     }

@@ -1,64 +1,160 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
 
 namespace Provisioning.Orchestrator.Storage;
 
-
+/// <summary>How the embedded cluster writes: durable like any store of device secrets, or fast for throw-away test clusters.</summary>
+public enum EmbeddedDurability
+{
+    /// <summary>fsync, full_page_writes and synchronous_commit at PostgreSQL's durable defaults.</summary>
+    Durable,
+    /// <summary>All three off: a power cut loses or corrupts data. For test clusters in a temporary folder only.</summary>
+    UnsafeFastForTests,
+}
 
 /// <summary>
-/// A private PostgreSQL cluster (initdb + pg_ctl) in a folder of its own, listening on loopback only.
-/// The run command's default store when no connection string is configured, and the tests' fallback
-/// when no Docker engine answers.
-/// Unix only (initdb, pg_ctl, runuser).
+/// A private PostgreSQL cluster (initdb + pg_ctl) in a folder of its own, listening on loopback only, with password
+/// (SCRAM) authentication for every connection. The password is generated on first start into an owner-only file
+/// beside the data folder (<c>&lt;folder&gt;.password</c>). The run command's default store when no connection string is
+/// configured, and the tests' fallback when no Docker engine answers. Unix only (initdb, pg_ctl, runuser).
 /// </summary>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string ServiceUser = "postgres";
+    private const string SettingsFile = "provisioning.conf";
     private readonly string _dataDirectory;
     private readonly string _binDirectory;
     private readonly bool _runAsServiceUser;
+    private readonly EmbeddedDurability _durability;
+    private string _password = "";
 
     public int Port { get; }
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=60;No Reset On Close=true";
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1", Port = Port, Username = ServiceUser, Password = _password, Database = "postgres",
+        Pooling = true, MaxPoolSize = 60, NoResetOnClose = true,
+    }.ConnectionString;
     public string DataDirectory => _dataDirectory;
+    /// <summary>Where the generated superuser password is kept (mode 0600, owned by the user running the orchestrator).</summary>
+    public string PasswordFile => _dataDirectory.TrimEnd('/') + ".password";
 
-    private EmbeddedPostgres(string dataDirectory, string binDirectory, int port, bool runAsServiceUser)
+    private EmbeddedPostgres(string dataDirectory, string binDirectory, int port, bool runAsServiceUser, EmbeddedDurability durability)
     {
         _dataDirectory = dataDirectory;
         _binDirectory = binDirectory;
         Port = port;
         _runAsServiceUser = runAsServiceUser;
+        _durability = durability;
     }
 
     /// <summary>Initialises the cluster if the folder is empty, then starts it (or reuses a running one).</summary>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, int port = 0, CancellationToken cancellationToken = default)
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, int port = 0, EmbeddedDurability durability = EmbeddedDurability.Durable,
+        CancellationToken cancellationToken = default)
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
         var bin = FindBinaries();
         var asServiceUser = Environment.UserName == "root";
         if (port == 0) port = FreeLoopbackPort();
-        var pg = new EmbeddedPostgres(dataDirectory, bin, port, asServiceUser);
-        await pg.InitialiseAsync(cancellationToken);
+        var pg = new EmbeddedPostgres(dataDirectory, bin, port, asServiceUser, durability);
+        var adoptLegacyCluster = await pg.InitialiseAsync(cancellationToken);
+        await pg.WriteSettingsAsync(adoptLegacyCluster, cancellationToken);
         await pg.StartServerAsync(cancellationToken);
+        if (adoptLegacyCluster) await pg.SecureLegacyClusterAsync(cancellationToken);
         return pg;
     }
 
-    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the cluster with SCRAM authentication and a generated password. Returns true for a cluster made before
+    /// passwords were kept (trust authentication, no password file): it is given one once it runs.
+    /// </summary>
+    private async Task<bool> InitialiseAsync(CancellationToken cancellationToken)
     {
-        if (File.Exists(Path.Combine(_dataDirectory, "PG_VERSION"))) return;
+        var exists = File.Exists(Path.Combine(_dataDirectory, "PG_VERSION"));
+        if (File.Exists(PasswordFile))
+        {
+            _password = (await File.ReadAllTextAsync(PasswordFile, cancellationToken)).Trim();
+            if (exists) return false;
+        }
+        else
+        {
+            _password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            Directory.CreateDirectory(Path.GetDirectoryName(PasswordFile)!);
+            await File.WriteAllTextAsync(PasswordFile, "", cancellationToken);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(PasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await File.WriteAllTextAsync(PasswordFile, _password, cancellationToken);
+            if (exists) return true;
+        }
+
         Directory.CreateDirectory(_dataDirectory);
         await OwnAsync(_dataDirectory, cancellationToken);
-        await RunAsync("initdb", ["-D", _dataDirectory, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-sync"], cancellationToken);
-        // Tuned for a test/dev box: durability is traded for speed only where the folder is throw-away anyway.
-        await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"),
-            "\nlisten_addresses = '127.0.0.1'\nmax_connections = 300\nshared_buffers = 256MB\nsynchronous_commit = off\nfsync = off\nfull_page_writes = off\n",
-            cancellationToken);
+        // initdb reads the password from a file the service user can read; it lives only until initdb is done.
+        var pwfile = _dataDirectory.TrimEnd('/') + ".initdb-password";
+        await File.WriteAllTextAsync(pwfile, _password, cancellationToken);
+        await OwnAsync(pwfile, cancellationToken, openParents: false);
+        try
+        {
+            await RunAsync("initdb", ["-D", _dataDirectory, "--auth=scram-sha-256", "--username=postgres", $"--pwfile={pwfile}",
+                "--encoding=UTF8", .. _durability == EmbeddedDurability.UnsafeFastForTests ? ["--no-sync"] : Array.Empty<string>()], cancellationToken);
+        }
+        finally
+        {
+            File.Delete(pwfile);
+        }
+        return false;
     }
+
+    /// <summary>
+    /// Our settings live in a file of their own, rewritten at every start and included last, so they also override what
+    /// earlier versions appended to postgresql.conf (those turned fsync off). Authentication: SCRAM on the socket and on
+    /// loopback, nothing else.
+    /// </summary>
+    private async Task WriteSettingsAsync(bool trustLocalSocketOnce, CancellationToken cancellationToken)
+    {
+        var unsafeFast = _durability == EmbeddedDurability.UnsafeFastForTests;
+        var durability = unsafeFast ? "off" : "on";
+        await File.WriteAllTextAsync(Path.Combine(_dataDirectory, SettingsFile),
+            "# Written by the orchestrator at every start (EmbeddedPostgres); edits here are lost.\n" +
+            "listen_addresses = '127.0.0.1'\nmax_connections = 300\nshared_buffers = 256MB\n" +
+            $"fsync = {durability}\nfull_page_writes = {durability}\nsynchronous_commit = {durability}\n" +
+            "password_encryption = 'scram-sha-256'\n", cancellationToken);
+        var conf = Path.Combine(_dataDirectory, "postgresql.conf");
+        var include = $"include_if_exists = '{SettingsFile}'";
+        var text = await File.ReadAllTextAsync(conf, cancellationToken);
+        if (!text.TrimEnd().EndsWith(include, StringComparison.Ordinal))
+            await File.WriteAllTextAsync(conf, text.Replace(include, "").TrimEnd() + "\n" + include + "\n", cancellationToken);
+
+        // A legacy cluster has no password yet: its local socket is trusted for the one connection that sets it.
+        var socketMethod = trustLocalSocketOnce ? "trust" : "scram-sha-256";
+        await File.WriteAllTextAsync(Path.Combine(_dataDirectory, "pg_hba.conf"),
+            "# Written by the orchestrator at every start (EmbeddedPostgres): passwords everywhere, loopback only.\n" +
+            $"local all all {socketMethod}\nhost all all 127.0.0.1/32 scram-sha-256\n", cancellationToken);
+        await OwnAsync(_dataDirectory, cancellationToken, openParents: false);
+    }
+
+    private async Task SecureLegacyClusterAsync(CancellationToken cancellationToken)
+    {
+        var overSocket = new NpgsqlConnectionStringBuilder
+        {
+            Host = SocketDirectory, Port = Port, Username = ServiceUser, Database = "postgres", Pooling = false,
+        }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(overSocket))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"ALTER USER postgres PASSWORD '{_password}'", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await WriteSettingsAsync(trustLocalSocketOnce: false, cancellationToken);
+        await RunAsync("pg_ctl", ["-D", _dataDirectory, "reload"], cancellationToken);
+    }
+
+    private string SocketDirectory => Path.Combine(_dataDirectory, "socket");
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
-        var socketDirectory = Path.Combine(_dataDirectory, "socket");
+        var socketDirectory = SocketDirectory;
         Directory.CreateDirectory(socketDirectory);
         await OwnAsync(socketDirectory, cancellationToken, openParents: false);
         if (await IsRunningAsync(cancellationToken))
