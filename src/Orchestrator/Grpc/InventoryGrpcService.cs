@@ -85,7 +85,7 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         v.ThrowIfInvalid();
         await using var session = store.LightweightSession();
         var document = request.Plan.ToDocument();
-        session.Store(document);
+        session.Store(services.GetRequiredService<PlanSecrets>().Seal(document));
         await session.SaveChangesAsync(context.CancellationToken);
         return document.ToWire();
     }
@@ -98,7 +98,8 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
             v.Fail("plans", $"lists plan '{name}' more than once");
         v.ThrowIfInvalid();
         await using var session = store.LightweightSession();
-        foreach (var plan in request.Plans) session.Store(plan.ToDocument());
+        var secrets = services.GetRequiredService<PlanSecrets>();
+        foreach (var plan in request.Plans) session.Store(secrets.Seal(plan.ToDocument()));
         await session.SaveChangesAsync(context.CancellationToken);
         return new UpsertServicePlansResponse { Stored = request.Plans.Count };
     }

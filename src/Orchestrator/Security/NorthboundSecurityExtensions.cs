@@ -80,13 +80,15 @@ public static class NorthboundSecurityExtensions
 
         // Device secrets at rest: CWMP passwords as HA1, Connection Request passwords encrypted (key ring in PostgreSQL).
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("cpe-provisioning");
-        // The key ring lives in the same database as what it encrypts: with a certificate (RSA) configured the keys
-        // are stored encrypted with it, so a database dump alone does not reveal Connection Request passwords.
+        // The key ring lives in the same database as what it encrypts, so it is stored encrypted with a key kept outside
+        // it: the configured certificate (RSA), else a key file generated beside keys.json. A dump alone reveals nothing.
         var keyEncryption = TlsSettings.From(builder.Configuration, KeyEncryptionSection);
         if (keyEncryption.HasCertificate) dataProtection.ProtectKeysWithCertificate(keyEncryption.LoadCertificate());
+        else dataProtection.ProtectKeysWithKeyRingKey(builder.Configuration);
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<Marten.IDocumentStore>((options, store) => options.XmlRepository = new MartenXmlRepository(store));
         builder.Services.AddSingleton<DeviceSecrets>();
+        builder.Services.AddSingleton<ServicePlans.PlanSecrets>();
         builder.Services.AddHostedService<DataProtectionKeyRing>();
         return builder;
     }
