@@ -31,4 +31,30 @@ public static class ObjectPath
     /// <summary>The distinct instances the paths name, shallowest first (parents before their children).</summary>
     public static List<string> InstancesIn(IEnumerable<string> paths) =>
         paths.SelectMany(InstancesIn).Distinct(StringComparer.Ordinal).OrderBy(p => p.Count(c => c == '.')).ToList();
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a parameter path relative to the data-model root in TR-106's grammar: dot-separated
+    /// segments, each a name (a letter or "_" first, then letters, digits, "_" or "-") or an instance number, ending in a
+    /// name ("WiFi.SSID.1.SSID"). Refuses "../../etc", empty segments, a trailing dot and anything but ASCII.
+    /// </summary>
+    public static bool IsRelativeParameter(string path)
+    {
+        if (path.Length is 0 or > 256) return false;
+        var segments = path.Split('.');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment.Length == 0) return false;
+            var number = !segment.AsSpan().ContainsAnyExcept("0123456789");
+            if (number)
+            {
+                if (i == 0 || i == segments.Length - 1) return false;
+                continue;
+            }
+            if (!(char.IsAsciiLetter(segment[0]) || segment[0] == '_')) return false;
+            foreach (var c in segment)
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return false;
+        }
+        return true;
+    }
 }

@@ -72,7 +72,8 @@ public static class InventoryValidation
         }
         foreach (var (name, value) in plan.ExtraParameters)
         {
-            v.Check(name.Length is > 0 and <= 256 && !name.Contains(' ') && !name.Any(char.IsControl), $"{prefix}extra_parameters[{name}]", "must be a data-model path relative to the root")
+            v.Check(Contracts.DataModel.ObjectPath.IsRelativeParameter(name), $"{prefix}extra_parameters[{name}]",
+                    "must be a parameter path relative to the data-model root (e.g. \"Time.NTPServer1\")")
                 .Limit($"{prefix}extra_parameters[{name}]", value, 1024);
         }
     }

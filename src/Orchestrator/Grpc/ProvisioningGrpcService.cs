@@ -29,7 +29,7 @@ public sealed class ProvisioningGrpcService(
                 .Check(device.Oui.All(Uri.IsHexDigit), "device.oui", "must be 6 hexadecimal digits")
                 .Limit("device.product_class", device.ProductClass, 64)
                 .Limit("device.endpoint_id", device.EndpointId, 128)
-                .Check(System.Enum.IsDefined(device.Protocol), "device.protocol", "must be DEVICE_PROTOCOL_CWMP or DEVICE_PROTOCOL_USP");
+                .Check(device.Protocol is DeviceProtocol.Cwmp or DeviceProtocol.Usp, "device.protocol", "must be DEVICE_PROTOCOL_CWMP or DEVICE_PROTOCOL_USP");
         }
         validation.Limit("service_plan_override", request.ServicePlanOverride, 128)
             .Limit("request_id", request.RequestId, 128);
@@ -58,6 +58,8 @@ public sealed class ProvisioningGrpcService(
         var validation = new RequestValidation()
             .Limit("serial_number", request.SerialNumber, 64)
             .Check(request.PageSize is >= 0 and <= 1000, "page_size", "must be between 0 and 1000");
+        var createdFrom = validation.Time("created_from", request.CreatedFrom);
+        var createdTo = validation.Time("created_to", request.CreatedTo);
         var offset = 0;
         if (!string.IsNullOrEmpty(request.PageToken) && (!int.TryParse(request.PageToken, out offset) || offset < 0))
             validation.Fail("page_token", "is not a token from a previous page");
@@ -69,8 +71,8 @@ public sealed class ProvisioningGrpcService(
         if (!string.IsNullOrEmpty(request.SerialNumber)) query = query.Where(w => w.SerialNumber == request.SerialNumber);
         if (request.State.FromWire() is { } status) query = query.Where(w => w.Status == status);
         if (request.Result.FromWire() is { } result) query = query.Where(w => w.Result == result);
-        if (request.CreatedFrom is { } from) { var f = from.ToDateTimeOffset(); query = query.Where(w => w.CreatedAt >= f); }
-        if (request.CreatedTo is { } to) { var t = to.ToDateTimeOffset(); query = query.Where(w => w.CreatedAt < t); }
+        if (createdFrom is { } f) query = query.Where(w => w.CreatedAt >= f);
+        if (createdTo is { } t) query = query.Where(w => w.CreatedAt < t);
         var page = await query.OrderByDescending(w => w.CreatedAt).ThenBy(w => w.Id).Skip(offset).Take(pageSize + 1).ToListAsync(context.CancellationToken);
 
         var response = new ListWorkflowsResponse();
@@ -162,9 +164,10 @@ public sealed class ProvisioningGrpcService(
 
     public override async Task<FailureReport> GetFailureReport(GetFailureReportRequest request, ServerCallContext context)
     {
-        var from = request.From?.ToDateTimeOffset() ?? DateTimeOffset.MinValue;
-        var to = request.To?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue;
-        new RequestValidation().Check(from <= to, "from", "must not be after 'to'").ThrowIfInvalid();
+        var validation = new RequestValidation();
+        var from = validation.Time("from", request.From) ?? DateTimeOffset.MinValue;
+        var to = validation.Time("to", request.To) ?? DateTimeOffset.MaxValue;
+        validation.Check(from <= to, "from", "must not be after 'to'").ThrowIfInvalid();
         var fromHour = FailureStatistic.HourOf(from == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : from);
 
         await using var session = store.QuerySession();

@@ -22,6 +22,24 @@ public sealed class RequestValidation
         return this;
     }
 
+    /// <summary>
+    /// A Timestamp as a point in time; null (and a violation) when it lies outside the range a Timestamp may hold
+    /// (0001-01-01 to 9999-12-31, nanos 0..999,999,999), which would otherwise surface as an internal error.
+    /// </summary>
+    public DateTimeOffset? Time(string field, Timestamp? value)
+    {
+        if (value is null) return null;
+        if (value.Seconds is < MinTimestampSeconds or > MaxTimestampSeconds || value.Nanos is < 0 or > 999_999_999)
+        {
+            Fail(field, "is not a valid timestamp (0001-01-01 to 9999-12-31)");
+            return null;
+        }
+        return value.ToDateTimeOffset();
+    }
+
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
     public RequestValidation Check(bool valid, string field, string description)
     {
         if (!valid) Fail(field, description);
