@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Provisioning.Contracts.DataModel;
 using Provisioning.Contracts.Northbound;
 
 namespace Provisioning.Cli.Imports;
@@ -7,12 +8,6 @@ namespace Provisioning.Cli.Imports;
 public static partial class ServicePlanRules
 {
     private static readonly string[] Bands = ["2.4GHz", "5GHz", "6GHz"];
-    // TR-181 AccessPoint.{i}.Security.ModeEnabled values; "" means the orchestrator's default (WPA2-Personal).
-    private static readonly string[] SecurityModes =
-    [
-        "", "WPA2-Personal", "WPA3-Personal", "WPA-WPA2-Personal", "WPA3-Personal-Transition",
-        "WPA2-Enterprise", "WPA3-Enterprise", "WPA-WPA2-Enterprise",
-    ];
 
     public static IEnumerable<string> Check(ServicePlan plan)
     {
@@ -27,8 +22,11 @@ public static partial class ServicePlanRules
             if (band is null) yield return $"wifi band '{wifi.Band}' must be one of {string.Join(", ", Bands)}";
             else if (!bands.Add(band)) yield return $"wifi band {band} appears twice";
             if (wifi.Ssid.Length is 0 or > 32) yield return $"wifi {wifi.Band}: ssid must be 1-32 characters";
-            if (!SecurityModes.Contains(wifi.SecurityMode)) yield return $"wifi {wifi.Band}: security_mode '{wifi.SecurityMode}' must be one of {string.Join(", ", SecurityModes.Skip(1))}";
-            if (!WpaPassphrase().IsMatch(wifi.Key)) yield return $"wifi {wifi.Band}: key must be a WPA passphrase of 8-63 printable ASCII characters";
+            // The same rules as the admin API (empty mode: WPA2-Personal); an open network ("None") takes no key.
+            if (WifiSecurityMode.Canonical(wifi.SecurityMode) is not { } mode)
+                yield return $"wifi {wifi.Band}: security_mode '{wifi.SecurityMode}' must be one of {string.Join(", ", WifiSecurityMode.Known)}";
+            else if (WifiSecurityMode.KeyProblem(mode, wifi.Key) is { } problem)
+                yield return $"wifi {wifi.Band}: key {problem}";
         }
 
         var lines = new HashSet<int>();
@@ -49,17 +47,11 @@ public static partial class ServicePlanRules
         {
             if (name.StartsWith("Device.", StringComparison.Ordinal) || name.StartsWith("InternetGatewayDevice.", StringComparison.Ordinal))
                 yield return $"extra parameter '{name}' must be relative to the root (e.g. 'Time.NTPServer1')";
-            else if (!ParameterPath().IsMatch(name))
+            else if (!ObjectPath.IsRelativeParameter(name))
                 yield return $"extra parameter '{name}' is not a parameter path";
         }
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9._\-]{1,64}$")]
     private static partial Regex PlanName();
-
-    [GeneratedRegex(@"^[\x20-\x7E]{8,63}$")]
-    private static partial Regex WpaPassphrase();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")]
-    private static partial Regex ParameterPath();
 }

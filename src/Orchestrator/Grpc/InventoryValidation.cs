@@ -1,3 +1,4 @@
+using Provisioning.Contracts.DataModel;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Orchestrator.ServicePlans;
@@ -47,10 +48,11 @@ public static class InventoryValidation
             catch (ArgumentException) { v.Fail($"{field}.band", "must be 2.4GHz, 5GHz or 6GHz"); }
             v.Check(w.Ssid.Length >= 1, $"{field}.ssid", "must be 1 to 32 characters")
                 .Limit($"{field}.ssid", w.Ssid, 32)
-                // IEEE 802.11i: a passphrase is 8 to 63 printable ASCII characters (control characters also break storage).
-                .Check(w.Key.Length is >= 8 and <= 63 && w.Key.All(c => c is >= ' ' and <= '~'), $"{field}.key",
-                    "must be a WPA passphrase of 8 to 63 printable ASCII characters")
                 .Limit($"{field}.security_mode", w.SecurityMode, 64);
+            if (WifiSecurityMode.Canonical(w.SecurityMode) is not { } mode)
+                v.Fail($"{field}.security_mode", $"must be one of {string.Join(", ", WifiSecurityMode.Known)} (empty: {WifiSecurityMode.Default})");
+            else if (WifiSecurityMode.KeyProblem(mode, w.Key) is { } problem)
+                v.Fail($"{field}.key", problem);
         }
         if (plan.Wifi.Select(w => w.Band.Replace(" ", "").ToUpperInvariant()).Distinct().Count() != plan.Wifi.Count)
             v.Fail($"{prefix}wifi", "names a band twice");

@@ -1,3 +1,4 @@
+using Provisioning.Contracts.DataModel;
 using System.Globalization;
 using Provisioning.Contracts.Common;
 
@@ -82,8 +83,11 @@ public static class ProfileRenderer
     {
         parameters.Add(new($"Device.WiFi.SSID.{i}.Enable", Bool(wifi.Enabled), ParameterType.Boolean));
         parameters.Add(new($"Device.WiFi.SSID.{i}.SSID", wifi.Ssid, ParameterType.String));
-        parameters.Add(new($"Device.WiFi.AccessPoint.{i}.Security.ModeEnabled", SecurityMode(wifi), ParameterType.String));
-        parameters.Add(new($"Device.WiFi.AccessPoint.{i}.Security.KeyPassphrase", wifi.Key, ParameterType.String, Secret: true));
+        var mode = SecurityMode(wifi);
+        parameters.Add(new($"Device.WiFi.AccessPoint.{i}.Security.ModeEnabled", mode, ParameterType.String));
+        // An open network has no passphrase (and a CPE may refuse an empty one); Enterprise modes use RADIUS instead.
+        if (WifiSecurityMode.TakesPassphrase(mode))
+            parameters.Add(new($"Device.WiFi.AccessPoint.{i}.Security.KeyPassphrase", wifi.Key, ParameterType.String, Secret: true));
     }
 
     private static void AddTr098Wifi(List<ProfileParameter> parameters, int i, WifiNetworkSpec wifi)
@@ -131,8 +135,7 @@ public static class ProfileRenderer
         }
     }
 
-    private static string SecurityMode(WifiNetworkSpec wifi) =>
-        string.IsNullOrWhiteSpace(wifi.SecurityMode) ? "WPA2-Personal" : wifi.SecurityMode;
+    private static string SecurityMode(WifiNetworkSpec wifi) => WifiSecurityMode.Canonical(wifi.SecurityMode) ?? wifi.SecurityMode;
 
     private static string Bool(bool value) => value ? "true" : "false";
 }

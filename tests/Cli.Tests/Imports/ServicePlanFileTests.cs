@@ -84,7 +84,7 @@ public sealed class ServicePlanFileTests
         var (plans, problems) = ServicePlanFile.Parse(yaml, isJson: false);
         Assert.Equal([3, 6, 7], problems.Select(p => p.Line));
         Assert.Contains("wifi band '4GHz' must be one of 2.4GHz, 5GHz, 6GHz", problems[0].Message);
-        Assert.Contains("key must be a WPA passphrase of 8-63 printable ASCII characters", problems[0].Message);
+        Assert.Contains("key must be a WPA passphrase of 8 to 63 printable ASCII characters", problems[0].Message);
         Assert.Contains("plan 'ok' is already defined on line 1", problems[1].Message);
         Assert.Contains("data_enabeld", problems[2].Message);
         // The Wi-Fi key is a secret: a problem names the field, never its value.
@@ -113,5 +113,26 @@ public sealed class ServicePlanFileTests
 
         var (_, shape) = ServicePlanFile.Parse("name: a\n", isJson: false);
         Assert.Contains("expected a list of plans", Assert.Single(shape).Message);
+    }
+
+    [Fact]
+    public void An_open_network_needs_no_key_and_a_personal_one_does()
+    {
+        const string yaml = """
+            - name: guest
+              wifi:
+                - { band: 2.4GHz, ssid: Guest, security_mode: None }
+            - name: home
+              wifi:
+                - { band: 2.4GHz, ssid: Home, security_mode: WPA2-Personal }
+            - name: odd
+              wifi:
+                - { band: 5GHz, ssid: Odd, security_mode: WEP-Whatever, key: 12345678 }
+            """;
+        var (plans, problems) = ServicePlanFile.Parse(yaml, isJson: false);
+        Assert.Equal(["guest"], plans.Select(p => p.Plan.Name));
+        Assert.Equal([4, 7], problems.Select(p => p.Line));
+        Assert.Contains("key must be a WPA passphrase", problems[0].Message);
+        Assert.Contains("security_mode 'WEP-Whatever' must be one of None, ", problems[1].Message);
     }
 }

@@ -76,4 +76,24 @@ public sealed class BadInputTests(OrchestratorFixture fixture)
 
         Assert.Equal("pool.ntp.org", stored.ExtraParameters["Time.NTPServer1"]);
     }
+
+    [Fact]
+    public async Task An_open_network_is_stored_without_a_key_and_a_personal_one_without_a_key_is_refused()
+    {
+        var open = OrchestratorFixture.GoldPlan("open-" + Guid.NewGuid().ToString("N")[..8]);
+        open.Wifi[0].SecurityMode = "None";
+        open.Wifi[0].Key = "";
+        var stored = await fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = open });
+        Assert.Equal("None", stored.Wifi[0].SecurityMode);
+
+        var keyless = OrchestratorFixture.GoldPlan("keyless-" + Guid.NewGuid().ToString("N")[..8]);
+        keyless.Wifi[0].Key = "";
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = keyless }).ResponseAsync);
+        Assert.Contains("wifi[0].key", error.Status.Detail);
+
+        var unknown = OrchestratorFixture.GoldPlan("unknown-mode-" + Guid.NewGuid().ToString("N")[..8]);
+        unknown.Wifi[0].SecurityMode = "WEP-128";
+        error = await Assert.ThrowsAsync<RpcException>(() => fixture.System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = unknown }).ResponseAsync);
+        Assert.Contains("wifi[0].security_mode", error.Status.Detail);
+    }
 }
