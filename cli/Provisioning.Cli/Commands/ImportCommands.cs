@@ -57,37 +57,56 @@ internal static partial class ImportCommands
 
     public static Command Plans(CliContext context)
     {
-        var file = new Argument<string>("file") { Description = "YAML or JSON list of service plans (fields as in the API's ServicePlan)" };
+        var file = new Argument<string>("file") { Description = "YAML or JSON list of service plans (fields as in the API's ServicePlan), or a mapping with 'plans' and 'model_profiles' lists" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate only; send nothing" };
         var import = new Command("import", "Load service plans from a YAML or JSON file (all plans or none)") { file, dryRun };
         import.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(file);
-            IReadOnlyList<ParsedPlan> plans;
+            PlanFile planFile;
             try
             {
-                plans = ServicePlanFile.Read(path);
+                planFile = ServicePlanFile.Read(path);
             }
             catch (ImportRejectedException e)
             {
                 return await Reject(context, e);
             }
+            var (plans, profiles) = (planFile.Plans, planFile.ModelProfiles);
             if (parse.GetValue(dryRun))
             {
-                context.Console.MarkupLine(Markup.Escape($"{path}: {plans.Count} valid plan(s); nothing sent (--dry-run)"));
+                context.Console.MarkupLine(Markup.Escape($"{path}: {plans.Count} valid plan(s), {profiles.Count} model profile(s); nothing sent (--dry-run)"));
                 return ExitCodes.Success;
             }
             using var connection = context.Connect(parse);
-            var request = new UpsertServicePlansRequest();
-            request.Plans.AddRange(plans.Select(p => p.Plan));
             try
             {
-                var response = await connection.Inventory.UpsertServicePlansAsync(request,
-                    deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
-                context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} plan(s) from {path}: {string.Join(", ", plans.Select(p => p.Plan.Name))}"));
-                return ExitCodes.Success;
+                if (plans.Count > 0)
+                {
+                    var request = new UpsertServicePlansRequest();
+                    request.Plans.AddRange(plans.Select(p => p.Plan));
+                    var response = await connection.Inventory.UpsertServicePlansAsync(request,
+                        deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+                    context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} plan(s) from {path}: {string.Join(", ", plans.Select(p => p.Plan.Name))}"));
+                }
             }
             catch (RpcException e) when (ServerRejection(e, "plans", index => index < plans.Count ? plans[index].Line : 0) is { } rejection)
+            {
+                return await Reject(context, new ImportRejectedException(path, rejection));
+            }
+            try
+            {
+                if (profiles.Count > 0)
+                {
+                    var request = new UpsertModelProfilesRequest();
+                    request.Profiles.AddRange(profiles.Select(p => p.Profile));
+                    var response = await connection.Inventory.UpsertModelProfilesAsync(request,
+                        deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
+                    context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} model profile(s) from {path}: {string.Join(", ", profiles.Select(p => p.Profile.Name))}"));
+                }
+                return ExitCodes.Success;
+            }
+            catch (RpcException e) when (ServerRejection(e, "profiles", index => index < profiles.Count ? profiles[index].Line : 0) is { } rejection)
             {
                 return await Reject(context, new ImportRejectedException(path, rejection));
             }

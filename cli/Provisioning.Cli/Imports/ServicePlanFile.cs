@@ -17,11 +17,19 @@ namespace Provisioning.Cli.Imports;
 /// <summary>A valid plan and the line its entry starts on (to name it if the server refuses it).</summary>
 public sealed record ParsedPlan(ServicePlan Plan, int Line);
 
+public sealed record ParsedModelProfile(ModelProfile Profile, int Line);
+
+/// <summary>What a plan file holds: plans, and the model profiles that say where their values go on some models.</summary>
+public sealed record PlanFile(IReadOnlyList<ParsedPlan> Plans, IReadOnlyList<ParsedModelProfile> ModelProfiles);
+
 public static class ServicePlanFile
 {
+    private const string PlansKey = "plans";
+    /// <summary>Model profiles travel with the plans, in a mapping's "model_profiles" list.</summary>
+    private const string ModelProfilesKey = "model_profiles";
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
 
-    public static IReadOnlyList<ParsedPlan> Read(string path)
+    public static PlanFile Read(string path)
     {
         string text;
         try
@@ -34,9 +42,45 @@ public static class ServicePlanFile
         }
         var isJson = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var (plans, problems) = Parse(text, isJson);
-        if (problems.Count > 0) throw new ImportRejectedException(path, problems);
-        if (plans.Count == 0) throw new ImportRejectedException(path, [new ImportProblem(1, "no plans in the file")]);
-        return plans;
+        var (profiles, profileProblems) = problems.Count == 0 ? ParseModelProfiles(text, isJson) : ([], []);
+        if (problems.Count > 0 || profileProblems.Count > 0) throw new ImportRejectedException(path, [.. problems, .. profileProblems]);
+        if (plans.Count == 0 && profiles.Count == 0) throw new ImportRejectedException(path, [new ImportProblem(1, "no plans in the file")]);
+        return new PlanFile(plans, profiles);
+    }
+
+    /// <summary>The file's model profiles (a mapping's "model_profiles" list), each checked like the API checks it.</summary>
+    public static (IReadOnlyList<ParsedModelProfile> Profiles, IReadOnlyList<ImportProblem> Problems) ParseModelProfiles(string text, bool isJson)
+    {
+        var problems = new List<ImportProblem>();
+        var profiles = new List<ParsedModelProfile>();
+        List<(int Line, string Json)> entries;
+        try
+        {
+            entries = isJson ? JsonEntries(text, ModelProfilesKey) : YamlEntries(text, ModelProfilesKey);
+        }
+        catch (Exception e) when (e is YamlException or JsonException or FormatException)
+        {
+            return ([], [new ImportProblem(1, e.Message)]);
+        }
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (line, json) in entries)
+        {
+            ModelProfile profile;
+            try
+            {
+                profile = Parser.Parse<ModelProfile>(json);
+            }
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
+            {
+                problems.Add(new ImportProblem(line, $"not a model profile: {e.Message}"));
+                continue;
+            }
+            var found = ModelProfileRules.Check(profile).ToList();
+            if (profile.Name.Length > 0 && !names.Add(profile.Name)) found.Add($"model profile '{profile.Name}' appears twice");
+            if (found.Count > 0) problems.Add(new ImportProblem(line, $"model profile '{profile.Name}': " + string.Join("; ", found)));
+            else profiles.Add(new ParsedModelProfile(profile, line));
+        }
+        return (profiles, problems);
     }
 
     public static (IReadOnlyList<ParsedPlan> Plans, IReadOnlyList<ImportProblem> Problems) Parse(string text, bool isJson)
@@ -86,14 +130,19 @@ public static class ServicePlanFile
         return (plans, problems);
     }
 
-    private static List<(int, string)> YamlEntries(string text)
+    private static List<(int, string)> YamlEntries(string text, string list = PlansKey)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
         if (stream.Documents.Count == 0) return [];
         var root = stream.Documents[0].RootNode;
-        if (root is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode("plans"), out var plansNode)) root = plansNode;
-        if (root is not YamlSequenceNode sequence) throw new FormatException("expected a list of plans (or 'plans:' with a list)");
+        if (root is YamlMappingNode mapping)
+        {
+            if (mapping.Children.TryGetValue(new YamlScalarNode(list), out var listNode)) root = listNode;
+            else if (list != PlansKey || mapping.Children.ContainsKey(new YamlScalarNode(ModelProfilesKey))) return [];
+        }
+        else if (list != PlansKey) return []; // a bare list holds plans only
+        if (root is not YamlSequenceNode sequence) throw new FormatException($"expected a list of plans (or '{list}:' with a list)");
         return sequence.Children.Select(node => ((int)node.Start.Line, YamlToJson(node))).ToList();
     }
 
@@ -139,14 +188,19 @@ public static class ServicePlanFile
         }
     }
 
-    private static List<(int, string)> JsonEntries(string text)
+    private static List<(int, string)> JsonEntries(string text, string list = PlansKey)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var root = document.RootElement;
-        var wrapped = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("plans", out var list) && list.ValueKind == JsonValueKind.Array;
-        if (root.ValueKind != JsonValueKind.Array && !wrapped) throw new FormatException("expected a list of plans (or {\"plans\": [...]})");
+        var wrapped = root.ValueKind == JsonValueKind.Object && root.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array;
+        if (!wrapped)
+        {
+            // Model profiles come only in a mapping's list; a mapping of model profiles alone holds no plans.
+            if (list != PlansKey || (root.ValueKind == JsonValueKind.Object && root.TryGetProperty(ModelProfilesKey, out _))) return [];
+            if (root.ValueKind != JsonValueKind.Array) throw new FormatException("expected a list of plans (or {\"plans\": [...]})");
+        }
 
         // Walk the tokens to find where each plan starts: JsonDocument keeps no line numbers.
         var entries = new List<(int, string)>();
@@ -154,7 +208,7 @@ public static class ServicePlanFile
         var inList = !wrapped;
         while (reader.Read())
         {
-            if (wrapped && !inList && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("plans"))
+            if (wrapped && !inList && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals(list))
             {
                 reader.Read();
                 inList = true;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using JasperFx;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -71,6 +72,8 @@ public static class StoreExtensions
         }
 
         builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();
+        builder.Services.AddSingleton<ModelProfileCatalog>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

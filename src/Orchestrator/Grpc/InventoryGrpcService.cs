@@ -133,6 +133,54 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         return new DeleteServicePlanResponse { Deleted = true };
     }
 
+    public override async Task<ModelProfile> UpsertModelProfile(UpsertModelProfileRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        ModelProfileMapping.Validate(v, request.Profile, "profile.");
+        v.ThrowIfInvalid();
+        var document = request.Profile.ToDocument();
+        await using var session = store.LightweightSession();
+        session.Store(document);
+        await session.SaveChangesAsync(context.CancellationToken);
+        services.GetRequiredService<ModelProfileCatalog>().Invalidate();
+        return document.ToWire();
+    }
+
+    public override async Task<UpsertModelProfilesResponse> UpsertModelProfiles(UpsertModelProfilesRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        for (var i = 0; i < request.Profiles.Count; i++) ModelProfileMapping.Validate(v, request.Profiles[i], $"profiles[{i}].");
+        foreach (var name in request.Profiles.GroupBy(p => p.Name.Trim()).Where(g => g.Count() > 1).Select(g => g.Key))
+            v.Fail("profiles", $"lists model profile '{name}' more than once");
+        v.ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        foreach (var profile in request.Profiles) session.Store(profile.ToDocument());
+        await session.SaveChangesAsync(context.CancellationToken);
+        services.GetRequiredService<ModelProfileCatalog>().Invalidate();
+        return new UpsertModelProfilesResponse { Stored = request.Profiles.Count };
+    }
+
+    public override async Task<ListModelProfilesResponse> ListModelProfiles(ListModelProfilesRequest request, ServerCallContext context)
+    {
+        await using var session = store.QuerySession();
+        var profiles = await session.Query<ModelProfileDocument>().OrderBy(p => p.Id).ToListAsync(context.CancellationToken);
+        var response = new ListModelProfilesResponse();
+        response.Profiles.AddRange(profiles.Select(p => p.ToWire()));
+        return response;
+    }
+
+    public override async Task<DeleteModelProfileResponse> DeleteModelProfile(DeleteModelProfileRequest request, ServerCallContext context)
+    {
+        new RequestValidation().Require("name", request.Name, 128).ThrowIfInvalid();
+        await using var session = store.LightweightSession();
+        var existing = await session.LoadAsync<ModelProfileDocument>(request.Name, context.CancellationToken);
+        if (existing is null) return new DeleteModelProfileResponse { Deleted = false };
+        session.Delete(existing);
+        await session.SaveChangesAsync(context.CancellationToken);
+        services.GetRequiredService<ModelProfileCatalog>().Invalidate();
+        return new DeleteModelProfileResponse { Deleted = true };
+    }
+
     public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
     {
         var rebuilder = services.GetRequiredService<Reports.ProjectionRebuilder>();

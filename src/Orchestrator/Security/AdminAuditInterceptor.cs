@@ -26,6 +26,9 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
             (UpsertServicePlanRequest r, _) => new ServicePlansChanged(AdminChange.Upserted, [r.Plan.Name.Trim()], who),
             (UpsertServicePlansRequest r, _) => new ServicePlansChanged(AdminChange.Upserted, r.Plans.Select(p => p.Name.Trim()).ToList(), who),
             (DeleteServicePlanRequest r, DeleteServicePlanResponse { Deleted: true }) => new ServicePlansChanged(AdminChange.Deleted, [r.Name], who),
+            (UpsertModelProfileRequest r, _) => new ModelProfilesChanged(AdminChange.Upserted, [r.Profile.Name.Trim()], who),
+            (UpsertModelProfilesRequest r, _) => new ModelProfilesChanged(AdminChange.Upserted, r.Profiles.Select(p => p.Name.Trim()).ToList(), who),
+            (DeleteModelProfileRequest r, DeleteModelProfileResponse { Deleted: true }) => new ModelProfilesChanged(AdminChange.Deleted, [r.Name], who),
             (RebuildProjectionsRequest, RebuildProjectionsResponse p) => new ProjectionsRebuilt(p.Projections.ToList(), p.EventsProcessed, who),
             _ => null,
         };
@@ -39,6 +42,7 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
         {
             InventoryChanged i => i.SerialNumbers.Count,
             ServicePlansChanged p => p.PlanNames.Count,
+            ModelProfilesChanged m => m.ProfileNames.Count,
             _ => 1,
         });
         return response;

@@ -9,6 +9,8 @@ public sealed record InventoryChanged(string Change, IReadOnlyList<string> Seria
 
 public sealed record ServicePlansChanged(string Change, IReadOnlyList<string> PlanNames, string ChangedBy);
 
+public sealed record ModelProfilesChanged(string Change, IReadOnlyList<string> ProfileNames, string ChangedBy);
+
 public sealed record ProjectionsRebuilt(IReadOnlyList<string> Projections, long EventsProcessed, string ChangedBy);
 
 public static class AdminChange

@@ -5,4 +5,8 @@ public sealed record RenderedProfile(
     IReadOnlyList<ProfileParameter> Parameters,
     bool HasVoip,
     bool HasIptv,
-    IReadOnlyList<string> WifiBands);
+    IReadOnlyList<string> WifiBands)
+{
+    /// <summary>The model profile that moved or left out some of the parameters, if one applied.</summary>
+    public string? ModelProfile { get; init; }
+}

@@ -135,4 +135,40 @@ public sealed class ServicePlanFileTests
         Assert.Contains("key must be a WPA passphrase", problems[0].Message);
         Assert.Contains("security_mode 'WEP-Whatever' must be one of None, ", problems[1].Message);
     }
+
+    [Fact]
+    public void Model_profiles_travel_with_the_plans_and_a_bare_list_holds_plans_only()
+    {
+        const string yaml = """
+            plans:
+              - name: gold
+                data_enabled: true
+            model_profiles:
+              - name: vx98
+                manufacturer: Vendor-X
+                model: VX-98
+                mappings:
+                  - { from: "A.{i}.Key", to: "A.{i}.PreSharedKey" }
+                omit: [ "InternetGatewayDevice.Layer2Bridging." ]
+              - name: broken
+                manufacturer: Vendor-X
+                mappings:
+                  - { from: "A.", to: "B" }
+            """;
+        var (plans, problems) = ServicePlanFile.Parse(yaml, isJson: false);
+        Assert.Empty(problems);
+        Assert.Equal(["gold"], plans.Select(p => p.Plan.Name));
+        var (profiles, profileProblems) = ServicePlanFile.ParseModelProfiles(yaml, isJson: false);
+        Assert.Equal(["vx98"], profiles.Select(p => p.Profile.Name));
+        Assert.Equal("A.{i}.PreSharedKey", profiles[0].Profile.Mappings[0].To);
+        var problem = Assert.Single(profileProblems);
+        Assert.Equal(11, problem.Line);
+        Assert.Contains("model is empty", problem.Message);
+
+        Assert.Empty(ServicePlanFile.ParseModelProfiles("- name: gold\n", isJson: false).Profiles);
+        var json = """{ "model_profiles": [ { "name": "j", "manufacturer": "M", "model": "X", "omit": ["A."] } ] }""";
+        Assert.Equal(["j"], ServicePlanFile.ParseModelProfiles(json, isJson: true).Profiles.Select(p => p.Profile.Name));
+        Assert.Empty(ServicePlanFile.Parse(json, isJson: true).Plans);
+        Assert.Empty(ServicePlanFile.Parse(json, isJson: true).Problems);
+    }
 }

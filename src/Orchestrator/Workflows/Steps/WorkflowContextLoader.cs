@@ -11,6 +11,7 @@ public sealed class WorkflowContextLoader(
     IDocumentStore store,
     IServiceProfileSource profiles,
     Security.DeviceSecrets secrets,
+    ModelProfileCatalog modelProfiles,
     Microsoft.Extensions.Options.IOptions<WorkflowOptions> options)
 {
     public async Task<DeviceRecord?> DeviceAsync(WorkflowContext context, CancellationToken cancellationToken)
@@ -111,6 +112,10 @@ public sealed class WorkflowContextLoader(
                 var credentials = ManagementCredentials.For(device, root, secrets.CwmpPassword(device), secrets.ConnectionRequestPassword(device));
                 profile = profile with { Parameters = [.. profile.Parameters, .. credentials] };
             }
+            // Where this device's model keeps what the plan says (vendor paths, objects it lacks), after the credentials.
+            var summary = context.Summary;
+            if (await modelProfiles.ForAsync(summary.Manufacturer, summary.Model, summary.FirmwareVersion, cancellationToken) is { } model)
+                profile = profile with { Parameters = model.Apply(profile.Parameters), ModelProfile = model.Name };
             context.Profile = profile;
             return (context.Profile, null);
         }

@@ -1,0 +1,58 @@
+using Provisioning.Contracts.Northbound;
+using Provisioning.Orchestrator.ServicePlans;
+
+namespace Provisioning.Orchestrator.Grpc;
+
+public static class ModelProfileMapping
+{
+    public static ModelProfile ToWire(this ModelProfileDocument p)
+    {
+        var wire = new ModelProfile
+        {
+            Name = p.Id, Description = p.Description, Manufacturer = p.Manufacturer, Model = p.Model, FirmwarePrefix = p.FirmwarePrefix,
+        };
+        wire.Mappings.AddRange(p.Mappings.Select(m => new ParameterMapping { From = m.From, To = m.To }));
+        wire.Omit.AddRange(p.Omit);
+        return wire;
+    }
+
+    public static ModelProfileDocument ToDocument(this ModelProfile p) => new()
+    {
+        Id = p.Name.Trim(),
+        Description = p.Description,
+        Manufacturer = p.Manufacturer.Trim(),
+        Model = p.Model.Trim(),
+        FirmwarePrefix = p.FirmwarePrefix.Trim(),
+        Mappings = p.Mappings.Select(m => new ParameterMove(m.From.Trim(), m.To.Trim())).ToList(),
+        Omit = p.Omit.Select(o => o.Trim()).ToList(),
+    };
+
+    /// <summary>What makes a model profile applicable: checked before anything is stored.</summary>
+    public static void Validate(RequestValidation v, ModelProfile? profile, string prefix)
+    {
+        if (profile is null)
+        {
+            v.Fail(prefix.TrimEnd('.'), "is required");
+            return;
+        }
+        v.Require($"{prefix}name", profile.Name, 128)
+            .Require($"{prefix}manufacturer", profile.Manufacturer, 64)
+            .Require($"{prefix}model", profile.Model, 64)
+            .Limit($"{prefix}firmware_prefix", profile.FirmwarePrefix, 64)
+            .Limit($"{prefix}description", profile.Description, 1024)
+            .Check(profile.Mappings.Count + profile.Omit.Count <= 500, $"{prefix}mappings", "holds more than 500 entries with omit");
+        for (var i = 0; i < profile.Mappings.Count && i < 500; i++)
+        {
+            var m = profile.Mappings[i];
+            var field = $"{prefix}mappings[{i}]";
+            v.Check(ParameterPathPattern.IsValid(m.From.Trim()), $"{field}.from", "must be a data-model path (\"{i}\" for any instance, a trailing \".\" for an object)")
+                .Check(ParameterPathPattern.IsValid(m.To.Trim()), $"{field}.to", "must be a data-model path (\"{i}\" for any instance, a trailing \".\" for an object)")
+                .Check(m.From.Trim().EndsWith('.') == m.To.Trim().EndsWith('.'), $"{field}.to", "must name an object exactly when from does (both end in \".\" or neither)")
+                .Check(Count(m.From) == Count(m.To), $"{field}.to", "must carry as many \"{i}\" as from");
+        }
+        for (var i = 0; i < profile.Omit.Count && i < 500; i++)
+            v.Check(ParameterPathPattern.IsValid(profile.Omit[i].Trim()), $"{prefix}omit[{i}]", "must be a data-model path (\"{i}\" for any instance, a trailing \".\" for an object)");
+    }
+
+    private static int Count(string pattern) => pattern.Split('.').Count(s => s == ParameterPathPattern.Instance);
+}
