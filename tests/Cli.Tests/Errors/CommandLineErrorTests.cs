@@ -108,6 +108,6 @@ public sealed class CommandLineErrorTests : IDisposable
         await File.WriteAllTextAsync(path, "- name: gold\n  data_enabled: true\n");
         var run = await CliRun.ExecuteAsync(["plans", "import", path, "--dry-run", "--server", _deadServer]);
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        Assert.Contains("1 valid plan(s); nothing sent", run.Console);
+        Assert.Contains("1 valid plan(s), 0 model profile(s); nothing sent", run.Console);
     }
 }
