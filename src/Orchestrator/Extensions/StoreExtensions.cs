@@ -115,6 +115,12 @@ public static class StoreExtensions
         options.Events.AddEventType<InventoryChanged>();
         options.Events.AddEventType<ServicePlansChanged>();
         options.Events.AddEventType<ProjectionsRebuilt>();
+        // A device's own stream (refused contacts, credential life cycle, factory resets): not workflow events either.
+        options.Events.AddEventType<DeviceContactRefused>();
+        options.Events.AddEventType<CredentialPending>();
+        options.Events.AddEventType<CredentialAdopted>();
+        options.Events.AddEventType<CredentialNotAdopted>();
+        options.Events.AddEventType<FactoryResetDetected>();
 
         options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
@@ -136,5 +142,8 @@ public static class StoreExtensions
         options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
         options.Schema.For<DeviceHistory>();
         options.Schema.For<DeviceRoute>();
+        options.Schema.For<DeviceCredential>().Duplicate(c => c.PreviousUsername);
+        options.Schema.For<ContactWindow>().Duplicate(w => w.DeviceKey).Duplicate(w => w.WindowStart);
+        options.Schema.For<ContactOverflow>().Duplicate(o => o.WindowStart);
     }
 }
