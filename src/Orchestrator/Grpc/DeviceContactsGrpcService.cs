@@ -81,6 +81,7 @@ public sealed partial class DeviceContactsGrpcService(
         }
 
         var trigger = WorkflowTrigger.ZeroTouch;
+        Func<Guid, string, IDeviceContactEvent>? fact = null;
         if (FactoryReset.CauseOf(request, record) is { } cause)
         {
             if (options.Value.FactoryReset == FactoryResetPolicy.Refuse)
@@ -94,6 +95,7 @@ public sealed partial class DeviceContactsGrpcService(
                 return decision;
             }
             trigger = WorkflowTrigger.FactoryReset;
+            fact = (workflowId, traceId) => new FactoryResetDetected(record.Id, record.Protocol, cause, workflowId, traceId, request.RemoteAddress);
             OrchestratorTelemetry.FactoryResets.Add(1, new("protocol", ContactRecorder.ProtocolName(record.Protocol)), new("action", "reprovision"));
         }
         else if (!ZeroTouch.Starts(device!.Protocol, codes, record) || string.IsNullOrWhiteSpace(serial))
@@ -107,16 +109,9 @@ public sealed partial class DeviceContactsGrpcService(
             string.IsNullOrEmpty(device.EndpointId) ? record.EndpointId : device.EndpointId);
         // The route commits with the workflow's start: one transaction for both.
         var outcome = await starter.StartAsync(
-            new StartRequest(descriptor, null, trigger, EventCodes: codes, ClaimSeenFree: true, Route: newRoute),
+            new StartRequest(descriptor, null, trigger, EventCodes: codes, ClaimSeenFree: true, Route: newRoute, DeviceFact: fact),
             context.CancellationToken);
         if (outcome.Existing || outcome.Replayed) await StoreRouteAsync(newRoute, context.CancellationToken);
-        if (trigger == WorkflowTrigger.FactoryReset && !outcome.Existing && !outcome.Replayed)
-        {
-            await using var session = store.LightweightSession();
-            session.Events.Append(DeviceStream.For(record.Id), new FactoryResetDetected(record.Id, record.Protocol,
-                FactoryReset.CauseOf(request, record)!, outcome.Workflow.Id, outcome.Workflow.TraceId, request.RemoteAddress));
-            await session.SaveChangesAsync(CancellationToken.None);
-        }
         decision.WorkflowId = outcome.Workflow.Id.ToString();
         decision.Action = ContactAction.Provision;
         return decision;

@@ -60,6 +60,30 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Device_events_pass_by_the_feed_and_the_workflow_projections_and_outlive_a_rebuild()
+    {
+        var serial = await DeviceDoor.RegisterCwmpAsync(_helper, bootstrapPassword: "label-password-3");
+        await _door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.BootstrapRefused, "shared bootstrap for a device with its own secret");
+        var zeroTouch = await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
+        await _system.WaitForTerminalAsync(zeroTouch.WorkflowId);
+        var reset = await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
+        await _system.WaitForTerminalAsync(reset.WorkflowId);
+        var shown = await _door.HistoryAsync(serial, h => h.Contacts.Count >= 4 && h.Entries.Count == 2);
+
+        await _system.Inventory.RebuildProjectionsAsync(new RebuildProjectionsRequest());
+
+        var rebuilt = await _door.HistoryAsync(serial, h => h.Entries.Count == 2);
+        Assert.Equal(shown.Contacts, rebuilt.Contacts);
+        Assert.Equal([WorkflowTrigger.FactoryReset, WorkflowTrigger.ZeroTouch], rebuilt.Entries.Select(e => e.Trigger).ToArray());
+        // Only the two workflows have summaries; the device's own stream is no workflow.
+        var workflows = await _system.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial });
+        Assert.Equal(2, workflows.Workflows.Count);
+        var events = await _system.EventsAsync();
+        Assert.All(events.Where(e => e.SerialNumber == serial), e => Assert.Contains(e.WorkflowId, new[] { zeroTouch.WorkflowId, reset.WorkflowId }));
+        Assert.DoesNotContain(events, e => string.IsNullOrEmpty(e.WorkflowId));
+    }
+
+    [Fact]
     public async Task The_failure_report_counts_refusals_only_in_the_period_asked()
     {
         var serial = await _helper.RegisterAsync(new DeviceScript());
