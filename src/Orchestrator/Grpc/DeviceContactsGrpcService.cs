@@ -267,8 +267,10 @@ public sealed partial class DeviceContactsGrpcService(
             if (await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.CwmpUsername == username, cancellationToken) is { } byUsername)
                 return byUsername;
             // A device still on the credential it had before its current one was pushed (pending) logs in with that name.
-            var previous = await session.Query<DeviceCredential>().FirstOrDefaultAsync(c => c.PreviousUsername == username, cancellationToken);
-            return previous is null ? null : await session.LoadAsync<DeviceRecord>(previous.Id, cancellationToken);
+            // Only a name that is the device's own (not a shared bootstrap username) and names one device only.
+            var previous = await session.Query<DeviceCredential>()
+                .Where(c => c.PreviousUsername == username && !c.PreviousIsBootstrapSecret).Take(2).ToListAsync(cancellationToken);
+            return previous.Count == 1 ? await session.LoadAsync<DeviceRecord>(previous[0].Id, cancellationToken) : null;
         }
         return null;
     }

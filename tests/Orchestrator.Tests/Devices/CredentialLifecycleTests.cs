@@ -78,6 +78,26 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_still_logging_in_with_its_old_username_is_found_by_it_while_pending()
+    {
+        var serial = await DeviceDoor.RegisterCwmpAsync(_helper);
+        await DeviceDoor.ProvisionedAsync(_helper, serial);
+        await _system.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
+        {
+            Identity = DeviceDoor.Cwmp(serial), ServicePlan = "gold", CwmpUsername = "renamed-" + serial, CwmpPassword = "rotated-password",
+        } });
+
+        // The ACS looks a Digest login up by its username: the old one still leads to the device, with the old HA1.
+        var byOldName = await _door.Contacts.LookupDeviceAsync(new LookupDeviceRequest { Username = serial, Realm = DeviceDoor.Realm });
+
+        Assert.True(byOldName.Registered);
+        Assert.Equal(serial, byOldName.Device.SerialNumber);
+        Assert.Equal(serial, byOldName.PreviousCwmpUsername);
+        Assert.Equal(FactoryResetTests.Digest(serial, "own-password-" + serial), byOldName.PreviousCwmpPasswordHa1);
+        Assert.Equal("renamed-" + serial, byOldName.CwmpUsername);
+    }
+
+    [Fact]
     public async Task A_device_that_already_uses_its_own_credential_is_not_made_pending()
     {
         var serial = await DeviceDoor.RegisterCwmpAsync(_helper);

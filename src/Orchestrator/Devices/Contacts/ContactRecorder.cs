@@ -44,6 +44,9 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
     private readonly Lock _unregisteredLock = new();
     private DateTimeOffset _unregisteredWindow;
     private int _unregisteredStored;
+    // ConcurrentDictionary.Count takes every lock; a flood must not serialise on it.
+    private int _remembered;
+    private long _lastFullSweepTicks;
 
     private DeviceOptions Options => options.Value;
 
@@ -67,8 +70,8 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
             Seen(known, now);
             return false;
         }
-        if (_tallies.Count >= Options.ContactMemoryCapacity) Sweep(window);
-        if (_tallies.Count >= Options.ContactMemoryCapacity)
+        if (Volatile.Read(ref _remembered) >= Options.ContactMemoryCapacity) SweepWhenFull(now, window);
+        if (Volatile.Read(ref _remembered) >= Options.ContactMemoryCapacity)
         {
             // Nothing left to remember it with: counted, and counted as a device of its own (an upper bound).
             CountOverflow(note, window, newDevice: true);
@@ -77,7 +80,8 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
 
         var stored = note.Registered || TakeUnregisteredSlot(window);
         var tally = new Tally(window, stored ? ContactWindow.IdOf(note.DeviceKey, note.Reason, window) : null, note.Reason, note.Protocol);
-        if (!_tallies.TryAdd(key, tally) && !TryReplaceExpired(key, tally, window))
+        if (_tallies.TryAdd(key, tally)) Interlocked.Increment(ref _remembered);
+        else if (!TryReplaceExpired(key, tally, window))
         {
             // An equal contact arrived at the same moment and is being recorded.
             if (_tallies.TryGetValue(key, out var concurrent)) Seen(concurrent, now);
@@ -97,7 +101,7 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
         }
         catch
         {
-            _tallies.TryRemove(new KeyValuePair<string, Tally>(key, tally));
+            Forget(key, tally);
             throw;
         }
     }
@@ -223,13 +227,26 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
         Sweep(WindowOf(time.GetUtcNow()));
     }
 
+    private void Forget(string key, Tally tally)
+    {
+        if (_tallies.TryRemove(new KeyValuePair<string, Tally>(key, tally))) Interlocked.Decrement(ref _remembered);
+    }
+
+    /// <summary>With the memory full, looks for ended windows at most once a second (a sweep walks every tally).</summary>
+    private void SweepWhenFull(DateTimeOffset now, DateTimeOffset window)
+    {
+        var last = Interlocked.Read(ref _lastFullSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref _lastFullSweepTicks, now.UtcTicks, last) != last) return;
+        Sweep(window);
+    }
+
     /// <summary>Forgets tallies and overflow counts of windows that have ended and are written.</summary>
     private void Sweep(DateTimeOffset window)
     {
         foreach (var (key, tally) in _tallies)
         {
             if (tally.WindowStart < window && (!tally.Committed || tally.WindowId is null || Interlocked.Read(ref tally.Unflushed) == 0))
-                _tallies.TryRemove(new KeyValuePair<string, Tally>(key, tally));
+                Forget(key, tally);
         }
         foreach (var (key, overflow) in _overflow)
         {

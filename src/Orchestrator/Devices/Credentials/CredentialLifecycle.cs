@@ -83,6 +83,7 @@ public sealed class CredentialLifecycle(IDocumentStore store, ContactRecorder re
                 credential.ForgetPrevious();
                 credential.PreviousUsername = record.BootstrapUsername;
                 credential.PreviousPassword = record.BootstrapPassword;
+                credential.PreviousIsBootstrapSecret = true;
                 previous = BootstrapSecret;
                 break;
             case ContactCredential.Bootstrap:

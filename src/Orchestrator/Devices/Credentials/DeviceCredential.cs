@@ -18,6 +18,8 @@ public sealed class DeviceCredential
     public string PreviousPassword { get; set; } = "";
     /// <summary>The device had the shared bootstrap credential before: that stays allowed for it instead.</summary>
     public bool PreviousIsSharedBootstrap { get; set; }
+    /// <summary>The previous credential is the device's bootstrap secret: its username is shared, so it names no device.</summary>
+    public bool PreviousIsBootstrapSecret { get; set; }
     public DateTimeOffset? PendingUntil { get; set; }
 
     public bool IsPending(DateTimeOffset now) => State == CredentialState.Pending && PendingUntil is { } until && now < until;
@@ -28,6 +30,7 @@ public sealed class DeviceCredential
         PreviousUsername = "";
         PreviousPassword = "";
         PreviousIsSharedBootstrap = false;
+        PreviousIsBootstrapSecret = false;
         PendingUntil = null;
     }
 }
