@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Contracts.Southbound;
@@ -47,5 +48,24 @@ public sealed class ForgedAdapterAddressTests : IAsyncLifetime
         Assert.Equal(WorkflowResult.Success, workflow.Result);
         Assert.Empty(_impostor.Calls);
         Assert.Contains($"PushConfig:{serial}", _adapter.Calls);
+    }
+
+    [Fact]
+    public async Task A_stored_route_to_an_unregistered_address_is_not_followed()
+    {
+        var helper = OrchestratorFixture.Over(_adapter, _system);
+        var serial = await helper.RegisterAsync(new DeviceScript());
+        _impostor.Devices[serial] = new DeviceScript();
+        // A route written before the address was unregistered (or around the contact check): the store says "there".
+        await using (var session = _system.Services.GetRequiredService<Marten.IDocumentStore>().LightweightSession())
+        {
+            session.Store(new Orchestrator.Devices.DeviceRoute(serial, _impostor.Address, DeviceProtocol.Cwmp, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+
+        var workflow = await _system.WaitForTerminalAsync((await helper.ProvisionAsync(serial)).Workflow.WorkflowId);
+
+        Assert.Equal(WorkflowResult.Success, workflow.Result);
+        Assert.Empty(_impostor.Calls);
     }
 }
