@@ -41,6 +41,7 @@ public sealed partial class AlertRulesTests
         "CpeProvisioningSlow",
         "CpeVerificationMismatches",
         "CpeActiveSessionsAboveCapacity",
+        "CpeDeviceContactsRefused",
     ];
 
     private static IReadOnlyList<YamlMappingNode> Rules() =>
@@ -108,6 +109,6 @@ public sealed partial class AlertRulesTests
             : 0;
 
     // Metric names, not labels such as cpe_model / cpe_service_plan.
-    [GeneratedRegex(@"\bcpe_(?:provision|verify)_[a-z_]+")]
+    [GeneratedRegex(@"\bcpe_(?:provision|verify|device)_[a-z_]+")]
     private static partial Regex MetricName();
 }

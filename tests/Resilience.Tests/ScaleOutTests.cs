@@ -33,6 +33,8 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Orchestrator__HostAdapters"] = "false",
             ["Orchestrator__Adapters__Cwmp"] = $"http://127.0.0.1:{cwmp[0].Grpc}",
             ["Orchestrator__Adapters__Usp"] = $"http://127.0.0.1:{usp.Grpc}",
+            // The second ACS instance: devices whose sessions it holds are routed there (only registered instances are).
+            ["Orchestrator__Adapters__Instances__0"] = $"http://127.0.0.1:{cwmp[1].Grpc}",
             ["Coordination__InstanceId"] = id,
             ["Coordination__LeaseDuration"] = "00:00:03",
             ["Coordination__RenewInterval"] = "00:00:01",

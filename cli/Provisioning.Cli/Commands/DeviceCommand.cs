@@ -16,7 +16,7 @@ internal static class DeviceCommand
         var serial = new Argument<string>("serial") { Description = "Device serial number" };
         var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
-        var command = new Command("device", "A device's provisioning history: results, faults and trace ids") { serial, format };
+        var command = new Command("device", "A device's provisioning history (results, faults and trace ids), refused contacts and credential state") { serial, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var connection = context.Connect(parse);
@@ -37,6 +37,8 @@ internal static class DeviceCommand
 
     private static void WriteTable(DeviceHistory history, IAnsiConsole console)
     {
+        if (history.CredentialState.Length > 0) console.MarkupLine(Markup.Escape($"{history.SerialNumber}: credential {history.CredentialState}"));
+        WriteContacts(history, console);
         if (history.Entries.Count == 0)
         {
             console.MarkupLine(Markup.Escape($"{history.SerialNumber}: no provisioning history"));
@@ -63,6 +65,30 @@ internal static class DeviceCommand
                 EventText.Cell(entry.Model.Length == 0 ? "" : $"{entry.Model} / {entry.FirmwareVersion}"),
                 EventText.Cell(entry.TraceId),
                 EventText.Cell(entry.FailureReason));
+        }
+        console.Write(table);
+    }
+
+    /// <summary>What happened at the device's door outside workflows: refused contacts, credential life cycle, factory resets.</summary>
+    private static void WriteContacts(DeviceHistory history, IAnsiConsole console)
+    {
+        if (history.Contacts.Count == 0) return;
+        var table = new Table().Title(Markup.Escape($"{history.SerialNumber}: {history.Contacts.Count} contact record(s)"));
+        table.AddColumns("First (UTC)", "Last (UTC)", "Event", "Reason", "Protocol");
+        table.AddColumn(new TableColumn("Count").RightAligned());
+        table.AddColumns("From", "Workflow", "Detail");
+        foreach (var contact in history.Contacts.OrderBy(c => c.OccurredAt?.ToDateTimeOffset()))
+        {
+            table.AddRow(
+                Time(contact.OccurredAt),
+                Time(contact.LastSeenAt),
+                contact.Kind == "contact_refused" ? "[red]contact_refused[/]" : EventText.Cell(contact.Kind),
+                EventText.Cell(contact.Reason),
+                EventText.Cell(ProtoNames.Short(contact.Protocol)),
+                contact.Count.ToString(CultureInfo.InvariantCulture),
+                EventText.Cell(contact.RemoteAddress),
+                EventText.Cell(contact.WorkflowId),
+                EventText.Cell(contact.Detail));
         }
         console.Write(table);
     }

@@ -22,7 +22,7 @@ internal static class FailuresCommand
         var format = new Option<string>("--format") { Description = "table, csv or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
 
-        var command = new Command("failures", "Failed workflows grouped by step, result, fault code, model, firmware and plan")
+        var command = new Command("failures", "Failed workflows grouped by step, result, fault code, model, firmware and plan; refused device contacts by reason (table, json)")
         {
             since, until, format,
         };
@@ -81,9 +81,31 @@ internal static class FailuresCommand
         csv.Flush();
     }
 
+    /// <summary>Refused device contacts by reason and protocol (unregistered devices counted, not listed).</summary>
+    private static void WriteRefusals(FailureReport report, DateTimeOffset from, DateTimeOffset to, IAnsiConsole console)
+    {
+        var title = $"{report.TotalRefused} refused contact(s) {from:yyyy-MM-dd HH:mm} .. {to:yyyy-MM-dd HH:mm} UTC";
+        if (report.Refusals.Count == 0)
+        {
+            console.MarkupLine(Markup.Escape(title));
+            return;
+        }
+        var table = new Table().Title(Markup.Escape(title));
+        table.AddColumns("Reason", "Protocol");
+        table.AddColumn(new TableColumn("Contacts").RightAligned());
+        table.AddColumn(new TableColumn("Devices").RightAligned());
+        foreach (var row in report.Refusals.OrderByDescending(r => r.Count))
+        {
+            table.AddRow(EventText.Cell(row.Reason), EventText.Cell(ProtoNames.Short(row.Protocol)),
+                row.Count.ToString(CultureInfo.InvariantCulture), row.Devices.ToString(CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+    }
+
     internal static void WriteTable(FailureReport report, DateTimeOffset from, DateTimeOffset to, IAnsiConsole console)
     {
         var title = $"{report.TotalFailed} failed workflow(s) {from:yyyy-MM-dd HH:mm} .. {to:yyyy-MM-dd HH:mm} UTC";
+        WriteRefusals(report, from, to, console);
         if (report.Rows.Count == 0)
         {
             console.MarkupLine(Markup.Escape(title));

@@ -20,6 +20,9 @@ public static partial class InventoryCsv
     [
         "serial_number", "oui", "product_class", "protocol", "endpoint_id", "customer_id", "service_plan", "location_id",
         "cwmp_username", "cwmp_password", "connection_request_username", "connection_request_password",
+        // Optional: the CWMP device's own bootstrap secret (its label password; username defaults to the ACS's
+        // bootstrap username) and the USP agent's secret. Both write-only on the server.
+        "bootstrap_username", "bootstrap_password", "agent_secret",
     ];
 
     private static readonly string[] RequiredColumns = ["serial_number", "oui", "protocol"];
@@ -122,6 +125,14 @@ public static partial class InventoryCsv
             problems.Add("cwmp_username and cwmp_password go together");
         if (field("connection_request_username").Length > 0 != field("connection_request_password").Length > 0)
             problems.Add("connection_request_username and connection_request_password go together");
+        if (field("bootstrap_username").Length > 0 && field("bootstrap_password").Length == 0)
+            problems.Add("bootstrap_username needs bootstrap_password");
+        if (protocol == DeviceProtocol.Usp && field("bootstrap_password").Length > 0)
+            problems.Add("bootstrap_username/bootstrap_password are only for cwmp devices");
+        if (protocol == DeviceProtocol.Cwmp && field("agent_secret").Length > 0)
+            problems.Add("agent_secret is only for usp devices");
+        if (field("agent_secret").Length is > 0 and < 8)
+            problems.Add("agent_secret must be at least 8 characters");
 
         return new Device
         {
@@ -140,6 +151,9 @@ public static partial class InventoryCsv
             CwmpPassword = field("cwmp_password"),
             ConnectionRequestUsername = field("connection_request_username"),
             ConnectionRequestPassword = field("connection_request_password"),
+            BootstrapUsername = field("bootstrap_username"),
+            BootstrapPassword = field("bootstrap_password"),
+            AgentSecret = field("agent_secret"),
         };
     }
 

@@ -23,6 +23,12 @@ public sealed record DeviceRecord
     public string CwmpPasswordProtected { get; init; } = "";
     public string ConnectionRequestUsername { get; init; } = "";
     public string ConnectionRequestPassword { get; init; } = "";
+    /// <summary>CWMP: the device's own bootstrap secret (its label password) as "ha1:" + its Digest HA1; only it opens a bootstrap session.</summary>
+    public string BootstrapUsername { get; init; } = "";
+    public string BootstrapPassword { get; init; } = "";
+    /// <summary>USP: the agent's secret as hex SHA-256(salt bytes || UTF-8 secret) and its random 16-byte salt in hex.</summary>
+    public string AgentSecretSha256 { get; init; } = "";
+    public string AgentSecretSalt { get; init; } = "";
     public bool Provisioned { get; init; }
     public DateTimeOffset? ProvisionedAt { get; init; }
 

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Provisioning.Contracts.Southbound;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Provisioning.Orchestrator.Coordination;
+using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Grpc;
 using Provisioning.Orchestrator.Hosting;
 using Provisioning.Orchestrator.Reports;
@@ -34,10 +37,27 @@ public static class OrchestratorExtensions
         });
         builder.AddNorthboundAuthentication().UseTlsCertificateFrom("Orchestrator:Tls");
         builder.Services.AddGrpcReflection();
+        // Reflection describes what a northbound client may call, not the adapters' internal DeviceContacts API.
+        global::Google.Protobuf.Reflection.ServiceDescriptor[] described =
+        [
+            Contracts.Northbound.ProvisioningService.Descriptor, Contracts.Northbound.InventoryService.Descriptor,
+            global::Grpc.Health.V1.Health.Descriptor,
+            global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor, global::Grpc.Reflection.V1.ServerReflection.Descriptor,
+        ];
+        builder.Services.AddSingleton(new global::Grpc.Reflection.ReflectionServiceImpl(described));
+        builder.Services.AddSingleton(new global::Grpc.Reflection.ReflectionV1ServiceImpl(described));
         builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
 
         builder.Services.Configure<WorkflowOptions>(builder.Configuration.GetSection(WorkflowOptions.Section));
         builder.Services.Configure<AdapterOptions>(builder.Configuration.GetSection(AdapterOptions.Section));
+        builder.Services.AddSingleton<AdapterRegistry>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<DeviceOptions>().Bind(builder.Configuration.GetSection(DeviceOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidation>();
+        builder.Services.AddSingleton<ContactRecorder>();
+        builder.Services.AddHostedService<ContactCountFlusher>();
+        builder.Services.AddSingleton<CredentialLifecycle>();
         builder.Services.AddSingleton<WorkflowContextLoader>();
         builder.Services.AddSingleton<SouthboundCalls>();
         builder.Services.AddSingleton<IWorkflowStep, AuthenticateStep>();
@@ -88,5 +108,15 @@ public static class OrchestratorExtensions
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
             })
             .AddInternalChannel(builder.Configuration, "Orchestrator:Tls");
+    }
+}
+
+/// <summary>Names every problem of the "Devices" settings at start, not only that there is one.</summary>
+internal sealed class DeviceOptionsValidation : IValidateOptions<DeviceOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DeviceOptions options)
+    {
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -118,6 +118,13 @@ public static class StoreExtensions
         options.Events.AddEventType<InventoryChanged>();
         options.Events.AddEventType<ServicePlansChanged>();
         options.Events.AddEventType<ProjectionsRebuilt>();
+        options.Events.AddEventType<ModelProfilesChanged>();
+        // A device's own stream (refused contacts, credential life cycle, factory resets): not workflow events either.
+        options.Events.AddEventType<DeviceContactRefused>();
+        options.Events.AddEventType<CredentialPending>();
+        options.Events.AddEventType<CredentialAdopted>();
+        options.Events.AddEventType<CredentialNotAdopted>();
+        options.Events.AddEventType<FactoryResetDetected>();
 
         options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
@@ -134,10 +141,14 @@ public static class StoreExtensions
             .Duplicate(d => d.EndpointId)
             .Duplicate(d => d.CwmpUsername);
         options.Schema.For<ServicePlanDocument>();
+        options.Schema.For<ModelProfileDocument>();
         options.Schema.For<ActiveWorkflowClaim>();
         options.Schema.For<ProvisionRequestRecord>();
         options.Schema.For<FailureStatistic>().Duplicate(f => f.Hour);
         options.Schema.For<DeviceHistory>();
         options.Schema.For<DeviceRoute>();
+        options.Schema.For<DeviceCredential>().Duplicate(c => c.PreviousUsername);
+        options.Schema.For<ContactWindow>().Duplicate(w => w.DeviceKey).Duplicate(w => w.WindowStart);
+        options.Schema.For<ContactOverflow>().Duplicate(o => o.WindowStart);
     }
 }

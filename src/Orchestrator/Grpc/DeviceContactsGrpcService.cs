@@ -2,7 +2,10 @@ using Grpc.Core;
 using Marten;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
+using Microsoft.Extensions.Options;
 using Provisioning.Orchestrator.Devices;
+using Provisioning.Orchestrator.Southbound;
+using Provisioning.Orchestrator.Telemetry;
 using Provisioning.Orchestrator.Workflows;
 using Provisioning.Orchestrator.Workflows.Events;
 
@@ -12,7 +15,15 @@ namespace Provisioning.Orchestrator.Grpc;
 /// What adapters tell the orchestrator: device contacts (which may start zero-touch provisioning) and inventory
 /// lookups for device authentication. Passwords leave only as a Digest HA1 or as the Connection Request secret.
 /// </summary>
-public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStarter starter, Security.DeviceSecrets secrets) : DeviceContacts.DeviceContactsBase
+public sealed partial class DeviceContactsGrpcService(
+    IDocumentStore store,
+    WorkflowStarter starter,
+    Security.DeviceSecrets secrets,
+    ContactRecorder recorder,
+    CredentialLifecycle credentials,
+    AdapterRegistry adapters,
+    IOptions<DeviceOptions> options,
+    ILogger<DeviceContactsGrpcService> logger) : DeviceContacts.DeviceContactsBase
 {
     public override async Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
     {
@@ -27,15 +38,38 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             .Limit("identity.device.endpoint_id", device.EndpointId, 128)
             .Limit("identity.endpoint", request.Identity!.Endpoint, 1024);
         foreach (var code in request.EventCodes) v.Limit("event_codes", code, 64);
+        v.Limit("boot_cause", request.BootCause, 64).Limit("remote_address", request.RemoteAddress, 256)
+            .Limit("adapter_address", request.AdapterAddress, 1024);
         v.ThrowIfInvalid();
 
-        var (record, claim, route) = await ContactStateAsync(device!, context.CancellationToken);
+        var (record, claim, route, credential) = await ContactStateAsync(device!, context.CancellationToken);
         var codes = request.EventCodes.ToList();
         var serial = record?.Id ?? device!.SerialNumber;
         var decision = new DeviceContactDecision { Registered = record is not null };
-        var newRoute = record is not null && !string.IsNullOrWhiteSpace(request.AdapterAddress)
-            ? RouteChange(record, route, request.AdapterAddress, record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "")
+        var address = request.AdapterAddress;
+        if (!string.IsNullOrWhiteSpace(address) && !adapters.IsRegistered(address))
+        {
+            // Believed only for a registered instance: the device's calls, and the internal key, go where the route says.
+            Security.SecurityLog.UnregisteredAdapterAddress(logger, DeviceStream.KeyOf(serial, device!.EndpointId), address);
+            address = "";
+        }
+
+        if (record is null)
+        {
+            // An unregistered device gets no workflow: its zero-touch contact is on record once per window (bounded).
+            if (ZeroTouch.FirstContact(device!.Protocol, codes))
+            {
+                await recorder.RecordAsync(new ContactNote(DeviceStream.KeyOf(device.SerialNumber, device.EndpointId), device.SerialNumber.Trim(),
+                    device.EndpointId, device.Protocol, Registered: false, ContactKinds.Refused, RefusalReasons.UnknownDevice,
+                    "not in the inventory", request.RemoteAddress, "", codes), context.CancellationToken);
+            }
+            return decision;
+        }
+
+        var newRoute = !string.IsNullOrWhiteSpace(address)
+            ? RouteChange(record, route, address, record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "")
             : null;
+        await credentials.ContactAsync(record, credential, request.Credential, request.RemoteAddress, context.CancellationToken);
 
         if (claim is not null)
         {
@@ -45,43 +79,89 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             decision.WorkflowId = claim.WorkflowId.ToString();
             return decision;
         }
-        if (!ZeroTouch.Starts(device!.Protocol, codes, record) || string.IsNullOrWhiteSpace(serial))
+
+        var trigger = WorkflowTrigger.ZeroTouch;
+        Func<Guid, string, IDeviceContactEvent>? fact = null;
+        if (FactoryReset.CauseOf(request, record) is { } cause)
+        {
+            if (options.Value.FactoryReset == FactoryResetPolicy.Refuse)
+            {
+                OrchestratorTelemetry.FactoryResets.Add(1, new("protocol", ContactRecorder.ProtocolName(record.Protocol)), new("action", "refuse"));
+                await recorder.RecordAsync(new ContactNote(record.Id, record.Id, record.EndpointId, record.Protocol, Registered: true,
+                    ContactKinds.Refused, RefusalReasons.Policy, $"factory reset ({cause}) of a provisioned device: Devices:FactoryReset=refuse",
+                    request.RemoteAddress, "", codes), context.CancellationToken);
+                await StoreRouteAsync(newRoute, context.CancellationToken);
+                decision.Action = ContactAction.Refuse;
+                return decision;
+            }
+            trigger = WorkflowTrigger.FactoryReset;
+            fact = (workflowId, traceId) => new FactoryResetDetected(record.Id, record.Protocol, cause, workflowId, traceId, request.RemoteAddress);
+            OrchestratorTelemetry.FactoryResets.Add(1, new("protocol", ContactRecorder.ProtocolName(record.Protocol)), new("action", "reprovision"));
+        }
+        else if (!ZeroTouch.Starts(device!.Protocol, codes, record) || string.IsNullOrWhiteSpace(serial))
         {
             await StoreRouteAsync(newRoute, context.CancellationToken);
             return decision;
         }
 
-        var descriptor = new DeviceDescriptor(serial, device.Oui.ToUpperInvariant(), device.ProductClass,
-            device.Protocol == DeviceProtocol.Unspecified ? record?.Protocol ?? DeviceProtocol.Unspecified : device.Protocol,
-            string.IsNullOrEmpty(device.EndpointId) ? record?.EndpointId ?? "" : device.EndpointId);
+        var descriptor = new DeviceDescriptor(serial, device!.Oui.ToUpperInvariant(), device.ProductClass,
+            device.Protocol == DeviceProtocol.Unspecified ? record.Protocol : device.Protocol,
+            string.IsNullOrEmpty(device.EndpointId) ? record.EndpointId : device.EndpointId);
         // The route commits with the workflow's start: one transaction for both.
         var outcome = await starter.StartAsync(
-            new StartRequest(descriptor, null, WorkflowTrigger.ZeroTouch, EventCodes: codes, ClaimSeenFree: true, Route: newRoute),
+            new StartRequest(descriptor, null, trigger, EventCodes: codes, ClaimSeenFree: true, Route: newRoute, DeviceFact: fact),
             context.CancellationToken);
         if (outcome.Existing || outcome.Replayed) await StoreRouteAsync(newRoute, context.CancellationToken);
         decision.WorkflowId = outcome.Workflow.Id.ToString();
-        // An unregistered device gets a workflow (so the attempt is on record, ending unknown_device) but no held session.
-        decision.Action = record is null ? ContactAction.None : ContactAction.Provision;
+        decision.Action = ContactAction.Provision;
         return decision;
+    }
+
+    public override async Task<RefusedContactAck> ReportRefusedContact(RefusedContactReport request, ServerCallContext context)
+    {
+        var device = request.Device;
+        var v = new RequestValidation();
+        if (device is null) v.Fail("device", "is required");
+        else v.Check(!string.IsNullOrWhiteSpace(device.SerialNumber) || !string.IsNullOrWhiteSpace(device.EndpointId),
+                "device", "needs a serial number or an endpoint id")
+            .Limit("device.serial_number", device.SerialNumber, 64)
+            .Limit("device.endpoint_id", device.EndpointId, 128);
+        v.Check(System.Enum.IsDefined(request.Reason) && request.Reason != RefusalReason.Unspecified, "reason", "must be a RefusalReason")
+            .Limit("detail", request.Detail, 512)
+            .Limit("remote_address", request.RemoteAddress, 256)
+            .Limit("username", request.Username, 256);
+        foreach (var code in request.EventCodes) v.Limit("event_codes", code, 64);
+        v.ThrowIfInvalid();
+
+        var record = await FindAsync(device!, username: null, context.CancellationToken);
+        var protocol = record?.Protocol ?? device!.Protocol;
+        var note = new ContactNote(
+            record?.Id ?? DeviceStream.KeyOf(device!.SerialNumber, device.EndpointId),
+            record?.Id ?? device!.SerialNumber.Trim(),
+            record?.EndpointId ?? device!.EndpointId,
+            protocol, record is not null, ContactKinds.Refused, RefusalReasons.Name(request.Reason),
+            request.Detail, request.RemoteAddress, request.Username, request.EventCodes.Take(16).ToList());
+        return new RefusedContactAck { Recorded = await recorder.RecordAsync(note, context.CancellationToken) };
     }
 
     /// <summary>
     /// The device, the workflow waiting for it and its recorded route: one round trip when the contact names a serial
     /// number the inventory knows (the storm's case); a USP agent known only by its endpoint id takes two.
     /// </summary>
-    private async Task<(DeviceRecord? Record, ActiveWorkflowClaim? Claim, DeviceRoute? Route)> ContactStateAsync(DeviceRef device, CancellationToken cancellationToken)
+    private async Task<(DeviceRecord? Record, ActiveWorkflowClaim? Claim, DeviceRoute? Route, DeviceCredential? Credential)> ContactStateAsync(DeviceRef device, CancellationToken cancellationToken)
     {
         var key = device.SerialNumber;
         if (string.IsNullOrWhiteSpace(key))
         {
             key = (await FindAsync(device, username: null, cancellationToken))?.Id;
-            if (key is null) return (null, null, null);
+            if (key is null) return (null, null, null, null);
         }
         await using var session = store.QuerySession();
         var batch = session.CreateBatchQuery();
         var recordLoad = batch.Load<DeviceRecord>(key);
         var claimLoad = batch.Load<ActiveWorkflowClaim>(key);
         var routeLoad = batch.Load<DeviceRoute>(key);
+        var credentialLoad = batch.Load<DeviceCredential>(key);
         await batch.Execute(cancellationToken);
         var record = await recordLoad;
         if (record is null && !string.IsNullOrWhiteSpace(device.EndpointId) && !string.IsNullOrWhiteSpace(device.SerialNumber))
@@ -90,7 +170,7 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             var byEndpoint = await FindAsync(new DeviceRef { EndpointId = device.EndpointId }, username: null, cancellationToken);
             if (byEndpoint is not null) return await ContactStateAsync(new DeviceRef { SerialNumber = byEndpoint.Id }, cancellationToken);
         }
-        return (record, await claimLoad, await routeLoad);
+        return (record, await claimLoad, await routeLoad, await credentialLoad);
     }
 
     public override async Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
@@ -101,11 +181,19 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             .Check(request.Device is not null || !string.IsNullOrEmpty(request.Username), "device", "or username is required")
             .ThrowIfInvalid();
         var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, context.CancellationToken);
-        if (record is null) return new LookupDeviceResponse { Registered = false };
+        // Unregistered: the shared bootstrap may open the session, so the contact is on record (it never gets a workflow).
+        if (record is null) return new LookupDeviceResponse { Registered = false, SharedBootstrapAllowed = true };
         // Only a lookup by device (before waking it) needs the ConnectionRequestURL; a login by username does not.
         var route = request.Device is { SerialNumber.Length: > 0 } && record.Protocol == DeviceProtocol.Cwmp
             ? await RouteAsync(record.Id, context.CancellationToken)
             : null;
+        DeviceCredential? credential = null;
+        if (record.Protocol == DeviceProtocol.Cwmp)
+        {
+            await using var query = store.QuerySession();
+            credential = await credentials.CurrentAsync(record, await query.LoadAsync<DeviceCredential>(record.Id, context.CancellationToken), context.CancellationToken);
+        }
+        var offersPrevious = credentials.OffersPrevious(credential);
         return new LookupDeviceResponse
         {
             Registered = true,
@@ -116,7 +204,26 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
             ConnectionRequestPassword = secrets.ConnectionRequestPassword(record),
             Provisioned = record.Provisioned,
             ConnectionRequestUrl = route?.ConnectionRequestUrl ?? "",
+            PreviousCwmpUsername = offersPrevious ? credential!.PreviousUsername : "",
+            PreviousCwmpPasswordHa1 = offersPrevious ? secrets.Ha1(credential!.PreviousUsername, credential.PreviousPassword, request.Realm) : "",
+            BootstrapUsername = record.BootstrapPassword.Length > 0 ? record.BootstrapUsername : "",
+            BootstrapPasswordHa1 = secrets.Ha1(record.BootstrapUsername, record.BootstrapPassword, request.Realm),
+            SharedBootstrapAllowed = SharedBootstrapAllowed(record, credential),
+            AgentSecretSha256 = record.AgentSecretSha256,
+            AgentSecretSalt = record.AgentSecretSalt,
         };
+    }
+
+    /// <summary>
+    /// Whether the shared bootstrap credential may open a session for this device: while it is pending from it (so a
+    /// CPE that kept it is not locked out); never for one with a bootstrap secret of its own (only that opens its
+    /// bootstrap session); before its first provisioning; after it only when the factory-reset policy re-provisions.
+    /// </summary>
+    private bool SharedBootstrapAllowed(DeviceRecord record, DeviceCredential? credential)
+    {
+        if (credentials.OffersSharedBootstrap(credential)) return true;
+        if (record.BootstrapPassword.Length > 0) return false;
+        return !record.Provisioned || options.Value.FactoryReset == FactoryResetPolicy.Reprovision;
     }
 
     private async Task<DeviceRoute?> RouteAsync(string serial, CancellationToken cancellationToken)
@@ -157,7 +264,13 @@ public sealed class DeviceContactsGrpcService(IDocumentStore store, WorkflowStar
         }
         if (!string.IsNullOrWhiteSpace(username))
         {
-            return await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.CwmpUsername == username, cancellationToken);
+            if (await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.CwmpUsername == username, cancellationToken) is { } byUsername)
+                return byUsername;
+            // A device still on the credential it had before its current one was pushed (pending) logs in with that name.
+            // Only a name that is the device's own (not a shared bootstrap username) and names one device only.
+            var previous = await session.Query<DeviceCredential>()
+                .Where(c => c.PreviousUsername == username && !c.PreviousIsBootstrapSecret).Take(2).ToListAsync(cancellationToken);
+            return previous.Count == 1 ? await session.LoadAsync<DeviceRecord>(previous[0].Id, cancellationToken) : null;
         }
         return null;
     }

@@ -15,11 +15,14 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         InventoryValidation.Validate(v, request.Device, "device.");
         v.ThrowIfInvalid();
         await using var session = store.LightweightSession();
-        var existing = await session.LoadAsync<DeviceRecord>(request.Device.Identity.SerialNumber.Trim(), context.CancellationToken);
+        var serial = request.Device.Identity.SerialNumber.Trim();
+        var existing = await session.LoadAsync<DeviceRecord>(serial, context.CancellationToken);
+        var credential = await session.LoadAsync<DeviceCredential>(serial, context.CancellationToken);
         var record = services.GetRequiredService<Security.DeviceSecrets>().Seal(request.Device.ToRecord(existing), request.Device);
         session.Store(record);
+        if (existing is not null) services.GetRequiredService<CredentialLifecycle>().PasswordChanged(session, existing, record, credential);
         await session.SaveChangesAsync(context.CancellationToken);
-        return record.ToWire();
+        return record.ToWire(credential);
     }
 
     public override async Task<UpsertDevicesResponse> UpsertDevices(UpsertDevicesRequest request, ServerCallContext context)
@@ -33,10 +36,15 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         await using var session = store.LightweightSession();
         var serials = request.Devices.Select(d => d.Identity.SerialNumber.Trim()).ToArray();
         var existing = (await session.LoadManyAsync<DeviceRecord>(context.CancellationToken, serials)).ToDictionary(d => d.Id);
+        var credentials = (await session.LoadManyAsync<DeviceCredential>(context.CancellationToken, existing.Keys.ToArray())).ToDictionary(c => c.Id);
         var secrets = services.GetRequiredService<Security.DeviceSecrets>();
+        var lifecycle = services.GetRequiredService<CredentialLifecycle>();
         foreach (var device in request.Devices)
         {
-            session.Store(secrets.Seal(device.ToRecord(existing.GetValueOrDefault(device.Identity.SerialNumber.Trim())), device));
+            var before = existing.GetValueOrDefault(device.Identity.SerialNumber.Trim());
+            var record = secrets.Seal(device.ToRecord(before), device);
+            session.Store(record);
+            if (before is not null) lifecycle.PasswordChanged(session, before, record, credentials.GetValueOrDefault(before.Id));
         }
         await session.SaveChangesAsync(context.CancellationToken);
         return new UpsertDevicesResponse { Stored = request.Devices.Count };
@@ -48,7 +56,7 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         await using var session = store.QuerySession();
         var record = await session.LoadAsync<DeviceRecord>(request.SerialNumber, context.CancellationToken)
             ?? throw RequestValidation.NotFound($"device {request.SerialNumber} not found");
-        return record.ToWire();
+        return record.ToWire(await session.LoadAsync<DeviceCredential>(request.SerialNumber, context.CancellationToken));
     }
 
     public override async Task<ListDevicesResponse> ListDevices(ListDevicesRequest request, ServerCallContext context)
@@ -61,8 +69,11 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         var pageSize = request.PageSize == 0 ? 100 : request.PageSize;
         await using var session = store.QuerySession();
         var page = await session.Query<DeviceRecord>().OrderBy(d => d.Id).Skip(offset).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+        var shown = page.Take(pageSize).ToList();
+        var credentials = shown.Count == 0 ? new Dictionary<string, DeviceCredential>()
+            : (await session.LoadManyAsync<DeviceCredential>(context.CancellationToken, shown.Select(d => d.Id).ToArray())).ToDictionary(c => c.Id);
         var response = new ListDevicesResponse();
-        response.Devices.AddRange(page.Take(pageSize).Select(d => d.ToWire()));
+        response.Devices.AddRange(shown.Select(d => d.ToWire(credentials.GetValueOrDefault(d.Id))));
         if (page.Count > pageSize) response.NextPageToken = (offset + pageSize).ToString();
         return response;
     }

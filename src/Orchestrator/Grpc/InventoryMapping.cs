@@ -18,7 +18,18 @@ public static class InventoryMapping
         ConnectionRequestUsername = d.ConnectionRequestUsername,
         HasConnectionRequestPassword = d.ConnectionRequestPassword.Length > 0,
         Provisioned = d.Provisioned,
+        BootstrapUsername = d.BootstrapUsername,
+        HasBootstrapPassword = d.BootstrapPassword.Length > 0,
+        HasAgentSecret = d.AgentSecretSha256.Length > 0,
     };
+
+    /// <summary>A read of the device with where its credential stands (CWMP life cycle).</summary>
+    public static Device ToWire(this DeviceRecord d, DeviceCredential? credential)
+    {
+        var device = d.ToWire();
+        device.CredentialState = CredentialLifecycle.StateOf(d, credential);
+        return device;
+    }
 
     /// <summary>An update that leaves a password empty keeps the stored one.</summary>
     public static DeviceRecord ToRecord(this Device d, DeviceRecord? existing) => new()
@@ -36,6 +47,11 @@ public static class InventoryMapping
         CwmpPasswordProtected = d.CwmpPassword.Length > 0 ? "" : existing?.CwmpPasswordProtected ?? "",
         ConnectionRequestUsername = d.ConnectionRequestUsername,
         ConnectionRequestPassword = d.ConnectionRequestPassword.Length > 0 ? d.ConnectionRequestPassword : existing?.ConnectionRequestPassword ?? "",
+        // Kept unless the request brings new ones (DeviceSecrets.Seal turns those into their verifiers).
+        BootstrapUsername = existing?.BootstrapUsername ?? "",
+        BootstrapPassword = existing?.BootstrapPassword ?? "",
+        AgentSecretSha256 = existing?.AgentSecretSha256 ?? "",
+        AgentSecretSalt = existing?.AgentSecretSalt ?? "",
         Provisioned = existing?.Provisioned ?? false,
         ProvisionedAt = existing?.ProvisionedAt,
     };

@@ -29,7 +29,15 @@ public static class InventoryValidation
             .Limit($"{prefix}cwmp_username", device.CwmpUsername, 256)
             .Limit($"{prefix}cwmp_password", device.CwmpPassword, 256)
             .Limit($"{prefix}connection_request_username", device.ConnectionRequestUsername, 256)
-            .Limit($"{prefix}connection_request_password", device.ConnectionRequestPassword, 256);
+            .Limit($"{prefix}connection_request_password", device.ConnectionRequestPassword, 256)
+            .Limit($"{prefix}bootstrap_username", device.BootstrapUsername, 256)
+            .Limit($"{prefix}bootstrap_password", device.BootstrapPassword, 256)
+            .Check(device.BootstrapUsername.Length == 0 || device.BootstrapPassword.Length > 0, $"{prefix}bootstrap_username", "goes with bootstrap_password")
+            .Check(d.Protocol != DeviceProtocol.Usp || device.BootstrapPassword.Length == 0, $"{prefix}bootstrap_password", "is only for CWMP devices")
+            .Limit($"{prefix}agent_secret", device.AgentSecret, 256)
+            .Check(device.AgentSecret.Length is 0 or >= 8, $"{prefix}agent_secret", "must be at least 8 characters")
+            .Check(d.Protocol != DeviceProtocol.Cwmp || device.AgentSecret.Length == 0, $"{prefix}agent_secret", "is only for USP agents");
+        // credential_state is read-only: a read sent back as an update is not refused for it, it is ignored.
     }
 
     public static void Validate(RequestValidation v, ServicePlan? plan, string prefix)

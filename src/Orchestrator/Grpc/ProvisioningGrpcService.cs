@@ -143,6 +143,10 @@ public sealed class ProvisioningGrpcService(
         await using var session = store.QuerySession();
         var history = await session.LoadAsync<Devices.DeviceHistory>(request.SerialNumber, context.CancellationToken);
         var response = new DeviceHistory { SerialNumber = request.SerialNumber };
+        // What happened at the device's door (its own stream), whether or not it ever had a workflow.
+        response.Contacts.AddRange(await ContactHistoryMapping.ReadAsync(session, request.SerialNumber, context.CancellationToken));
+        if (await session.LoadAsync<Devices.DeviceRecord>(request.SerialNumber, context.CancellationToken) is { } record)
+            response.CredentialState = Devices.CredentialLifecycle.StateOf(record, await session.LoadAsync<Devices.DeviceCredential>(request.SerialNumber, context.CancellationToken));
         if (history is null) return response;
         response.Entries.AddRange(history.Entries.OrderByDescending(e => e.StartedAt).Select(e => new DeviceHistoryEntry
         {
@@ -193,6 +197,9 @@ public sealed class ProvisioningGrpcService(
             });
             report.TotalFailed += group.Count;
         }
+        var (refusals, totalRefused) = await RefusalStatistics.ReadAsync(session, from, to, context.CancellationToken);
+        report.Refusals.AddRange(refusals);
+        report.TotalRefused = totalRefused;
         return report;
     }
 }

@@ -104,6 +104,7 @@ public static class WorkflowMapping
         WorkflowTrigger.Oss => Wire.WorkflowTrigger.Oss,
         WorkflowTrigger.ZeroTouch => Wire.WorkflowTrigger.ZeroTouch,
         WorkflowTrigger.Retry => Wire.WorkflowTrigger.Retry,
+        WorkflowTrigger.FactoryReset => Wire.WorkflowTrigger.FactoryReset,
         _ => Wire.WorkflowTrigger.Unspecified,
     };
 }

@@ -48,5 +48,6 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
         return response;
     }
 
-    private static bool HasCredentials(Device d) => d.CwmpPassword.Length > 0 || d.ConnectionRequestPassword.Length > 0;
+    private static bool HasCredentials(Device d) =>
+        d.CwmpPassword.Length > 0 || d.ConnectionRequestPassword.Length > 0 || d.BootstrapPassword.Length > 0 || d.AgentSecret.Length > 0;
 }

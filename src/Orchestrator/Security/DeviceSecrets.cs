@@ -23,7 +23,31 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     public string Realm => configuration["Cwmp:Auth:Realm"] is { Length: > 0 } realm ? realm : DefaultRealm;
 
     /// <summary>The record as stored: the passwords the request carried are replaced by their HA1 / ciphertext.</summary>
-    public DeviceRecord Seal(DeviceRecord record, Wire.Device request) => record with
+    public DeviceRecord Seal(DeviceRecord record, Wire.Device request)
+    {
+        var bootstrapUsername = request.BootstrapUsername.Trim() is { Length: > 0 } named ? named : BootstrapUsername;
+        var (agentHash, agentSalt) = request.AgentSecret.Length > 0 ? AgentSecretVerifier(request.AgentSecret) : (record.AgentSecretSha256, record.AgentSecretSalt);
+        return SealCwmp(record, request) with
+        {
+            BootstrapUsername = request.BootstrapPassword.Length > 0 ? bootstrapUsername : record.BootstrapUsername,
+            BootstrapPassword = request.BootstrapPassword.Length > 0 ? Ha1Prefix + DigestCredential.Ha1(bootstrapUsername, Realm, request.BootstrapPassword) : record.BootstrapPassword,
+            AgentSecretSha256 = agentHash,
+            AgentSecretSalt = agentSalt,
+        };
+    }
+
+    /// <summary>The username a bootstrap secret goes with when the inventory names none: the ACS's shared bootstrap username.</summary>
+    public string BootstrapUsername => configuration["Cwmp:Auth:BootstrapUsername"] is { Length: > 0 } username ? username : "bootstrap";
+
+    /// <summary>What the USP controller verifies an agent's secret with: hex SHA-256(salt || UTF-8 secret), a random 16-byte salt (hex).</summary>
+    public static (string Sha256, string Salt) AgentSecretVerifier(string secret)
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var hash = System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(secret)]);
+        return (Convert.ToHexStringLower(hash), Convert.ToHexStringLower(salt));
+    }
+
+    private DeviceRecord SealCwmp(DeviceRecord record, Wire.Device request) => record with
     {
         CwmpPassword = request.CwmpPassword.Length > 0 ? Ha1Prefix + DigestCredential.Ha1(record.CwmpUsername, Realm, request.CwmpPassword) : record.CwmpPassword,
         CwmpPasswordProtected = request.CwmpPassword.Length > 0 ? ProtectedPrefix + _cwmpProtector.Protect(request.CwmpPassword) : record.CwmpPasswordProtected,
@@ -31,17 +55,20 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     };
 
     /// <summary>The HA1 for the realm the ACS asks with; empty when the device has none or it was kept for another realm.</summary>
-    public string Ha1(DeviceRecord record, string realm)
+    public string Ha1(DeviceRecord record, string realm) => Ha1(record.CwmpUsername, record.CwmpPassword, realm);
+
+    /// <summary>The HA1 of a kept credential (bootstrap secret, previous credential) for the realm asked, as for the device's own.</summary>
+    public string Ha1(string username, string stored, string realm)
     {
-        if (record.CwmpPassword.Length == 0 || record.CwmpUsername.Length == 0) return "";
-        if (!record.CwmpPassword.StartsWith(Ha1Prefix, StringComparison.Ordinal))
-            return DigestCredential.Ha1(record.CwmpUsername, realm, record.CwmpPassword);
+        if (stored.Length == 0 || username.Length == 0) return "";
+        if (!stored.StartsWith(Ha1Prefix, StringComparison.Ordinal))
+            return DigestCredential.Ha1(username, realm, stored);
         if (!string.Equals(realm, Realm, StringComparison.Ordinal))
         {
             RealmMismatch(logger, realm, Realm);
             return "";
         }
-        return record.CwmpPassword[Ha1Prefix.Length..];
+        return stored[Ha1Prefix.Length..];
     }
 
     public string ConnectionRequestPassword(DeviceRecord record) => Unprotect(_protector, record.ConnectionRequestPassword, record);

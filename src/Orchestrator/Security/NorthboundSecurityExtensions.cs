@@ -28,6 +28,10 @@ public static class NorthboundSecurityExtensions
             .Where(k => !string.IsNullOrWhiteSpace(k["Key"]))
             .Select(k => new ApiKey(k.Key, k["Key"]!, string.IsNullOrWhiteSpace(k["Role"]) ? Roles.Operator : k["Role"]!.Trim().ToLowerInvariant()))
             .ToList();
+        // The adapter role proves the internal key and nothing else: a northbound credential never gets it.
+        if (keys.FirstOrDefault(k => k.Role == Roles.Adapter) is { } adapterKey)
+            throw new InvalidOperationException(
+                $"Auth:ApiKeys:{adapterKey.Name}:Role is '{Roles.Adapter}': that role is held only by the internal key (Auth:InternalKey); give the API key the role operator or admin.");
         var jwt = configuration.GetSection("Auth:Jwt");
         var jwtConfigured = !string.IsNullOrWhiteSpace(jwt["SigningKey"]);
 
@@ -67,6 +71,20 @@ public static class NorthboundSecurityExtensions
                     RoleClaimType = "role",
                     NameClaimType = "sub",
                     ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    // A token signed with the northbound key may name any role; the adapter role is not one it can give.
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal?.FindAll("role").Any(c => string.Equals(c.Value.Trim(), Roles.Adapter, StringComparison.OrdinalIgnoreCase)) == true)
+                        {
+                            SecurityLog.AdapterRoleInToken(context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SecurityLog)),
+                                context.Principal.FindFirst("sub")?.Value ?? "?");
+                            context.Fail("the adapter role comes only with the internal key");
+                        }
+                        return Task.CompletedTask;
+                    },
                 };
             });
         }

@@ -15,4 +15,10 @@ public static partial class SecurityLog
 
     [LoggerMessage(4004, LogLevel.Information, "Admin change {Change} by {Principal}: {Count} item(s)")]
     public static partial void AdminChange(ILogger logger, string change, string principal, int count);
+
+    [LoggerMessage(4020, LogLevel.Warning, "A contact report for {Device} named adapter address {Address}, which is not a registered adapter instance (Orchestrator:Adapters): route not stored")]
+    public static partial void UnregisteredAdapterAddress(ILogger logger, string device, string address);
+
+    [LoggerMessage(4022, LogLevel.Warning, "Refused a JWT claiming the adapter role for {Subject}: that role comes only with the internal key")]
+    public static partial void AdapterRoleInToken(ILogger logger, string subject);
 }

@@ -25,4 +25,8 @@ public static class ManagementCredentials
             yield return new(server + "ConnectionRequestPassword", connectionRequestPassword, ParameterType.String, Secret: true);
         }
     }
+
+    /// <summary>The parameter that sets the credential the ACS asks of the CPE (its CWMP password).</summary>
+    public static bool IsDevicePassword(ProfileParameter parameter) =>
+        parameter.Secret && parameter.Name.EndsWith("ManagementServer.Password", StringComparison.Ordinal);
 }

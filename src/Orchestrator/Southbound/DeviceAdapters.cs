@@ -11,7 +11,8 @@ namespace Provisioning.Orchestrator.Southbound;
 /// The southbound adapter that speaks a device's protocol, always reached over gRPC: the instance that holds the
 /// device's session when one is known (routing), else the configured address of that protocol's adapters.
 /// </summary>
-public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandlerFactory handlers, IOptions<AdapterOptions> options)
+public sealed partial class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandlerFactory handlers, IOptions<AdapterOptions> options,
+    AdapterRegistry registry, ILogger<DeviceAdapters> logger)
 {
     public const string CwmpClient = "cwmp";
     public const string UspClient = "usp";
@@ -28,6 +29,13 @@ public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandle
         };
         if (string.IsNullOrEmpty(instanceAddress) || SameAddress(instanceAddress, configured))
             return factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(client);
+        if (!registry.IsRegistered(instanceAddress))
+        {
+            // A route recorded before the address was unregistered (or written around the contact check): the
+            // internal key goes to registered instances only, so the configured one serves the device.
+            UnregisteredRoute(logger, instanceAddress);
+            return factory.CreateClient<DeviceAdapter.DeviceAdapterClient>(client);
+        }
 
         // Same handlers (TLS) as the configured client and the same internal credential, another instance's address.
         // The configured client's handler chain (TLS trust, the internal key) with another instance's address.
@@ -37,4 +45,7 @@ public sealed class DeviceAdapters(GrpcClientFactory factory, IHttpMessageHandle
 
     private static bool SameAddress(string a, string b) =>
         string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(4021, LogLevel.Warning, "Not routing to {Address}: it is not a registered adapter instance (Orchestrator:Adapters); using the configured one")]
+    private static partial void UnregisteredRoute(ILogger logger, string address);
 }

@@ -26,6 +26,15 @@ public static class OrchestratorTelemetry
     public static readonly Counter<long> VerifyMismatches = Meter.CreateCounter<long>(
         "cpe.verify.mismatches", unit: "{parameter}", description: "Parameters that read back differently from what was pushed");
 
+    public static readonly Counter<long> ContactsRefused = Meter.CreateCounter<long>(
+        "cpe.device.contacts_refused", unit: "{contact}", description: "Device contacts refused (also those only counted), by reason and protocol");
+
+    public static readonly Counter<long> DeviceCredential = Meter.CreateCounter<long>(
+        "cpe.device.credential", unit: "{device}", description: "CWMP credential life-cycle transitions, by state (pending, adopted, not_adopted) and protocol");
+
+    public static readonly Counter<long> FactoryResets = Meter.CreateCounter<long>(
+        "cpe.device.factory_resets", unit: "{device}", description: "Provisioned devices that came back with factory settings, by protocol and action (reprovision, refuse)");
+
     // Span and attribute names shared with the seed's dashboards.
     public const string ProvisionSpan = "cpe.provision";
     public static string StepSpan(string step) => $"cpe.provision.{step}";

@@ -34,6 +34,8 @@ public enum WorkflowTrigger
     Oss,
     ZeroTouch,
     Retry,
+    /// <summary>A provisioned device came back with factory settings (Devices:FactoryReset=reprovision).</summary>
+    FactoryReset,
 }
 
 public static class WorkflowNames

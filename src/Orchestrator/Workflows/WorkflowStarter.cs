@@ -15,7 +15,9 @@ public sealed record StartRequest(
     IReadOnlyList<string>? EventCodes = null,
     bool ClaimSeenFree = false,
     // A contact's route, committed with the new workflow (not stored when an earlier workflow is answered).
-    Devices.DeviceRoute? Route = null);
+    Devices.DeviceRoute? Route = null,
+    // A fact for the device's own stream that names the new workflow (a factory reset), committed with its start.
+    Func<Guid, string, Devices.IDeviceContactEvent>? DeviceFact = null);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 
@@ -46,6 +48,8 @@ public sealed class WorkflowStarter(IDocumentStore store, WorkflowRunner runner,
             session.Insert(new ActiveWorkflowClaim(serial, workflowId));
             if (request.RequestId is { Length: > 0 }) session.Insert(new ProvisionRequestRecord(request.RequestId, workflowId));
             if (request.Route is { } route) session.Store(route);
+            if (request.DeviceFact is { } fact)
+                session.Events.Append(Devices.DeviceStream.For(serial), fact(workflowId, requested.Trace.TraceId));
             // The accepting instance drives the workflow; it holds the lease from the first commit on.
             var (leaseSql, leaseParameters) = leases.InsertFor(workflowId);
             session.QueueSqlCommand(leaseSql, leaseParameters);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
+using Provisioning.Testing;
 
 namespace Provisioning.Cli.Tests.EndToEnd;
 
@@ -76,9 +77,9 @@ public sealed class ReportCommandTests(CliSystemFixture fixture)
         var serial = CliSystemFixture.NewSerial("FAULT");
         var workflow = await fixture.ProvisionAsync(serial);
 
-        // The history projection may trail the workflow by a moment.
+        // The history projection may trail the workflow by a moment (and may show it running before it shows its end).
         var run = await fixture.RunAsync("device", serial);
-        for (var attempt = 0; attempt < 50 && !run.Console.Contains(workflow.WorkflowId); attempt++)
+        for (var attempt = 0; attempt < 50 && !run.Console.Split('\n').Any(l => l.Contains(workflow.WorkflowId) && l.Contains("config_push_failed")); attempt++)
         {
             await Task.Delay(100);
             run = await fixture.RunAsync("device", serial);
@@ -96,6 +97,50 @@ public sealed class ReportCommandTests(CliSystemFixture fixture)
 
         var json = await fixture.RunAsync("device", serial, "--format", "json");
         Assert.Contains($"\"trace_id\": \"{workflow.TraceId}\"", json.Out);
+    }
+
+    [Fact]
+    public async Task Refused_contacts_show_in_the_device_history_and_the_failure_report_with_their_count()
+    {
+        var serial = CliSystemFixture.NewSerial("REFUSED");
+        await fixture.RegisterAsync(serial);
+        // As the ACS reports them: three wrong passwords from one address, stored once and counted.
+        using var channel = TestChannels.ForAddress(fixture.System.GrpcAddress, token: SystemUnderTest.InternalKey);
+        var contacts = new Contracts.Southbound.DeviceContacts.DeviceContactsClient(channel);
+        for (var i = 0; i < 3; i++)
+        {
+            await contacts.ReportRefusedContactAsync(new Contracts.Southbound.RefusedContactReport
+            {
+                Device = new Contracts.Common.DeviceRef { SerialNumber = serial },
+                Reason = Contracts.Southbound.RefusalReason.WrongPassword,
+                Detail = "Digest response does not match",
+                RemoteAddress = "203.0.113.9",
+            });
+        }
+
+        CliRun device = null!;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            device = await fixture.RunAsync("device", serial);
+            if (device.Console.Split('\n').Any(l => l.Contains("wrong_password") && l.Contains(" 3 "))) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(0, device.ExitCode);
+        Assert.Contains($"{serial}: 1 contact record(s)", device.Console);
+        var line = Assert.Single(device.Console.Split('\n'), l => l.Contains("wrong_password"));
+        Assert.Contains("contact_refused", line);
+        Assert.Contains("203.0.113.9", line);
+        Assert.Contains(" 3 ", line);
+        Assert.Contains($"{serial}: credential bootstrap", device.Console);
+        Assert.Contains("no provisioning history", device.Console);
+
+        var failures = await fixture.RunAsync("failures", "--since", "1h");
+        Assert.Matches(@"\d+ refused contact\(s\)", failures.Console);
+        Assert.Contains(failures.Console.Split('\n'), l => l.Contains("wrong_password") && l.Contains("cwmp"));
+        var json = await fixture.RunAsync("failures", "--since", "1h", "--format", "json");
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Contains(document.RootElement.GetProperty("refusals").EnumerateArray(),
+            r => r.GetProperty("reason").GetString() == "wrong_password" && long.Parse(r.GetProperty("count").GetString()!, CultureInfo.InvariantCulture) >= 3);
     }
 
     [Fact]

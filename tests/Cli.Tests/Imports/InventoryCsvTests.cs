@@ -27,6 +27,30 @@ public sealed class InventoryCsvTests
     }
 
     [Fact]
+    public void A_bootstrap_secret_and_an_agent_secret_are_read_and_checked_against_the_protocol()
+    {
+        const string header = Header + ",bootstrap_username,bootstrap_password,agent_secret";
+        var (devices, problems) = InventoryCsv.Parse(new StringReader(
+            header + "\n" +
+            "SN-1,00D09E,HG,cwmp,,,gold,,cpe1,secret1,,,,label-pass-1,\n" +
+            "SN-2,A1B2C3,,usp,,,gold,,,,,,,,agent-secret-2\n"));
+        Assert.Empty(problems);
+        Assert.Equal("label-pass-1", devices[0].Device.BootstrapPassword);
+        Assert.Equal("", devices[0].Device.BootstrapUsername);
+        Assert.Equal("agent-secret-2", devices[1].Device.AgentSecret);
+
+        var (_, wrong) = InventoryCsv.Parse(new StringReader(
+            header + "\n" +
+            "SN-3,00D09E,HG,cwmp,,,gold,,,,,,,,agent-secret-3\n" +
+            "SN-4,A1B2C3,,usp,,,gold,,,,,,boot,label,\n" +
+            "SN-5,00D09E,HG,cwmp,,,gold,,,,,,boot,,\n"));
+        Assert.Equal([2, 3, 4], wrong.Select(p => p.Line));
+        Assert.Contains("agent_secret is only for usp", wrong[0].Message);
+        Assert.Contains("only for cwmp", wrong[1].Message);
+        Assert.Contains("bootstrap_username needs bootstrap_password", wrong[2].Message);
+    }
+
+    [Fact]
     public void Bad_rows_are_named_by_line_and_nothing_is_returned_for_them()
     {
         var (devices, problems) = InventoryCsv.Parse(new StringReader(

@@ -20,6 +20,8 @@ public sealed class AdapterRoutingTests : IAsyncLifetime
         // The configured ("any instance") address leads nowhere: only routing can reach the device. Port 9 (discard)
         // is refused and, unlike a free port picked now, cannot be taken by another test's server meanwhile.
         settings["Orchestrator:Adapters:Cwmp"] = "http://127.0.0.1:9";
+        // The instance holding the devices is a registered one (a contact naming any other address is not believed).
+        settings["Orchestrator:Adapters:Instances:0"] = _holder.Address;
         // Roomy enough for a cold first workflow on a loaded CI box; the unrouted one fails at once (refused).
         settings["Workflow:AuthenticateTimeout"] = "00:00:06";
         _system = await SystemUnderTest.StartAsync(settings);

@@ -81,6 +81,33 @@ public sealed class JwtTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_claiming_the_adapter_role_gets_no_adapter_calls()
+    {
+        // Signed with the right key, the right issuer and audience: only the role is one a token cannot give.
+        var contacts = new Contracts.Southbound.DeviceContacts.DeviceContactsClient(_system.Invoker(Token("adapter")));
+        var lookup = await Assert.ThrowsAsync<RpcException>(() =>
+            contacts.LookupDeviceAsync(new Contracts.Southbound.LookupDeviceRequest { Username = "any", Realm = "Provisioning ACS" }).ResponseAsync);
+        var report = await Assert.ThrowsAsync<RpcException>(() => contacts.ReportDeviceContactAsync(new Contracts.Southbound.DeviceContactReport
+        {
+            Identity = new Contracts.Southbound.DeviceIdentity { Device = new Contracts.Common.DeviceRef { SerialNumber = "JWT0001", Protocol = Contracts.Common.DeviceProtocol.Cwmp } },
+            EventCodes = { "0 BOOTSTRAP" },
+            AdapterAddress = "http://192.0.2.66:50061",
+        }).ResponseAsync);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => contacts.ReportRefusedContactAsync(new Contracts.Southbound.RefusedContactReport
+        {
+            Device = new Contracts.Common.DeviceRef { SerialNumber = "JWT0001" }, Reason = Contracts.Southbound.RefusalReason.WrongPassword,
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, lookup.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, report.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        // Nor does it reach anything else with that token.
+        var northbound = await Assert.ThrowsAsync<RpcException>(() =>
+            new ProvisioningService.ProvisioningServiceClient(_system.Invoker(Token("adapter"))).ListWorkflowsAsync(new ListWorkflowsRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.Unauthenticated, northbound.StatusCode);
+    }
+
+    [Fact]
     public async Task Static_keys_still_work_beside_tokens()
     {
         await new InventoryService.InventoryServiceClient(_system.Invoker(SystemUnderTest.AdminKey)).ListServicePlansAsync(new ListServicePlansRequest());

@@ -7,7 +7,7 @@ using Provisioning.Orchestrator.Workflows.Events;
 namespace Provisioning.Orchestrator.Workflows.Steps;
 
 /// <summary>The adapter applies the rendered parameters (CWMP SetParameterValues / USP Set) under the workflow's ParameterKey.</summary>
-public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters adapters, SouthboundCalls calls) : IWorkflowStep
+public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters adapters, SouthboundCalls calls, Devices.CredentialLifecycle credentials) : IWorkflowStep
 {
     public WorkflowStep Step => WorkflowStep.PushConfig;
 
@@ -51,6 +51,11 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));
         if (callFailure is not null) return StepOutcome.Failed(callFailure);
         if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));
+        if (context.Device is { } device && rendered.Parameters.Any(ServicePlans.ManagementCredentials.IsDevicePassword))
+        {
+            // The device accepted its own credential: until it proves it, what it used for this session stays offered.
+            await credentials.PushedAsync(device, context.WorkflowId, TraceRef.Current.TraceId, cancellationToken);
+        }
 
         return StepOutcome.Done(new ConfigPushed(
             context.Summary.SerialNumber,
