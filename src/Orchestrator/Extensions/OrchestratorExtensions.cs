@@ -12,6 +12,7 @@ using Provisioning.Orchestrator.Southbound;
 using Provisioning.Orchestrator.Storage;
 using Provisioning.Orchestrator.Workflows;
 using Provisioning.Orchestrator.Workflows.Steps;
+using Provisioning.ServiceDefaults.Connections;
 using Provisioning.ServiceDefaults.Tls;
 
 namespace Provisioning.Orchestrator.Extensions;
@@ -24,9 +25,10 @@ public static class OrchestratorExtensions
     public static WebApplicationBuilder AddOrchestrator(this WebApplicationBuilder builder)
     {
         var grpcUrl = builder.Configuration["Orchestrator:GrpcUrl"] ?? OrchestratorDefaults.GrpcUrl;
+        var northbound = builder.AddConnectionBudget(ConnectionBudgets.Northbound);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            ListenAddress.Listen(kestrel, grpcUrl, HttpProtocols.Http2);
+            Listener.Listen(kestrel, grpcUrl, HttpProtocols.Http2, northbound);
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
         });
 
@@ -88,6 +90,7 @@ public static class OrchestratorExtensions
 
     public static WebApplication MapOrchestrator(this WebApplication app)
     {
+        app.UseConnectionBudgets();
         app.MapGrpcService<ProvisioningGrpcService>().RequireAuthorization(Policies.Operator);
         app.MapGrpcService<InventoryGrpcService>().RequireAuthorization(Policies.Admin);
         app.MapGrpcService<DeviceContactsGrpcService>().RequireAuthorization(Policies.Adapter);
