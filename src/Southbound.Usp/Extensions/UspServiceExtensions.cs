@@ -6,6 +6,7 @@ using Provisioning.Contracts.Southbound;
 using Provisioning.Contracts.DataModel;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Agents.Authentication;
 using Provisioning.Southbound.Usp.Grpc;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Notify;
@@ -27,6 +28,10 @@ public static class UspServiceExtensions
         var options = section.Get<UspOptions>() ?? new UspOptions();
 
         builder.Services.AddSingleton<AgentRegistry>();
+        builder.Services.AddSingleton<AgentDirectory>();
+        builder.Services.AddSingleton<RefusedContacts>();
+        builder.Services.AddSingleton<AgentAuthentication>();
+        if (options.Auth.AllowUnauthenticatedAgents) builder.Services.AddHostedService<UnauthenticatedAgentsWarning>();
         builder.Services.AddSingleton<UspRequester>();
         builder.Services.AddSingleton<OperationCompletions>();
         builder.Services.AddSingleton<InstanceMaps>();
