@@ -105,8 +105,8 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
         await ws.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a Boot! event (to another endpoint when <paramref name="toId"/> is given).</summary>
-    public ValueTask SendBootAsync(string? toId = null) => SendBootAsync(_connection, toId ?? _options.ControllerEndpointId, "LocalReboot", "");
+    /// <summary>Sends a Boot! event (to another endpoint when <paramref name="toId"/> is given) with its Cause argument.</summary>
+    public ValueTask SendBootAsync(string? toId = null, string cause = "LocalReboot") => SendBootAsync(_connection, toId ?? _options.ControllerEndpointId, cause, "");
 
     public async Task StopAsync()
     {
