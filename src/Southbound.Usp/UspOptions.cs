@@ -83,6 +83,11 @@ public sealed class UspMqttOptions
     /// Unset: only when no BrokerUrl is configured, as the embedded PostgreSQL runs when no store is configured.
     /// </summary>
     public bool? StartLocalBroker { get; set; }
+    /// <summary>
+    /// The local broker keeps each agent to its own topic (client ID = endpoint ID, reading usp/agent/&lt;client id&gt;)
+    /// and only the controller's user may read the controller's topic.
+    /// </summary>
+    public bool LocalBrokerAcl { get; set; } = true;
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }
     public string? ClientId { get; set; }

@@ -989,7 +989,7 @@ class MqttAgent(Agent):
 
     def connect(self):
         host, _, port = self.args.broker.rpartition(":")
-        self.client = MqttClient(host or "127.0.0.1", int(port), self.args.client_id or "usp-agent-" + self.args.serial,
+        self.client = MqttClient(host or "127.0.0.1", int(port), self.args.client_id or self.args.eid,
                                  self.args.mqtt_version, self.args.keep_alive, self.violation, self.log)
         # TR-369: an MQTT 5 Endpoint names itself in the CONNECT user property usp-endpoint-id.
         self.client.connect(user_properties=[("usp-endpoint-id", self.args.eid)])
@@ -1118,7 +1118,7 @@ def main():
                              " MQTTConnect subscribed_topic only, or /reply-to= in the topic name (MQTT 3.1.1 default)")
     parser.add_argument("--qos", type=int, choices=[0, 1], default=0, help="MQTT MTP: QoS of publishes and of the subscription")
     parser.add_argument("--keep-alive", type=int, default=30, help="MQTT MTP: keep-alive seconds (PINGREQ after half of it)")
-    parser.add_argument("--client-id", help="MQTT MTP: client identifier (usp-agent-<serial>)")
+    parser.add_argument("--client-id", help="MQTT MTP: client identifier (default: the endpoint ID, which a broker's per-client ACL can bind to the agent's topic)")
     parser.add_argument("--eid", required=True, help="this agent's endpoint ID")
     parser.add_argument("--controller-id", default="self::provisioning-controller")
     parser.add_argument("--serial", required=True)

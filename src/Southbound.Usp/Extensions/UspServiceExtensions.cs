@@ -47,7 +47,21 @@ public static class UspServiceExtensions
         if (options.Mqtt.Enabled)
         {
             if (options.Mqtt.StartLocalBroker ?? string.IsNullOrEmpty(section["Mqtt:BrokerUrl"]))
-                builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalBroker>(sp, new Uri(options.Mqtt.BrokerUrl)));
+            {
+                LocalBrokerAccess? access = null;
+                if (options.Mqtt.LocalBrokerAcl)
+                {
+                    var topic = options.Mqtt.Topic is { Length: > 0 } t ? t : "usp/controller/" + options.EndpointId;
+                    access = LocalBrokerAccess.Generate(topic, options.Mqtt.Username, options.Mqtt.Password);
+                    // The controller logs in to its own broker as the one user that may read the controller's topic.
+                    builder.Services.PostConfigure<UspOptions>(o =>
+                    {
+                        o.Mqtt.Username = access.ControllerUsername;
+                        o.Mqtt.Password = access.ControllerPassword;
+                    });
+                }
+                builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
+            }
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
         }
