@@ -10,6 +10,9 @@ namespace Provisioning.Southbound.Usp.Tests.EndToEnd;
 [Collection(nameof(UspSystemCollection))]
 public sealed class UspFactoryResetTests(UspSystemFixture fixture)
 {
+    // Remove when the orchestrator's side of #14 (factory_reset workflows from boot_cause / boot_subscription_missing) is merged.
+    private const string NeedsOrchestrator = "needs the orchestrator's factory-reset decision (issue 14, orchestrator side not merged yet)";
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private async Task<string> ProvisionedAsync(string prefix)
@@ -19,7 +22,7 @@ public sealed class UspFactoryResetTests(UspSystemFixture fixture)
         return serial;
     }
 
-    [Fact]
+    [Fact(Skip = NeedsOrchestrator)]
     public async Task A_provisioned_agent_announcing_Boot_with_Cause_LocalFactoryReset_is_provisioned_again()
     {
         var serial = await ProvisionedAsync("FRB");
@@ -34,7 +37,7 @@ public sealed class UspFactoryResetTests(UspSystemFixture fixture)
         Assert.Equal(WorkflowResult.Success, again.Result);
     }
 
-    [Fact]
+    [Fact(Skip = NeedsOrchestrator)]
     public async Task A_provisioned_agent_found_without_its_Boot_subscription_is_provisioned_again()
     {
         var serial = await ProvisionedAsync("FRS");
