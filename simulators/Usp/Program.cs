@@ -2,6 +2,7 @@ using Provisioning.Simulators.Usp.Fleet;
 
 // usp-agents [--url ws://127.0.0.1:8081/usp | --mqtt mqtt://127.0.0.1:1883] [--count 100] [--prefix SIMUSP]
 //            [--controller self::provisioning-controller] [--topic usp/controller/...] [--seconds 0 (until Ctrl+C)]
+//            [--secret S (every agent) | --secret-seed SEED (per agent: AgentSecrets.Derive(SEED, endpoint id))]
 var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -17,8 +18,11 @@ Uri? mqtt = settings.TryGetValue("mqtt", out var broker) ? new Uri(broker) : nul
 var controller = Setting("controller", "self::provisioning-controller");
 var prefix = Setting("prefix", "SIMUSP");
 var topic = settings.GetValueOrDefault("topic");
+Func<string, string>? secretFor = settings.TryGetValue("secret", out var secret) ? _ => secret
+    : settings.TryGetValue("secret-seed", out var seed) ? eid => Provisioning.Simulators.Usp.Agents.AgentSecrets.Derive(seed, eid)
+    : null;
 
-await using var fleet = UspAgentFleet.Create(count, i => UspAgentFleet.DefaultOptions(i, prefix, ws, mqtt, controller, topic));
+await using var fleet = UspAgentFleet.Create(count, i => UspAgentFleet.DefaultOptions(i, prefix, ws, mqtt, controller, topic, secretFor));
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 if (seconds > 0) stop.CancelAfter(TimeSpan.FromSeconds(seconds));

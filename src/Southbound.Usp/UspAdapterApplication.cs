@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Provisioning.ServiceDefaults;
 using Provisioning.ServiceDefaults.Security;
 using Provisioning.ServiceDefaults.Tls;
@@ -26,7 +27,7 @@ public static class UspAdapterApplication
         var grpcUri = new Uri(options.GrpcUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, webSocketUri, HttpProtocols.Http1);
+            Listen(kestrel, webSocketUri, HttpProtocols.Http1, agentCertificates: true);
             Listen(kestrel, grpcUri, HttpProtocols.Http2);
         });
         builder.WebHost.UseSockets(sockets => sockets.Backlog = options.ListenBacklog);
@@ -43,9 +44,26 @@ public static class UspAdapterApplication
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols, bool agentCertificates = false)
     {
-        void Configure(ListenOptions listen) => listen.UseTlsWhenHttps(uri).Protocols = protocols;
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            if (!agentCertificates)
+            {
+                listen.UseTlsWhenHttps(uri);
+                return;
+            }
+            // WSS: agents may present a client certificate (TR-369 R-SEC.4). Any is taken at the TLS layer and judged
+            // before the upgrade (AgentAuthentication), so a refusal is an HTTP status the agent backs off from, and
+            // on record, rather than a failed handshake.
+            if (string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
+                listen.UseHttps(https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+        }
         if (uri.Host is "localhost") kestrel.ListenLocalhost(uri.Port, Configure);
         else if (uri.Host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(uri.Port, Configure);
         else kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, Configure);

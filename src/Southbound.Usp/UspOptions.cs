@@ -40,8 +40,37 @@ public sealed class UspOptions
     public TimeSpan SilentAgentContactDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     public UspMqttOptions Mqtt { get; set; } = new();
+    public UspAuthOptions Auth { get; set; } = new();
 
     public bool QuarantineUnknownAgents => string.Equals(UnknownAgents, "quarantine", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The "Usp:Auth" section: how agents prove who they are (TR-369 security): a client certificate over WSS, else the
+/// agent's own secret from the inventory at the WebSocket upgrade.
+/// </summary>
+public sealed class UspAuthOptions
+{
+    /// <summary>Agents with neither a secret in the inventory nor a certificate are managed only when this is set.</summary>
+    public bool AllowUnauthenticatedAgents { get; set; }
+    /// <summary>PEM file of the CA(s) agents' client certificates chain to; unset: the system trust.</summary>
+    public string? ClientCaPath { get; set; }
+    /// <summary>Also bind a certificate by its subject CN equal to the endpoint ID (TR-369 wants the SAN URI urn:bbf:usp:id:...).</summary>
+    public bool AcceptCommonName { get; set; } = true;
+    /// <summary>How long a LookupDevice answer is reused: a reconnect storm must not become a lookup storm.</summary>
+    public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Retry-After for an endpoint ID the inventory does not know: agents back off instead of retrying every few seconds.</summary>
+    public TimeSpan UnknownAgentRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Retry-After for a missing, wrong or foreign credential.</summary>
+    public TimeSpan RefusedRetryAfter { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Retry-After for an unauthenticated connection naming an agent that is connected (it is not displaced).</summary>
+    public TimeSpan ConnectedRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Retry-After when the orchestrator cannot be asked (the agent is neither admitted nor refused).</summary>
+    public TimeSpan OrchestratorAwayRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>One ReportRefusedContact per endpoint ID and reason in this window; the rest are only counted here.</summary>
+    public TimeSpan RefusalReportWindow { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>ReportRefusedContact calls in flight at once; more are dropped (and counted), never waited for.</summary>
+    public int MaxRefusalReportsInFlight { get; set; } = 4;
 }
 
 public sealed class UspMqttOptions
@@ -54,6 +83,11 @@ public sealed class UspMqttOptions
     /// Unset: only when no BrokerUrl is configured, as the embedded PostgreSQL runs when no store is configured.
     /// </summary>
     public bool? StartLocalBroker { get; set; }
+    /// <summary>
+    /// The local broker keeps each agent to its own topic (client ID = endpoint ID, reading usp/agent/&lt;client id&gt;)
+    /// and only the controller's user may read the controller's topic.
+    /// </summary>
+    public bool LocalBrokerAcl { get; set; } = true;
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }
     public string? ClientId { get; set; }

@@ -14,6 +14,10 @@ Follows:
 - TR-181 Device:2 for the data model it keeps (DeviceInfo, LocalAgent, WiFi, Ethernet VLAN terminations,
   VoiceService), hidden parameters (KeyPassphrase, AuthPassword) reading back empty, Device.Boot! events.
 - RFC 6455 for the WebSocket client: handshake, masked frames, fragmentation, ping/pong, closing handshake.
+- The TR-369 security section for proving who it is: a client certificate over wss:// (--cert/--key, its endpoint ID in
+  a subjectAltName URI urn:bbf:usp:id:<eid>, R-SEC.4), or its own secret at the upgrade (--secret: RFC 7617 Basic
+  <eid>:<secret>). A refused upgrade must be an HTTP status (401 with WWW-Authenticate, RFC 7235 3.1); the agent reports
+  it with the Retry-After it was given (RFC 9110 10.2.3) and backs off.
 - The TR-369 MQTT binding (--mtp mqtt, client in mqtt_client.py): MQTT 5.0 or 3.1.1, its own topic subscribed
   (3.1.1: with a wildcard below it, R-MQTT.15), an MQTTConnect record (version, subscribed_topic), its "reply to" topic
   as Response Topic property (R-MQTT.23) or "/reply-to=" topic suffix with "/" as "%2F" (R-MQTT.24), Content Type
@@ -23,7 +27,7 @@ It connects, greets the Controller as asked (--greeting), answers every request 
 and stops when told on stdin ("quit" or end of input): it then closes the WebSocket (or disconnects from the broker) and prints, as its last
 line, a JSON report (data model, counters, close code, violations). It exits 1 when the Controller did
 something the specifications forbid (each printed as "SPEC VIOLATION: ..." on stderr), 2 when it could not
-connect, 0 otherwise.
+connect, 3 when the controller refused the upgrade (0 with --expect-refusal or --impostor), 0 otherwise.
 """
 
 import argparse
@@ -34,6 +38,7 @@ import os
 import re
 import select
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -252,7 +257,7 @@ def factory_model(args):
     dm.create("Device.Services.VoiceService.1.SIP.Client.1.", {"Alias": "cpe-1"})
     dm.create("Device.Services.VoiceService.1.SIP.Network.1.", {"Alias": "cpe-1"})
     dm.create("Device.Services.VoiceService.1.CallControl.Line.1.", {"Alias": "cpe-1"})
-    if args.greeting == "boot":
+    if args.greeting == "boot" and not args.factory_reset:
         # Boot! is only sent to a Controller that subscribed to it (TR-369 "Boot! Event"): this one did before.
         dm.create("Device.LocalAgent.Subscription.1.", {"Alias": "cpe-1", "Enable": "true", "ID": "boot-sub-1",
                                                         "Recipient": "Device.LocalAgent.Controller.1.",
@@ -328,8 +333,8 @@ class Agent:
     # -- WebSocket (RFC 6455) ------------------------------------------------------------------------------
     def connect(self):
         url = urllib.parse.urlsplit(self.args.url)
-        if url.scheme != "ws":
-            raise SystemExit("only ws:// URLs are supported")
+        if url.scheme not in ("ws", "wss"):
+            raise SystemExit("only ws:// and wss:// URLs are supported")
         query = urllib.parse.parse_qsl(url.query)
         headers = ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
                    "Sec-WebSocket-Protocol: v1.usp"]
@@ -340,12 +345,21 @@ class Agent:
         if self.args.eid_in == "extension":
             # TR-369 WebSocket MTP: the agent may name itself in the bbf-usp-protocol extension instead.
             headers.append('Sec-WebSocket-Extensions: bbf-usp-protocol; eid="%s"' % self.args.eid)
+        if self.args.secret is not None:
+            # RFC 7617: user-id ":" password; the endpoint ID is the user.
+            token = base64.b64encode(("%s:%s" % (self.args.eid, self.args.secret)).encode("utf-8")).decode()
+            headers.append("Authorization: Basic " + token)
         target = (url.path or "/") + ("?" + target_query if target_query else "")
         key = base64.b64encode(os.urandom(16)).decode()
         host = url.hostname + (":%d" % url.port if url.port else "")
         request = "GET %s HTTP/1.1\r\nHost: %s\r\nSec-WebSocket-Key: %s\r\n%s\r\n\r\n" % (
             target, host, key, "\r\n".join(headers))
-        self.sock = socket.create_connection((url.hostname, url.port or 80), timeout=10)
+        self.sock = socket.create_connection((url.hostname, url.port or (443 if url.scheme == "wss" else 80)), timeout=10)
+        if url.scheme == "wss":
+            context = ssl.create_default_context(cafile=self.args.ca)
+            if self.args.cert:
+                context.load_cert_chain(self.args.cert, self.args.key)
+            self.sock = context.wrap_socket(self.sock, server_hostname=url.hostname)
         self.sock.sendall(request.encode())
         response = b""
         while b"\r\n\r\n" not in response:
@@ -361,6 +375,9 @@ class Agent:
             name, _, value = line.partition(":")
             fields[name.strip().lower()] = value.strip()
         if status != 101:
+            self.refusal_headers = fields
+            if status == 401 and "www-authenticate" not in fields:
+                self.violation("401 without WWW-Authenticate (RFC 7235 3.1)")
             return status
         expected = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest()).decode()
         if fields.get("sec-websocket-accept") != expected:
@@ -410,10 +427,15 @@ class Agent:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            ready, _, _ = select.select([self.sock], [], [], min(remaining, 0.2))
+            # TLS may hold decrypted bytes the socket no longer signals (ssl.SSLSocket.pending()).
+            pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending()
+            ready, _, _ = ([self.sock], [], []) if pending else select.select([self.sock], [], [], min(remaining, 0.2))
             if not ready:
                 continue
-            chunk = self.sock.recv(65536)
+            try:
+                chunk = self.sock.recv(65536)
+            except ssl.SSLWantReadError:
+                continue
             if not chunk:
                 raise ConnectionError("the controller dropped the TCP connection")
             self.recv_buffer += chunk
@@ -578,13 +600,15 @@ class Agent:
         if self.args.greeting == "connect":
             self.send_binary(self.record(9, Writer()))
         elif self.args.greeting == "boot":
-            subscription = next(p[:-len("ReferenceList")] for p, v in self.dm.values.items()
-                                if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(","))
+            subscription = next((p[:-len("ReferenceList")] for p, v in self.dm.values.items()
+                                 if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(",")), None)
             parameter_map = {p: self.dm.values[p] for p in ("Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.SerialNumber")}
+            cause = "LocalFactoryReset" if self.args.factory_reset else "LocalReboot"
             event = (Writer().string(1, "Device.").string(2, "Boot!")
-                     .string_map(3, {"CommandKey": "", "Cause": "LocalReboot", "FirmwareUpdated": "false",
+                     .string_map(3, {"CommandKey": "", "Cause": cause, "FirmwareUpdated": "false",
                                      "ParameterMap": json.dumps(parameter_map)}))
-            sub_id = self.dm.values[subscription + "ID"]
+            # After a factory reset the subscription is gone; agents seen in the field announce Boot! all the same.
+            sub_id = self.dm.values[subscription + "ID"] if subscription else ""
             notify = Writer().string(1, sub_id).boolean(2, True).message(3, event)
             msg_id = self.new_msg_id("boot")
             self.notify_pending[msg_id] = sub_id
@@ -890,7 +914,11 @@ class Agent:
     def run(self):
         status = self.connect()
         if status != 101:
-            return {"handshake_status": status}
+            retry_after = getattr(self, "refusal_headers", {}).get("retry-after")
+            return {"handshake_status": status, "retry_after": int(retry_after) if retry_after and retry_after.isdigit() else retry_after}
+        if self.args.impostor:
+            # It named another agent's endpoint ID, connected, and proved nothing: whatever comes now is meant for that agent.
+            self.violation("the controller accepted a connection naming a connected agent's endpoint ID without its credential")
         if self.args.ping and not self.args.fragment:
             self.ping()  # with --fragment the first Ping goes between the fragments of the first message
         self.open_session()
@@ -961,7 +989,7 @@ class MqttAgent(Agent):
 
     def connect(self):
         host, _, port = self.args.broker.rpartition(":")
-        self.client = MqttClient(host or "127.0.0.1", int(port), self.args.client_id or "usp-agent-" + self.args.serial,
+        self.client = MqttClient(host or "127.0.0.1", int(port), self.args.client_id or self.args.eid,
                                  self.args.mqtt_version, self.args.keep_alive, self.violation, self.log)
         # TR-369: an MQTT 5 Endpoint names itself in the CONNECT user property usp-endpoint-id.
         self.client.connect(user_properties=[("usp-endpoint-id", self.args.eid)])
@@ -1090,7 +1118,7 @@ def main():
                              " MQTTConnect subscribed_topic only, or /reply-to= in the topic name (MQTT 3.1.1 default)")
     parser.add_argument("--qos", type=int, choices=[0, 1], default=0, help="MQTT MTP: QoS of publishes and of the subscription")
     parser.add_argument("--keep-alive", type=int, default=30, help="MQTT MTP: keep-alive seconds (PINGREQ after half of it)")
-    parser.add_argument("--client-id", help="MQTT MTP: client identifier (usp-agent-<serial>)")
+    parser.add_argument("--client-id", help="MQTT MTP: client identifier (default: the endpoint ID, which a broker's per-client ACL can bind to the agent's topic)")
     parser.add_argument("--eid", required=True, help="this agent's endpoint ID")
     parser.add_argument("--controller-id", default="self::provisioning-controller")
     parser.add_argument("--serial", required=True)
@@ -1117,6 +1145,15 @@ def main():
     parser.add_argument("--fragment", type=int, default=0, help="split outgoing messages into frames of N bytes")
     parser.add_argument("--ping", action="store_true", help="send a Ping and require its Pong")
     parser.add_argument("--garbage", choices=["truncated", "junk"], help="first send a malformed binary frame")
+    parser.add_argument("--secret", help="this agent's own secret, presented at the upgrade as Basic <eid>:<secret>")
+    parser.add_argument("--cert", help="wss://: a PEM client certificate naming this agent (SAN URI urn:bbf:usp:id:<eid>)")
+    parser.add_argument("--key", help="wss://: the PEM private key of --cert")
+    parser.add_argument("--ca", help="wss://: the PEM CA the controller's server certificate chains to (default: system trust)")
+    parser.add_argument("--factory-reset", action="store_true",
+                        help="come back from a factory reset: no Boot! subscription; with --greeting boot, Boot! with Cause LocalFactoryReset")
+    parser.add_argument("--impostor", action="store_true",
+                        help="the --eid is another, connected agent's and no credential of it is presented: the upgrade must be refused")
+    parser.add_argument("--expect-refusal", action="store_true", help="a refused upgrade is the expected outcome (exit 0)")
     parser.add_argument("--max-seconds", type=float, default=90)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
@@ -1145,8 +1182,11 @@ def main():
     report.update(extra)
     print(json.dumps(report))
     if "handshake_status" in extra:
-        print("agent: the controller refused the WebSocket upgrade with HTTP %d" % extra["handshake_status"], file=sys.stderr)
-        return 2
+        print("agent: the controller refused the WebSocket upgrade with HTTP %d (Retry-After %s)"
+              % (extra["handshake_status"], extra.get("retry_after")), file=sys.stderr)
+        if agent.violations:
+            return 1
+        return 0 if args.expect_refusal or args.impostor else 3
     return 1 if agent.violations else 0
 
 

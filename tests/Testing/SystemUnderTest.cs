@@ -80,6 +80,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Usp:WebSocketPath"] = "/usp",
             ["Usp:GrpcUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Usp:EndpointId"] = "self::provisioning-controller",
+            ["Usp:Auth:AllowUnauthenticatedAgents"] = "true", // simulated agents carry no secret unless a test gives them one
             ["Workflow:AuthenticateTimeout"] = "00:00:20",
             ["Workflow:PushConfigTimeout"] = "00:00:20",
             ["Workflow:VerifyTimeout"] = "00:00:20",

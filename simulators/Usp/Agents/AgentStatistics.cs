@@ -3,7 +3,7 @@ namespace Provisioning.Simulators.Usp.Agents;
 /// <summary>Counters of one agent (read by tests and the fleet summary).</summary>
 public sealed class AgentStatistics
 {
-    internal int connects, requests, errorsReturned, bootsSent, onBoardRequestsSent, notifyRespReceived, unparseable;
+    internal int connects, requests, errorsReturned, bootsSent, onBoardRequestsSent, notifyRespReceived, unparseable, upgradesRefused;
 
     public int Connects => Volatile.Read(ref connects);
     public int Requests => Volatile.Read(ref requests);
@@ -12,4 +12,5 @@ public sealed class AgentStatistics
     public int OnBoardRequestsSent => Volatile.Read(ref onBoardRequestsSent);
     public int NotifyResponsesReceived => Volatile.Read(ref notifyRespReceived);
     public int Unparseable => Volatile.Read(ref unparseable);
+    public int UpgradesRefused => Volatile.Read(ref upgradesRefused);
 }

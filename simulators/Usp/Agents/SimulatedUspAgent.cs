@@ -38,6 +38,7 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     }
 
     public string EndpointId => _options.Identity.EndpointId;
+
     public AgentIdentity Identity => _options.Identity;
     public AgentDataModel DataModel { get; }
     public AgentStatistics Statistics { get; } = new();
@@ -52,6 +53,8 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     public string? LastCloseDescription { get; private set; }
     /// <summary>The last connection failure (e.g. the upgrade refused with 400).</summary>
     public Exception? LastConnectError { get; private set; }
+    /// <summary>The last refused upgrade (HTTP status and Retry-After), kept after later successes.</summary>
+    public UpgradeRefusedException? LastRefusal { get; private set; }
     /// <summary>The controller's Sec-WebSocket-Extensions answer of the last WebSocket connection.</summary>
     public string? LastExtensionsHeader { get; private set; }
 
@@ -102,8 +105,8 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
         await ws.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a Boot! event (to another endpoint when <paramref name="toId"/> is given).</summary>
-    public ValueTask SendBootAsync(string? toId = null) => SendBootAsync(_connection, toId ?? _options.ControllerEndpointId, "LocalReboot", "");
+    /// <summary>Sends a Boot! event (to another endpoint when <paramref name="toId"/> is given) with its Cause argument.</summary>
+    public ValueTask SendBootAsync(string? toId = null, string cause = "LocalReboot") => SendBootAsync(_connection, toId ?? _options.ControllerEndpointId, cause, "");
 
     public async Task StopAsync()
     {
@@ -161,6 +164,14 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
             {
                 break;
             }
+            catch (UpgradeRefusedException ex)
+            {
+                LastConnectError = ex;
+                LastRefusal = ex;
+                Interlocked.Increment(ref Statistics.upgradesRefused);
+                // Back off as the controller asks (within this agent's own longest delay).
+                if (ex.RetryAfter is { } wait) delay = TimeSpan.FromTicks(Math.Max(delay.Ticks, Math.Min(wait.Ticks, _options.ReconnectMaxDelay.Ticks)));
+            }
             catch (Exception ex)
             {
                 LastConnectError = ex;
@@ -203,7 +214,8 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromSeconds(15));
         if (_options.WebSocketUrl is { } url)
         {
-            var ws = await WebSocketConnection.ConnectAsync(url, EndpointId, _options.SubProtocol, _options.KeepAliveInterval, timeout.Token).ConfigureAwait(false);
+            var ws = await WebSocketConnection.ConnectAsync(url, EndpointId, _options.SubProtocol, _options.KeepAliveInterval, timeout.Token,
+                _options.Secret, _options.ClientCertificate, _options.ServerCa).ConfigureAwait(false);
             LastExtensionsHeader = ws.ResponseHeaders?.TryGetValue("Sec-WebSocket-Extensions", out var values) == true ? string.Join(",", values) : null;
             return ws;
         }

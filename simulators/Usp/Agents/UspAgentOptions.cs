@@ -15,6 +15,13 @@ public sealed class UspAgentOptions
     public string? ControllerTopic { get; init; }
 
     public string SubProtocol { get; init; } = "v1.usp";
+    /// <summary>The agent's own secret, presented at the WebSocket upgrade as HTTP Basic (endpoint id : secret).</summary>
+    public string? Secret { get; init; }
+    /// <summary>A client certificate (with its key) presented over wss:// (TR-369: bound to the endpoint ID in a SAN URI).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; init; }
+    /// <summary>Accept the controller's server certificate when it chains to this CA (a private PKI); null: the system trust.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCa { get; init; }
+
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(10);

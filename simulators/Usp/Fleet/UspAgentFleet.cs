@@ -18,9 +18,18 @@ public sealed class UspAgentFleet : IAsyncDisposable
     }
 
     /// <summary>Options for agent <paramref name="index"/> with serial "<paramref name="serialPrefix"/>-000042".</summary>
-    public static UspAgentOptions DefaultOptions(int index, string serialPrefix, Uri? webSocketUrl, Uri? mqttBroker, string controllerEndpointId, string? controllerTopic = null) => new()
+    /// <param name="secretFor">The agent's secret from its endpoint ID (<see cref="AgentSecrets"/>); null: none presented.</param>
+    public static UspAgentOptions DefaultOptions(int index, string serialPrefix, Uri? webSocketUrl, Uri? mqttBroker, string controllerEndpointId, string? controllerTopic = null,
+        Func<string, string>? secretFor = null)
     {
-        Identity = new AgentIdentity($"{serialPrefix}-{index:D6}"),
+        var identity = new AgentIdentity($"{serialPrefix}-{index:D6}");
+        return DefaultOptions(identity, webSocketUrl, mqttBroker, controllerEndpointId, controllerTopic, secretFor?.Invoke(identity.EndpointId));
+    }
+
+    private static UspAgentOptions DefaultOptions(AgentIdentity identity, Uri? webSocketUrl, Uri? mqttBroker, string controllerEndpointId, string? controllerTopic, string? secret) => new()
+    {
+        Identity = identity,
+        Secret = secret,
         WebSocketUrl = webSocketUrl,
         MqttBrokerUrl = webSocketUrl is null ? mqttBroker : null,
         ControllerEndpointId = controllerEndpointId,

@@ -45,7 +45,8 @@ internal sealed class MqttConnection : IAgentConnection
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port > 0 ? broker.Port : 1883)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId("usp-agent-" + endpointId.Replace(':', '_'))
+            // The endpoint ID as client ID: a broker ACL pattern (usp/agent/%c) then keeps the agent to its own topic.
+            .WithClientId(endpointId)
             .WithUserProperty("usp-endpoint-id", connection._endpointIdBytes)
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))

@@ -1,5 +1,9 @@
 using System.Buffers;
+using System.Net;
+using System.Net.Security;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Provisioning.Usp.Records;
 
 namespace Provisioning.Simulators.Usp.Transport;
@@ -16,12 +20,18 @@ internal sealed class WebSocketConnection : IAgentConnection
     public string? CloseDescription => _socket.CloseStatusDescription;
     public IReadOnlyDictionary<string, IEnumerable<string>>? ResponseHeaders => _socket.HttpResponseHeaders;
 
-    public static async Task<WebSocketConnection> ConnectAsync(Uri controllerUrl, string endpointId, string subProtocol, TimeSpan keepAlive, CancellationToken cancellationToken)
+    public static async Task<WebSocketConnection> ConnectAsync(Uri controllerUrl, string endpointId, string subProtocol, TimeSpan keepAlive, CancellationToken cancellationToken,
+        string? secret = null, X509Certificate2? clientCertificate = null, X509Certificate2? serverCa = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol(subProtocol);
         socket.Options.KeepAliveInterval = keepAlive;
         socket.Options.CollectHttpResponseDetails = true;
+        if (secret is not null)
+            socket.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(endpointId + ":" + secret)));
+        if (clientCertificate is not null) socket.Options.ClientCertificates.Add(clientCertificate);
+        if (serverCa is not null)
+            socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustedBy(serverCa, certificate, errors);
         socket.Options.SetRequestHeader("Sec-WebSocket-Extensions", $"bbf-usp-protocol; eid=\"{endpointId}\"");
         var separator = string.IsNullOrEmpty(controllerUrl.Query) ? "?" : "&";
         var url = new Uri(controllerUrl + separator + "eid=" + Uri.EscapeDataString(endpointId));
@@ -29,12 +39,32 @@ internal sealed class WebSocketConnection : IAgentConnection
         {
             await socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
         }
+        catch (WebSocketException ex) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
+        {
+            var status = socket.HttpStatusCode;
+            var retryAfter = socket.HttpResponseHeaders?.TryGetValue("Retry-After", out var values) == true
+                && int.TryParse(values.FirstOrDefault(), out var retrySeconds) ? TimeSpan.FromSeconds(retrySeconds) : (TimeSpan?)null;
+            socket.Dispose();
+            throw new UpgradeRefusedException(status, retryAfter, ex);
+        }
         catch
         {
             socket.Dispose();
             throw;
         }
         return new WebSocketConnection(socket);
+    }
+
+    private static bool TrustedBy(X509Certificate2 ca, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     public Record ConnectRecord(string fromId, string toId) => new()

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Provisioning.Contracts.Southbound;
 using Provisioning.Southbound.Usp.Telemetry;
+using Provisioning.Southbound.Usp.Transport.Mqtt;
 
 namespace Provisioning.Southbound.Usp.Agents;
 
 /// <summary>
-/// The connected agents, one session per endpoint ID: the newest connection wins, and requests still
-/// waiting on the connection it replaces fail at once.
+/// The connected agents, one session per endpoint ID: the newest authenticated connection wins, and requests still
+/// waiting on the connection it replaces fail at once. A connection that did not authenticate never replaces an open
+/// one (it would receive what is meant for the real agent), except an MQTT agent re-announcing itself over MQTT.
 /// </summary>
 internal sealed class AgentRegistry(ILogger<AgentRegistry> logger)
 {
@@ -18,11 +21,19 @@ internal sealed class AgentRegistry(ILogger<AgentRegistry> logger)
     public AgentSession? Find(string endpointId) =>
         _sessions.TryGetValue(endpointId, out var session) && !session.IsClosed ? session : null;
 
-    public AgentSession Connect(string endpointId, IAgentLink link)
+    /// <summary>The new current session, or null when an open session of the endpoint ID stays (the newcomer did not authenticate).</summary>
+    public AgentSession? Connect(string endpointId, IAgentLink link, ContactCredential credential = ContactCredential.Unspecified, string? remoteAddress = null, AgentAdmission admission = AgentAdmission.Pending)
     {
-        var session = new AgentSession(endpointId, link);
+        var session = new AgentSession(endpointId, link) { Credential = credential, RemoteAddress = remoteAddress, Admission = admission };
         AgentSession? replaced = null;
-        _sessions.AddOrUpdate(endpointId, session, (_, old) => { replaced = old; return session; });
+        var kept = false;
+        _sessions.AddOrUpdate(endpointId, session, (_, old) =>
+        {
+            replaced = old;
+            kept = !old.IsClosed && credential == ContactCredential.Unspecified && !(old.Link is MqttAgentLink && link is MqttAgentLink);
+            return kept ? old : session;
+        });
+        if (kept) return null;
         if (replaced is not null && !replaced.IsClosed)
         {
             replaced.Close("superseded by a newer connection");

@@ -12,6 +12,7 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
 {
     private ConcurrentDictionary<string, TaskCompletionSource<Msg>>? _pending;
     private List<string>? _contactCodes;
+    private string? _bootCause;
     private bool _contacting;
     private int _inFlight;
     private volatile bool _closed;
@@ -25,6 +26,12 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
     public DeviceIdentity? Identity { get; set; }
     /// <summary>Whether this connection already made sure the Boot! subscription exists.</summary>
     public bool BootSubscriptionChecked { get; set; }
+    /// <summary>The agent was found without the Boot! subscription (and it was added): it lost its settings. Goes with the next report.</summary>
+    public bool BootSubscriptionMissing { get; set; }
+    /// <summary>What the connection proved itself with (a certificate, the agent's secret, or nothing).</summary>
+    public ContactCredential Credential { get; init; }
+    /// <summary>The agent's network address as seen at the connection (for the record; never trusted).</summary>
+    public string? RemoteAddress { get; init; }
 
     private ConcurrentDictionary<string, TaskCompletionSource<Msg>> Pending =>
         _pending ?? Interlocked.CompareExchange(ref _pending, new(StringComparer.Ordinal), null) ?? _pending;
@@ -68,13 +75,14 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
     /// <summary>True once the agent announced itself (connect record, Boot!, OnBoardRequest) on this connection.</summary>
     public bool HasAnnounced { get; private set; }
 
-    /// <summary>Queues a contact event code; true when the caller must start the contact loop.</summary>
-    public bool AddContactCode(string code)
+    /// <summary>Queues a contact event code (a Boot! with its Cause); true when the caller must start the contact loop.</summary>
+    public bool AddContactCode(string code, string? bootCause = null)
     {
         lock (this)
         {
             HasAnnounced = true;
             (_contactCodes ??= new List<string>(2)).Add(code);
+            if (bootCause is not null) _bootCause = bootCause;
             if (_contacting) return false;
             _contacting = true;
             return true;
@@ -87,12 +95,13 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
         lock (this)
         {
             _contactCodes?.Clear();
+            _bootCause = null;
             _contacting = false;
         }
     }
 
-    /// <summary>The codes gathered so far (null when none: the contact loop ends).</summary>
-    public string[]? TakeContactCodes()
+    /// <summary>The codes gathered so far and the last Boot! Cause among them (null when none: the contact loop ends).</summary>
+    public (string[] Codes, string? BootCause)? TakeContactCodes()
     {
         lock (this)
         {
@@ -102,8 +111,10 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
                 return null;
             }
             var codes = _contactCodes.Distinct(StringComparer.Ordinal).ToArray();
+            var cause = _bootCause;
             _contactCodes.Clear();
-            return codes;
+            _bootCause = null;
+            return (codes, cause);
         }
     }
 }

@@ -6,6 +6,7 @@ using Provisioning.Contracts.Southbound;
 using Provisioning.Contracts.DataModel;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Agents.Authentication;
 using Provisioning.Southbound.Usp.Grpc;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Notify;
@@ -27,6 +28,10 @@ public static class UspServiceExtensions
         var options = section.Get<UspOptions>() ?? new UspOptions();
 
         builder.Services.AddSingleton<AgentRegistry>();
+        builder.Services.AddSingleton<AgentDirectory>();
+        builder.Services.AddSingleton<RefusedContacts>();
+        builder.Services.AddSingleton<AgentAuthentication>();
+        if (options.Auth.AllowUnauthenticatedAgents) builder.Services.AddHostedService<UnauthenticatedAgentsWarning>();
         builder.Services.AddSingleton<UspRequester>();
         builder.Services.AddSingleton<OperationCompletions>();
         builder.Services.AddSingleton<InstanceMaps>();
@@ -42,7 +47,21 @@ public static class UspServiceExtensions
         if (options.Mqtt.Enabled)
         {
             if (options.Mqtt.StartLocalBroker ?? string.IsNullOrEmpty(section["Mqtt:BrokerUrl"]))
-                builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<LocalBroker>(sp, new Uri(options.Mqtt.BrokerUrl)));
+            {
+                LocalBrokerAccess? access = null;
+                if (options.Mqtt.LocalBrokerAcl)
+                {
+                    var topic = options.Mqtt.Topic is { Length: > 0 } t ? t : "usp/controller/" + options.EndpointId;
+                    access = LocalBrokerAccess.Generate(topic, options.Mqtt.Username, options.Mqtt.Password);
+                    // The controller logs in to its own broker as the one user that may read the controller's topic.
+                    builder.Services.PostConfigure<UspOptions>(o =>
+                    {
+                        o.Mqtt.Username = access.ControllerUsername;
+                        o.Mqtt.Password = access.ControllerPassword;
+                    });
+                }
+                builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
+            }
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Agents.Authentication;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Add;
 using Provisioning.Southbound.Usp.Messages.Get;
@@ -22,6 +23,8 @@ internal sealed class FirstContact(
     AgentRegistry registry,
     UspRequester requester,
     DeviceContacts.DeviceContactsClient contacts,
+    AgentDirectory directory,
+    RefusedContacts refusals,
     IOptions<UspOptions> options,
     ILogger<FirstContact> logger)
 {
@@ -37,9 +40,10 @@ internal sealed class FirstContact(
         "Device.DeviceInfo.ProductClass",
     ];
 
-    public void OnContact(AgentSession session, string eventCode)
+    /// <summary>A contact event of the session's agent (a Boot! with its Cause argument): reported, after any still in hand.</summary>
+    public void OnContact(AgentSession session, string eventCode, string? bootCause = null)
     {
-        if (session.AddContactCode(eventCode)) _ = Task.Run(() => ContactLoopAsync(session));
+        if (session.AddContactCode(eventCode, bootCause)) _ = Task.Run(() => ContactLoopAsync(session));
     }
 
     private async Task ContactLoopAsync(AgentSession session)
@@ -65,14 +69,14 @@ internal sealed class FirstContact(
                 using var timeout = new CancellationTokenSource(_options.RequestTimeout);
                 if (!session.BootSubscriptionChecked || session.Identity is null) await PrepareAsync(session, timeout.Token).ConfigureAwait(false);
 
-                var codes = session.TakeContactCodes();
-                if (codes is null) return;
+                if (session.TakeContactCodes() is not var (codes, bootCause)) return;
                 if (activity is not null)
                 {
                     activity.DisplayName = codes.Contains("Boot!") ? "usp.Boot!" : codes.Contains("OnBoardRequest") ? "usp.OnBoardRequest" : "usp.first_contact";
                     activity.SetTag("usp.event_codes", string.Join(',', codes));
+                    if (bootCause is not null) activity.SetTag("usp.boot_cause", bootCause);
                 }
-                await WhileOrchestratorAwayAsync(session, () => ReportAsync(session, codes)).ConfigureAwait(false);
+                await WhileOrchestratorAwayAsync(session, () => ReportAsync(session, codes, bootCause)).ConfigureAwait(false);
             }
             session.AbandonContact();
         }
@@ -107,28 +111,34 @@ internal sealed class FirstContact(
         }
     }
 
+    /// <summary>
+    /// Agents whose connection was not judged before it opened (MQTT: the broker carries any client's records): known to
+    /// the inventory, and, as nothing here proves who published, managed only where unauthenticated agents are allowed.
+    /// </summary>
     private async Task AdmitAsync(AgentSession session)
     {
-        var lookup = await contacts.LookupDeviceAsync(
-            new LookupDeviceRequest { Device = new DeviceRef { EndpointId = session.EndpointId, Protocol = DeviceProtocol.Usp } },
-            deadline: DateTime.UtcNow + OrchestratorTimeout).ConfigureAwait(false);
-        if (lookup.Registered)
+        var lookup = await directory.LookupAsync(session.EndpointId, CancellationToken.None).ConfigureAwait(false);
+        if (lookup.Registered && (session.Credential != ContactCredential.Unspecified || _options.Auth.AllowUnauthenticatedAgents))
         {
             session.Admission = AgentAdmission.Admitted;
             return;
         }
-        if (_options.QuarantineUnknownAgents)
+        if (!lookup.Registered && _options.QuarantineUnknownAgents)
         {
             session.Admission = AgentAdmission.Quarantined;
             UspLog.UnknownAgent(logger, session.EndpointId, "quarantined");
             return;
         }
         session.Admission = AgentAdmission.Refused;
-        UspLog.UnknownAgent(logger, session.EndpointId, "refused");
+        if (lookup.Registered)
+            refusals.Refused(session.EndpointId, session.Mtp, RefusalReason.NotAuthenticated,
+                "the MTP carries no agent credential (Usp:Auth:AllowUnauthenticatedAgents is off)", session.RemoteAddress);
+        else
+            refusals.Refused(session.EndpointId, session.Mtp, RefusalReason.UnknownDevice, "endpoint id not in the inventory", session.RemoteAddress);
         if (session.Mtp == Transport.WebSocket.WebSocketAgentLink.MtpName)
         {
-            registry.Disconnect(session, "unknown agent");
-            await session.Link.CloseAsync("unknown agent").ConfigureAwait(false);
+            registry.Disconnect(session, "refused");
+            await session.Link.CloseAsync("refused").ConfigureAwait(false);
         }
     }
 
@@ -154,6 +164,9 @@ internal sealed class FirstContact(
         {
             try
             {
+                // Only once the Add succeeded is "missing" news: an agent that refuses the subscription is missing it at
+                // every connection, and the orchestrator would take each for a factory reset.
+                session.BootSubscriptionMissing = false;
                 await requester.AddAsync(session, SubscriptionTable,
                 [
                     new("Enable", "true"),
@@ -162,6 +175,7 @@ internal sealed class FirstContact(
                     new("ReferenceList", BootEvent),
                     new("Persistent", "true"),
                 ], cancellationToken).ConfigureAwait(false);
+                session.BootSubscriptionMissing = true;
             }
             catch (UspRequestException ex) when (ex is UspErrorException or UspProtocolViolationException)
             {
@@ -211,11 +225,29 @@ internal sealed class FirstContact(
         };
     }
 
-    private async Task ReportAsync(AgentSession session, string[] codes)
+    private async Task ReportAsync(AgentSession session, string[] codes, string? bootCause)
     {
-        var report = new DeviceContactReport { Identity = session.Identity, AdapterAddress = _options.GrpcUrl };
+        var missing = session.BootSubscriptionMissing;
+        var report = new DeviceContactReport
+        {
+            Identity = session.Identity,
+            AdapterAddress = _options.GrpcUrl,
+            Credential = session.Credential,
+            BootCause = bootCause ?? "",
+            BootSubscriptionMissing = missing,
+            RemoteAddress = session.RemoteAddress ?? "",
+        };
         report.EventCodes.AddRange(codes);
         var decision = await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow + OrchestratorTimeout).ConfigureAwait(false);
+        // Said once: the next contact of this connection finds the subscription the controller added.
+        if (missing) session.BootSubscriptionMissing = false;
         UspLog.ContactReported(logger, session.EndpointId, string.Join(',', codes), decision.Action.ToString(), decision.WorkflowId);
+        if (decision.Action == ContactAction.Refuse)
+        {
+            UspLog.ContactRefusedByPolicy(logger, session.EndpointId);
+            session.Admission = AgentAdmission.Refused;
+            registry.Disconnect(session, "refused by the orchestrator");
+            await session.Link.CloseAsync("refused").ConfigureAwait(false);
+        }
     }
 }

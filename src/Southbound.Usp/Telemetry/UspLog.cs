@@ -10,8 +10,8 @@ internal static partial class UspLog
     [LoggerMessage(2, LogLevel.Information, "USP agent {EndpointId} disconnected from {Mtp}")]
     public static partial void AgentDisconnected(ILogger logger, string endpointId, string mtp);
 
-    [LoggerMessage(3, LogLevel.Warning, "USP WebSocket upgrade refused: {Reason}")]
-    public static partial void UpgradeRefused(ILogger logger, string reason);
+    [LoggerMessage(3, LogLevel.Warning, "USP WebSocket upgrade refused with {Status} for {EndpointId}: {Reason}")]
+    public static partial void UpgradeRefused(ILogger logger, int status, string endpointId, string reason);
 
     [LoggerMessage(4, LogLevel.Warning, "Unparseable USP record from {EndpointId}: {Reason}")]
     public static partial void BadRecord(ILogger logger, string endpointId, string reason);
@@ -51,4 +51,16 @@ internal static partial class UspLog
 
     [LoggerMessage(16, LogLevel.Warning, "mosquitto: {Line}")]
     public static partial void LocalBrokerSaid(ILogger logger, string line);
+
+    [LoggerMessage(17, LogLevel.Warning, "USP agent {EndpointId} refused over {Mtp} ({Reason}): {Detail} from {RemoteAddress}")]
+    public static partial void ContactRefused(ILogger logger, string endpointId, string mtp, string reason, string detail, string remoteAddress);
+
+    [LoggerMessage(18, LogLevel.Debug, "ReportRefusedContact for USP agent {EndpointId} failed: {Status}")]
+    public static partial void RefusalReportFailed(ILogger logger, string endpointId, string status);
+
+    [LoggerMessage(19, LogLevel.Warning, "Usp:Auth:AllowUnauthenticatedAgents is set: agents with neither a secret in the inventory nor a client certificate are managed on their word (not for production)")]
+    public static partial void UnauthenticatedAgentsAllowed(ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
+    public static partial void ContactRefusedByPolicy(ILogger logger, string endpointId);
 }

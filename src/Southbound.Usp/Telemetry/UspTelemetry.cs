@@ -20,6 +20,11 @@ public static class UspTelemetry
     public static readonly Counter<long> RecordsIgnored =
         Meter.CreateCounter<long>("usp.records.ignored", "{record}", "USP records ignored (wrong to_id, unsupported, duplicates)");
 
+    public static readonly Counter<long> ContactsRefused =
+        Meter.CreateCounter<long>("usp.contacts.refused", "{contact}", "USP agent connections refused (unknown, not authenticated, wrong secret, foreign certificate, impostor), by reason");
+    public static readonly Counter<long> RefusalReports =
+        Meter.CreateCounter<long>("usp.contacts.refusal_reports", "{report}", "ReportRefusedContact calls, by outcome (sent, deduplicated, dropped, failed)");
+
     public const string AttrEndpointId = "usp.endpoint_id";
     public const string AttrMsgId = "usp.msg_id";
     public const string AttrErrorCode = "usp.error_code";
@@ -33,6 +38,12 @@ public static class UspTelemetry
 
     public static void CountIgnored(string reason) =>
         RecordsIgnored.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public static void CountRefused(Contracts.Southbound.RefusalReason reason, string mtp) =>
+        ContactsRefused.Add(1, new KeyValuePair<string, object?>("reason", Agents.Authentication.RefusedContacts.ReasonName(reason)), new KeyValuePair<string, object?>("mtp", mtp));
+
+    public static void CountRefusalReport(string outcome) =>
+        RefusalReports.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void AgentConnected(string mtp, int delta) =>
         AgentsConnected.Add(delta, new KeyValuePair<string, object?>("mtp", mtp));

@@ -188,7 +188,11 @@ public sealed class UspProvisioningTests(UspSystemFixture fixture)
     {
         var serial = fixture.NewSerial("UNK");
         var agent = fixture.StartAgent(serial);
-        await agent.WaitUntilAsync(a => a.LastCloseStatus is not null, TimeSpan.FromSeconds(10));
+        // Refused before the upgrade (issue 15 item 4), with a Retry-After the agent backs off from.
+        await agent.WaitUntilAsync(a => a.LastRefusal is not null, TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, agent.LastRefusal!.Status);
+        Assert.NotNull(agent.LastRefusal.RetryAfter);
+        Assert.Equal(0, agent.Statistics.Connects);
         var page = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial, PageSize = 10 });
         Assert.Empty(page.Workflows);
     }

@@ -24,9 +24,9 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
 
     private static DateTime Deadline(double seconds = 5) => DateTime.UtcNow.AddSeconds(seconds);
 
-    private async Task<SimulatedUspAgent> ConnectedAgentAsync(string serial, Action<SimulatedUspAgent>? prepare = null)
+    private async Task<SimulatedUspAgent> ConnectedAgentAsync(string serial, Action<SimulatedUspAgent>? prepare = null, string? secret = null)
     {
-        var agent = _host.StartAgent(serial, prepare: prepare);
+        var agent = _host.StartAgent(serial, prepare: prepare, secret: secret);
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "first contact");
         return agent;
     }
@@ -213,15 +213,15 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        var agent = await ConnectedAgentAsync("RECON1");
+        var agent = await ConnectedAgentAsync("RECON1", secret: "recon1-secret");
         agent.ResponseDelay = TimeSpan.FromSeconds(4);
         var before = agent.Statistics.Requests;
         var started = Stopwatch.StartNew();
         var pending = _host.Adapter.PushConfigAsync(Push(agent, Profile), deadline: Deadline(10)).ResponseAsync;
         await UspTestHost.EventuallyAsync(() => agent.Statistics.Requests > before, "the Set reached the slow agent");
 
-        // The same agent connects again (e.g. after a NAT rebinding): the newest connection wins.
-        var again = _host.StartAgent("RECON1");
+        // The same agent connects again (e.g. after a NAT rebinding): the newest connection that authenticates wins.
+        var again = _host.StartAgent("RECON1", secret: "recon1-secret");
         var push = await pending;
         Assert.Null(push.Failure);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), "the old request failed at once instead of waiting for its answer");

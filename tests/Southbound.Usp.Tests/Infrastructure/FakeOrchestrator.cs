@@ -4,12 +4,26 @@ using Provisioning.Contracts.Southbound;
 
 namespace Provisioning.Southbound.Usp.Tests.Infrastructure;
 
-/// <summary>Stands in for the orchestrator's DeviceContacts service: an inventory of endpoint IDs and the contacts reported.</summary>
+/// <summary>
+/// Stands in for the orchestrator's DeviceContacts service: an inventory of endpoint IDs (with agent secrets, kept as the
+/// contract's salted SHA-256 verifier), the contacts reported and the refusals put on record.
+/// </summary>
 public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
 {
     public ConcurrentDictionary<string, bool> Registered { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, (string Sha256Hex, string SaltHex)> AgentSecrets { get; } = new(StringComparer.Ordinal);
     public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
     public ConcurrentQueue<string> Lookups { get; } = new();
+    public ConcurrentQueue<RefusedContactReport> Refusals { get; } = new();
+    /// <summary>LookupDevice answers Unavailable while set (an orchestrator outage).</summary>
+    public volatile bool Unavailable;
+
+    /// <summary>Registers an agent with its own secret.</summary>
+    public void RegisterWithSecret(string endpointId, string secret)
+    {
+        Registered[endpointId] = true;
+        AgentSecrets[endpointId] = Agents.Authentication.AgentSecret.Verifier(secret);
+    }
 
     public IReadOnlyList<DeviceContactReport> ReportsOf(string endpointId) =>
         Reports.Where(r => r.Identity.Device.EndpointId == endpointId).ToList();
@@ -17,15 +31,31 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
     public IReadOnlyList<string> EventCodesOf(string endpointId) =>
         ReportsOf(endpointId).SelectMany(r => r.EventCodes).ToList();
 
+    public IReadOnlyList<RefusedContactReport> RefusalsOf(string endpointId) =>
+        Refusals.Where(r => r.Device.EndpointId == endpointId).ToList();
+
     public override Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
     {
         Lookups.Enqueue(request.Device.EndpointId);
-        return Task.FromResult(new LookupDeviceResponse { Registered = Registered.ContainsKey(request.Device.EndpointId), Device = request.Device });
+        if (Unavailable) throw new RpcException(new Status(StatusCode.Unavailable, "orchestrator down (test)"));
+        var response = new LookupDeviceResponse { Registered = Registered.ContainsKey(request.Device.EndpointId), Device = request.Device };
+        if (AgentSecrets.TryGetValue(request.Device.EndpointId, out var secret))
+        {
+            response.AgentSecretSha256 = secret.Sha256Hex;
+            response.AgentSecretSalt = secret.SaltHex;
+        }
+        return Task.FromResult(response);
     }
 
     public override Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
     {
         Reports.Enqueue(request);
         return Task.FromResult(new DeviceContactDecision { Action = ContactAction.None, Registered = true });
+    }
+
+    public override Task<RefusedContactAck> ReportRefusedContact(RefusedContactReport request, ServerCallContext context)
+    {
+        Refusals.Enqueue(request);
+        return Task.FromResult(new RefusedContactAck { Recorded = true });
     }
 }

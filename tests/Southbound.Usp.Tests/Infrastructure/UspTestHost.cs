@@ -61,12 +61,14 @@ public sealed class UspTestHost : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Usp:EndpointId"] = ControllerId,
-            ["Usp:WebSocketUrl"] = $"http://127.0.0.1:{wsPort}",
+            ["Usp:WebSocketUrl"] = $"{(settings?.ContainsKey("Usp:Tls:CertificatePath") == true ? "https" : "http")}://127.0.0.1:{wsPort}",
             ["Usp:WebSocketPath"] = "/usp",
             ["Usp:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
             ["Usp:OrchestratorUrl"] = $"http://localhost:{orchestratorPort}",
             ["Usp:RequestTimeout"] = "00:00:05",
             ["Usp:ReconnectWait"] = "00:00:02",
+            // The simulator's agents carry no secret; tests of agent authentication turn this off.
+            ["Usp:Auth:AllowUnauthenticatedAgents"] = "true",
             ["Telemetry:SharedWithHost"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -74,25 +76,36 @@ public sealed class UspTestHost : IAsyncDisposable
         var controller = UspAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
         await controller.StartAsync();
         var topic = all.TryGetValue("Usp:Mqtt:Topic", out var t) ? t : "usp/controller/" + ControllerId;
-        return new UspTestHost(orchestrator, controller, fake, new Uri($"ws://127.0.0.1:{wsPort}/usp"), $"http://127.0.0.1:{grpcPort}", topic);
+        var scheme = all["Usp:WebSocketUrl"]!.StartsWith("https://", StringComparison.Ordinal) ? "wss" : "ws";
+        return new UspTestHost(orchestrator, controller, fake, new Uri($"{scheme}://127.0.0.1:{wsPort}/usp"), $"http://127.0.0.1:{grpcPort}", topic);
     }
 
-    /// <summary>A simulated agent (registered in the fake inventory unless told otherwise), started.</summary>
-    public SimulatedUspAgent StartAgent(string serial, bool registered = true, Uri? mqttBroker = null, Action<SimulatedUspAgent>? prepare = null, AgentIdentity? identity = null)
+    /// <summary>
+    /// A simulated agent (registered in the fake inventory unless told otherwise), started. <paramref name="secret"/> is
+    /// what it presents at the upgrade (registered as its secret unless <paramref name="registeredSecret"/> says otherwise).
+    /// </summary>
+    public SimulatedUspAgent StartAgent(string serial, bool registered = true, Uri? mqttBroker = null, Action<SimulatedUspAgent>? prepare = null, AgentIdentity? identity = null,
+        string? secret = null, string? registeredSecret = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? serverCa = null)
     {
-        var agent = CreateAgent(serial, mqttBroker, identity);
+        var agent = CreateAgent(serial, mqttBroker, identity, secret, certificate, serverCa);
         if (registered) Orchestrator.Registered[agent.EndpointId] = true;
+        if (registered && (registeredSecret ?? secret) is { } own) Orchestrator.RegisterWithSecret(agent.EndpointId, own);
         prepare?.Invoke(agent);
         agent.Start();
         return agent;
     }
 
-    public SimulatedUspAgent CreateAgent(string serial, Uri? mqttBroker = null, AgentIdentity? identity = null)
+    public SimulatedUspAgent CreateAgent(string serial, Uri? mqttBroker = null, AgentIdentity? identity = null, string? secret = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCa = null)
     {
         var agent = new SimulatedUspAgent(new UspAgentOptions
         {
             Identity = identity ?? new AgentIdentity(serial),
             ControllerEndpointId = ControllerId,
+            Secret = secret,
+            ClientCertificate = certificate,
+            ServerCa = serverCa,
             WebSocketUrl = mqttBroker is null ? WebSocketUrl : null,
             MqttBrokerUrl = mqttBroker,
             ControllerTopic = MqttTopic,

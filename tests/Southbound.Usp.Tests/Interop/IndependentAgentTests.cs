@@ -133,15 +133,16 @@ public sealed class IndependentAgentTests(UspSystemFixture fixture)
     }
 
     [Fact]
-    public async Task An_agent_not_in_the_inventory_is_closed()
+    public async Task An_agent_not_in_the_inventory_is_refused_before_the_upgrade_with_a_Retry_After()
     {
         var serial = fixture.NewSerial("IUK");
-        await using var agent = Start(serial, "--greeting", "connect");
+        await using var agent = Start(serial, "--greeting", "connect", "--expect-refusal");
 
         var report = await agent.ExitedAsync(TimeSpan.FromSeconds(15));
 
-        Assert.Equal(0, report.ExitCode);
-        Assert.StartsWith("controller", report.ClosedBy);
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Equal(404, report.Get("handshake_status"));
+        Assert.True(report.Get("retry_after") > 0, report.ToString());
         Assert.Equal(0, report.Requests("SET"));
         var page = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial, PageSize = 10 });
         Assert.Empty(page.Workflows);

@@ -34,3 +34,65 @@ public sealed class LocalBrokerTests
         await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync("127.0.0.1", port));
     }
 }
+
+/// <summary>The local broker's ACL: an agent reads only its own topic; only the controller reads the controller's.</summary>
+public sealed class LocalBrokerAclTests
+{
+    private static async Task<MQTTnet.IMqttClient> ConnectAsync(Uri broker, string clientId, System.Collections.Concurrent.ConcurrentQueue<string> received, string? username = null)
+    {
+        var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += args =>
+        {
+            received.Enqueue(args.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        var options = new MQTTnet.MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithClientId(clientId);
+        if (username is not null) options.WithCredentials(username, "guess");
+        await client.ConnectAsync(options.Build());
+        return client;
+    }
+
+    [Fact]
+    public async Task An_agent_reads_only_its_own_topic_and_nobody_but_the_controller_reads_the_controllers()
+    {
+        MosquittoBroker.FindExecutable();
+        var port = FreePort.Next();
+        var broker = new Uri($"mqtt://127.0.0.1:{port}");
+        var host = await UspTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Usp:Mqtt:Enabled"] = "true",
+            ["Usp:Mqtt:BrokerUrl"] = broker.ToString(),
+            ["Usp:Mqtt:StartLocalBroker"] = "true",
+        });
+        await using (host)
+        {
+            var transport = host.Services.GetRequiredService<UspMqttTransport>();
+            await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at its own broker with its generated user");
+
+            // A real agent is onboarded through the ACL (client ID = endpoint ID).
+            var agent = host.StartAgent("ACLMQ1", mqttBroker: broker);
+            await UspTestHost.EventuallyAsync(() => host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "contact over the local broker");
+
+            var spied = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using var spy = await ConnectAsync(broker, "os::00D09E-SPY1", spied);
+            foreach (var filter in (string[])["usp/agent/" + agent.EndpointId + "/#", host.MqttTopic + "/#", "#"])
+                await spy.SubscribeAsync(new MQTTnet.MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter).Build());
+
+            // Traffic both ways: the controller reads the agent (Get) and the agent answers.
+            var response = await host.Adapter.VerifyAsync(new Contracts.Southbound.VerifyRequest
+            {
+                Device = new Contracts.Common.DeviceRef { EndpointId = agent.EndpointId, Protocol = Contracts.Common.DeviceProtocol.Usp },
+                WorkflowId = "wf-acl",
+                ParameterNames = { "Device.DeviceInfo.SerialNumber" },
+            }, deadline: DateTime.UtcNow.AddSeconds(10));
+            Assert.Null(response.Failure);
+            await Task.Delay(300);
+            Assert.Empty(spied);
+
+            // A client naming itself as the controller's user without its password is not let in.
+            using var intruder = await ConnectAsync(broker, "intruder", new(), username: "usp-controller");
+            Assert.False(intruder.IsConnected);
+        }
+    }
+}

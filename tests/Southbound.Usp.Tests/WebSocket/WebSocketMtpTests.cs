@@ -54,6 +54,7 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
     public async Task A_client_that_offers_no_extension_gets_none_in_the_answer()
     {
         // RFC 6455 clients such as Node's ws and Python's websockets fail the handshake on an unrequested extension.
+        _host.Orchestrator.Registered["os::00D09E-NOEXT1"] = true;
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("v1.usp");
         socket.Options.CollectHttpResponseDetails = true;
@@ -148,12 +149,23 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_agent_not_in_the_inventory_is_refused()
+    public async Task An_agent_not_in_the_inventory_is_refused_before_the_upgrade_with_404_and_Retry_After()
     {
         var agent = _host.StartAgent("UNKNOWN1", registered: false);
-        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.Lookups.Contains(agent.EndpointId), "looked up");
-        await agent.WaitUntilAsync(a => a.LastCloseStatus is not null, TimeSpan.FromSeconds(5));
+        await agent.WaitUntilAsync(a => a.LastRefusal is not null, TimeSpan.FromSeconds(5));
+        Assert.Equal(HttpStatusCode.NotFound, agent.LastRefusal!.Status);
+        Assert.Equal(TimeSpan.FromMinutes(5), agent.LastRefusal.RetryAfter);
+        Assert.Equal(0, agent.Statistics.Connects);
         Assert.Empty(_host.Orchestrator.ReportsOf(agent.EndpointId));
+        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.RefusalsOf(agent.EndpointId).Count > 0, "the refusal on record");
+        Assert.Equal(Contracts.Southbound.RefusalReason.UnknownDevice, _host.Orchestrator.RefusalsOf(agent.EndpointId)[0].Reason);
+        Assert.Equal("127.0.0.1", _host.Orchestrator.RefusalsOf(agent.EndpointId)[0].RemoteAddress);
+
+        // It retries (this agent's backoff is capped at 500 ms): the inventory is asked once per cache period and the
+        // refusal is put on record once per window, not once per attempt.
+        await agent.WaitUntilAsync(a => a.Statistics.UpgradesRefused >= 3, TimeSpan.FromSeconds(5));
+        Assert.Single(_host.Orchestrator.Lookups, eid => eid == agent.EndpointId);
+        Assert.Single(_host.Orchestrator.RefusalsOf(agent.EndpointId));
     }
 
     [Fact]

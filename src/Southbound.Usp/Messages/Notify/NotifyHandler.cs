@@ -24,7 +24,9 @@ internal sealed class NotifyHandler(FirstContact firstContact, OperationCompleti
         switch (notify.NotificationCase)
         {
             case UspNotify.NotificationOneofCase.Event when notify.Event.EventName == "Boot!":
-                firstContact.OnContact(session, "Boot!");
+                // Cause (LocalReboot, RemoteReboot, LocalFactoryReset, RemoteFactoryReset) tells the orchestrator
+                // whether the agent came back with factory settings.
+                firstContact.OnContact(session, "Boot!", notify.Event.Params.TryGetValue("Cause", out var cause) ? cause : "");
                 break;
             case UspNotify.NotificationOneofCase.OnBoardReq:
                 firstContact.OnContact(session, "OnBoardRequest");

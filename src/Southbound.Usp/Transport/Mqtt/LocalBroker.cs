@@ -7,9 +7,9 @@ namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 /// <summary>
 /// The run command's default broker: with MQTT enabled and no broker configured, a private mosquitto on 127.0.0.1
 /// at the default broker URL's port, unless something already listens there. Started before the MQTT transport,
-/// stopped with the host.
+/// stopped with the host. With <see cref="LocalBrokerAccess"/> (the default) each agent is kept to its own topic.
 /// </summary>
-internal sealed class LocalBroker(Uri brokerUrl, ILogger<LocalBroker> logger) : IHostedService
+internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, ILogger<LocalBroker> logger) : IHostedService
 {
     private MosquittoProcess? _broker;
 
@@ -28,7 +28,7 @@ internal sealed class LocalBroker(Uri brokerUrl, ILogger<LocalBroker> logger) : 
         }
         try
         {
-            _broker = await MosquittoProcess.StartAsync(executable, port, line => UspLog.LocalBrokerSaid(logger, line), cancellationToken).ConfigureAwait(false);
+            _broker = await MosquittoProcess.StartAsync(executable, port, line => UspLog.LocalBrokerSaid(logger, line), cancellationToken, access).ConfigureAwait(false);
             UspLog.LocalBroker(logger, "started (mosquitto)", port);
         }
         catch (InvalidOperationException ex)

@@ -41,10 +41,22 @@ internal sealed class MosquittoProcess : IAsyncDisposable
     }
 
     /// <summary>Starts it on the port and returns once it accepts connections; throws when it exits or never listens.</summary>
-    public static async Task<MosquittoProcess> StartAsync(string executable, int port, Action<string>? onError, CancellationToken cancellationToken)
+    /// <param name="access">Who may use which topics (the run command's broker); null: every client everything (tests' broker).</param>
+    public static async Task<MosquittoProcess> StartAsync(string executable, int port, Action<string>? onError, CancellationToken cancellationToken,
+        LocalBrokerAccess? access = null)
     {
         var folder = Directory.CreateTempSubdirectory("usp-mosquitto-").FullName;
         var config = Path.Combine(folder, "mosquitto.conf");
+        var accessLines = "";
+        if (access is not null)
+        {
+            var acl = Path.Combine(folder, "acl");
+            await File.WriteAllTextAsync(acl, access.AclFile(), cancellationToken).ConfigureAwait(false);
+            var passwords = Path.Combine(folder, "passwords");
+            if (!await access.WritePasswordFileAsync(passwords, cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException("mosquitto_passwd is not installed: the local broker cannot keep agents to their own topics");
+            accessLines = $"password_file {passwords}\nacl_file {acl}\n";
+        }
         await File.WriteAllTextAsync(config, $"""
             listener {port} 127.0.0.1
             protocol mqtt
@@ -53,6 +65,7 @@ internal sealed class MosquittoProcess : IAsyncDisposable
             log_dest stderr
             log_type error
             max_queued_messages 100000
+            {accessLines}
             """, cancellationToken).ConfigureAwait(false);
         var process = Process.Start(new ProcessStartInfo(executable, ["-c", config])
         {

@@ -17,6 +17,7 @@ namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 internal sealed class UspMqttTransport(
     AgentRegistry registry,
     RecordDispatcher dispatcher,
+    Agents.Authentication.AgentAuthentication authentication,
     IOptions<UspOptions> options,
     ILogger<UspMqttTransport> logger) : BackgroundService
 {
@@ -185,6 +186,13 @@ internal sealed class UspMqttTransport(
                 && (ReplyToIn(message.Topic) is not null
                     || record.MqttConnect?.Version == Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V311);
             session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic, mqtt311));
+            if (session is null)
+            {
+                // An agent of this endpoint ID is connected over WebSocket and authenticated or first: a publish naming
+                // it on the broker does not take its place.
+                authentication.Impostor(endpointId, MqttAgentLink.MtpName, null);
+                return;
+            }
         }
         else if (session.Link is MqttAgentLink link && !string.IsNullOrEmpty(agentTopic) && agentTopic != link.AgentTopic)
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioning.Southbound.Usp.Agents;
+using Provisioning.Southbound.Usp.Agents.Authentication;
 using Provisioning.Southbound.Usp.Onboarding;
 using Provisioning.Southbound.Usp.Records;
 using Provisioning.Southbound.Usp.Telemetry;
@@ -14,10 +15,12 @@ namespace Provisioning.Southbound.Usp.Transport.WebSocket;
 /// <summary>
 /// The WebSocket MTP (TR-369 Annex, "v1.usp"): the agent names itself in ?eid= (or, as TR-369 has clients do,
 /// in its bbf-usp-protocol extension header), the answer carries the controller's endpoint ID in that header,
-/// records travel in binary frames.
+/// records travel in binary frames. Who the agent is, is decided before the upgrade (<see cref="AgentAuthentication"/>):
+/// a refused agent gets an HTTP status with Retry-After, so it backs off, and never a WebSocket.
 /// </summary>
 internal sealed class UspWebSocketEndpoint(
     AgentRegistry registry,
+    AgentAuthentication authentication,
     RecordDispatcher dispatcher,
     FirstContact firstContact,
     IOptions<UspOptions> options,
@@ -48,7 +51,19 @@ internal sealed class UspWebSocketEndpoint(
         }
         if (registry.Count >= _options.MaxConnections && registry.Find(endpointId) is null)
         {
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached", _options.Auth.ConnectedRetryAfter).ConfigureAwait(false);
+            return;
+        }
+
+        var remoteAddress = context.Connection.RemoteIpAddress?.ToString();
+        var decision = await authentication.AuthenticateAsync(endpointId, WebSocketAgentLink.MtpName,
+            PresentedSecret.From(context.Request.Headers.Authorization, endpointId), context.Connection.ClientCertificate,
+            remoteAddress, context.RequestAborted).ConfigureAwait(false);
+        if (!decision.Accepted)
+        {
+            if (decision.Status == StatusCodes.Status401Unauthorized)
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"USP controller\", charset=\"UTF-8\"";
+            await RefuseAsync(context, decision.Status, decision.Detail, decision.RetryAfter, endpointId).ConfigureAwait(false);
             return;
         }
 
@@ -60,10 +75,19 @@ internal sealed class UspWebSocketEndpoint(
         {
             SubProtocol = SubProtocol,
             KeepAliveInterval = _options.KeepAliveInterval,
+            // An agent whose connection died silently (NAT, power) is dropped after a missed pong: until then its
+            // endpoint ID counts as connected, and an unauthenticated reconnect of it would be refused.
+            KeepAliveTimeout = _options.KeepAliveInterval,
         }).ConfigureAwait(false);
 
         var link = new WebSocketAgentLink(socket);
-        var session = registry.Connect(endpointId, link);
+        if (registry.Connect(endpointId, link, decision.Credential, remoteAddress, decision.Admission) is not { } session)
+        {
+            // Another connection of this endpoint ID won the race since the check before the upgrade.
+            authentication.Impostor(endpointId, WebSocketAgentLink.MtpName, remoteAddress);
+            await link.CloseAsync(WebSocketCloseStatus.PolicyViolation, "an agent with this endpoint id is connected").ConfigureAwait(false);
+            return;
+        }
         _ = ContactIfSilentAsync(session, context.RequestAborted);
         try
         {
@@ -174,10 +198,12 @@ internal sealed class UspWebSocketEndpoint(
         if (!session.IsClosed && !session.HasAnnounced) firstContact.OnContact(session, "websocket_connect");
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string reason)
+    private async Task RefuseAsync(HttpContext context, int status, string reason, TimeSpan? retryAfter = null, string? endpointId = null)
     {
-        UspLog.UpgradeRefused(logger, reason);
+        UspLog.UpgradeRefused(logger, status, endpointId ?? "", reason);
         context.Response.StatusCode = status;
+        if (retryAfter is { } wait && wait > TimeSpan.Zero)
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await context.Response.WriteAsync(reason, context.RequestAborted).ConfigureAwait(false);
     }
 }
