@@ -59,6 +59,8 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             ["Usp__WebSocketUrl"] = $"http://127.0.0.1:{usp.Ws}",
             ["Usp__GrpcUrl"] = $"http://127.0.0.1:{usp.Grpc}",
+            // The scale-out under test, not agent authentication (tested in Southbound.Usp.Tests): its simulated agents carry no secret.
+            ["Usp__Auth__AllowUnauthenticatedAgents"] = "true",
             ["Usp__OrchestratorUrl"] = preferA.Address,
             ["Logging__LogLevel__Default"] = "Warning",
         }.Concat(TestChannels.Environment).ToDictionary());

@@ -45,6 +45,7 @@ public sealed class StormEnvironment : IAsyncDisposable
             ["Cwmp__Auth__BootstrapPassword"] = "bootstrap",
             ["Usp__WebSocketUrl"] = $"http://127.0.0.1:{Port()}",
             ["Usp__GrpcUrl"] = uspGrpc,
+            ["Usp__Auth__AllowUnauthenticatedAgents"] = "true",
             ["Usp__OrchestratorUrl"] = grpc,
             ["Orchestrator__Adapters__Cwmp"] = cwmpGrpc,
             ["Orchestrator__Adapters__Usp"] = uspGrpc,

@@ -103,6 +103,11 @@ public sealed class TlsListenerTests : IAsyncLifetime
     public async Task A_USP_agent_connects_over_WSS()
     {
         Assert.Equal("wss", _system.UspWebSocketUrl.Scheme);
+        // Unknown agents are refused before the upgrade: this one is in the inventory.
+        await _system.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+        {
+            Device = new Device { Identity = new DeviceRef { SerialNumber = "TLSAGENT1", Oui = "00D09E", Protocol = DeviceProtocol.Usp, EndpointId = "proto::tls-agent" } },
+        });
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("v1.usp");
         socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) => CertificateTrust.Validate(_pki.Ca, certificate, errors);

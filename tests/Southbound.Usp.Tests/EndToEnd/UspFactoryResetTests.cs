@@ -5,14 +5,11 @@ namespace Provisioning.Southbound.Usp.Tests.EndToEnd;
 /// <summary>
 /// Issue 14: a provisioned agent that comes back with factory settings is provisioned again without a person acting
 /// (a workflow with trigger factory_reset). The controller's side (Boot! Cause and the lost subscription in the contact
-/// report) is tested against the stand-in orchestrator in Onboarding/; these need the orchestrator's decision too.
+/// report) is tested against the stand-in orchestrator in Onboarding/; these go through the orchestrator's decision too.
 /// </summary>
 [Collection(nameof(UspSystemCollection))]
 public sealed class UspFactoryResetTests(UspSystemFixture fixture)
 {
-    // Remove when the orchestrator's side of #14 (factory_reset workflows from boot_cause / boot_subscription_missing) is merged.
-    private const string NeedsOrchestrator = "needs the orchestrator's factory-reset decision (issue 14, orchestrator side not merged yet)";
-
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private async Task<string> ProvisionedAsync(string prefix)
@@ -22,7 +19,7 @@ public sealed class UspFactoryResetTests(UspSystemFixture fixture)
         return serial;
     }
 
-    [Fact(Skip = NeedsOrchestrator)]
+    [Fact]
     public async Task A_provisioned_agent_announcing_Boot_with_Cause_LocalFactoryReset_is_provisioned_again()
     {
         var serial = await ProvisionedAsync("FRB");
@@ -37,7 +34,7 @@ public sealed class UspFactoryResetTests(UspSystemFixture fixture)
         Assert.Equal(WorkflowResult.Success, again.Result);
     }
 
-    [Fact(Skip = NeedsOrchestrator)]
+    [Fact]
     public async Task A_provisioned_agent_found_without_its_Boot_subscription_is_provisioned_again()
     {
         var serial = await ProvisionedAsync("FRS");
