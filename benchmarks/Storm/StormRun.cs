@@ -437,6 +437,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         {
             Identity = new DeviceRef { SerialNumber = serial, Oui = UspStorm.Oui, ProductClass = "HGW-USP", Protocol = DeviceProtocol.Usp, EndpointId = UspStorm.EndpointIdOf(serial) },
             CustomerId = "CUST-" + serial, ServicePlan = StoreReference.PlanName, LocationId = "BENCH",
+            // Agents authenticate at the upgrade, as in the field.
+            AgentSecret = UspStorm.AgentSecret,
         })).ToList();
         foreach (var chunk in devices.Chunk(1000))
         {

@@ -18,6 +18,9 @@ public sealed class UspStorm : IAsyncDisposable
 
     public static string EndpointIdOf(string serialNumber) => $"os::{Oui}-{serialNumber}";
 
+    /// <summary>The secret every storm agent presents at the WebSocket upgrade (registered with each in the inventory).</summary>
+    public const string AgentSecret = "storm-agent-secret";
+
     public void Add(string serialNumber, Uri webSocketUrl, string controllerEndpointId)
     {
         _agents.Add(new SimulatedUspAgent(new UspAgentOptions
@@ -25,6 +28,7 @@ public sealed class UspStorm : IAsyncDisposable
             Identity = new AgentIdentity(serialNumber, Oui),
             WebSocketUrl = webSocketUrl,
             ControllerEndpointId = controllerEndpointId,
+            Secret = AgentSecret,
             // A storm: agents that lose the race retry like field agents, with backoff.
             ReconnectMinDelay = TimeSpan.FromMilliseconds(500),
             ReconnectMaxDelay = TimeSpan.FromSeconds(10),

@@ -52,7 +52,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
                 {
                     if (device.Protocol == DeviceProtocol.Cwmp)
                         sessions.Add(fleet.Add(CpeOptions(device), CpeBehaviorOf(device)).BootstrapAsync(stop.Token));
-                    else if (StartUspAgent(device) is { } agent)
+                    else if (StartUspAgent(scenario, device) is { } agent)
                         agents.Add(agent);
                     await Task.Delay(pause, cancellationToken);
                 }
@@ -109,7 +109,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         }
     }
 
-    private SimulatedUspAgent? StartUspAgent(DemoDevice device)
+    private SimulatedUspAgent? StartUspAgent(DemoScenario scenario, DemoDevice device)
     {
         if (options.UspUrl is null) return null;
         var agent = new SimulatedUspAgent(new UspAgentOptions
@@ -117,6 +117,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
             Identity = new AgentIdentity(device.SerialNumber, DemoScenario.Oui, device.Model, "Simulated Networks", device.Model, device.Firmware),
             WebSocketUrl = options.UspUrl,
             ControllerEndpointId = options.UspControllerEndpointId,
+            Secret = scenario.AgentSecretOf(device),
         });
         if (device.Behavior == DemoBehavior.RejectsSsid) agent.InjectError(SsidParameter, 7012);
         if (device.Behavior == DemoBehavior.IgnoresSsid) agent.IgnoreWritesTo(SsidParameter);

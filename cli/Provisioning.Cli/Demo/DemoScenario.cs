@@ -97,5 +97,13 @@ public sealed class DemoScenario
         LocationId = "DEMO-LAB",
         CwmpUsername = d.Protocol == DeviceProtocol.Cwmp ? d.SerialNumber : "",
         CwmpPassword = d.CwmpPassword,
+        // USP agents authenticate at the upgrade with a secret of their own (the demo's agents present it).
+        AgentSecret = d.Protocol == DeviceProtocol.Usp ? AgentSecretOf(d) : "",
     });
+
+    /// <summary>The demo agent's secret: per device and per run, never a fixed default.</summary>
+    public string AgentSecretOf(DemoDevice device) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(_agentSecretKey, System.Text.Encoding.UTF8.GetBytes(device.SerialNumber)));
+
+    private readonly byte[] _agentSecretKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 }
