@@ -135,6 +135,32 @@ public sealed class CredentialLifeCycleTests
     }
 
     [Fact]
+    public async Task Nothing_can_be_queued_for_a_refused_contact()
+    {
+        await using var h = await AcsHarness.StartAsync();
+        h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Refuse, Registered = true };
+        using var cpe = await KeptAliveConnection.OpenAsync(h.AcsUrl);
+        var challenge = (await cpe.PostAsync(RawCpe.Inform("SN-POLICY2"))).DigestChallenge;
+        var inform = await cpe.PostAsync(RawCpe.Inform("SN-POLICY2"), RawCpe.Digest(challenge, "bootstrap", "bootstrap", 1));
+        Assert.Equal(200, inform.Status);
+        await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-POLICY2");
+        await Task.Delay(200);
+
+        // A caller wanting the device meanwhile finds no session to queue into.
+        var verify = new VerifyRequest { Device = AcsHarness.Ref("SN-POLICY2") };
+        verify.ParameterNames.Add("Device.DeviceInfo.UpTime");
+        var pending = h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline(2)).ResponseAsync;
+        await Task.Delay(200);
+        var next = await cpe.PostAsync("", RawCpe.Digest(challenge, "bootstrap", "bootstrap", 2), inform.Cookie);
+
+        Assert.Equal(204, next.Status);
+        Assert.DoesNotContain("GetParameterValues", next.Body);
+        var verified = await pending;
+        Assert.Empty(verified.Values);
+        Assert.NotNull(verified.Failure);
+    }
+
+    [Fact]
     public async Task Credentials_of_another_device_are_refused_and_reported()
     {
         await using var h = await AcsHarness.StartAsync();
