@@ -124,8 +124,8 @@ public sealed record CwmpAuthOptions
     /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>Digest nonces remembered at most (about 200 bytes each); beyond it the oldest are forgotten (their CPEs get a stale challenge).</summary>
-    public int MaxNonces { get; init; } = 200_000;
+    /// <summary>Digest nonces remembered at most (about 250 bytes each: 25 MB when full); beyond it the oldest are forgotten (their CPEs get a stale challenge).</summary>
+    public int MaxNonces { get; init; } = 100_000;
     /// <summary>Equal refused contacts (same device or username, same reason) are reported to the orchestrator once per this window.</summary>
     public TimeSpan RefusalReportWindow { get; init; } = TimeSpan.FromMinutes(1);
 
