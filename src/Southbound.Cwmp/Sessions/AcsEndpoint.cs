@@ -54,7 +54,7 @@ public sealed class AcsEndpoint(
         var continued = connectionSession is not null || (session is not null && session.ConnectionId == context.Connection.Id);
         if (options.Auth.Enabled && !continued && authenticator.Precheck(context) is { } early)
         {
-            if (session is not null && early.Stale is false && request.Headers.Authorization.Count == 0
+            if (session is not null && !early.Stale && request.Headers.Authorization.Count == 0
                 && session.RemoteAddress != CpeAuthenticator.RemoteAddress(context))
                 authenticator.ReportForeignCookie(context, session.SerialNumber, session.EventCodes);
             Answer(context, early);
