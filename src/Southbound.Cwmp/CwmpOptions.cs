@@ -89,7 +89,9 @@ public sealed record CwmpOptions
                 Realm = a["Realm"] ?? authDefaults.Realm,
                 BootstrapUsername = a["BootstrapUsername"] ?? authDefaults.BootstrapUsername,
                 BootstrapPassword = a["BootstrapPassword"] ?? authDefaults.BootstrapPassword,
-                BootstrapOnlyUntilProvisioned = a.GetValue("BootstrapOnlyUntilProvisioned", authDefaults.BootstrapOnlyUntilProvisioned),
+                AllowBasicOverHttp = a.GetValue("AllowBasicOverHttp", authDefaults.AllowBasicOverHttp),
+                MaxNonces = a.GetValue("MaxNonces", authDefaults.MaxNonces),
+                RefusalReportWindow = Duration(a["RefusalReportWindow"], authDefaults.RefusalReportWindow),
                 CacheDuration = Duration(a["CacheDuration"], authDefaults.CacheDuration),
                 NonceLifetime = Duration(a["NonceLifetime"], authDefaults.NonceLifetime),
             },
@@ -110,23 +112,27 @@ public sealed record CwmpAuthOptions
     public bool Enabled { get; init; } = true;
     /// <summary>Accept HTTP Basic (many CPEs send it pre-emptively); Digest is always offered.</summary>
     public bool AllowBasic { get; init; } = true;
+    /// <summary>
+    /// Basic (when allowed at all) also on plain HTTP. Off by default: without TLS the password crosses the network in
+    /// clear text, and TR-069 §3.4.4 has the ACS use Digest there. A warning is logged at start when it is on.
+    /// </summary>
+    public bool AllowBasicOverHttp { get; init; }
     public string Realm { get; init; } = "Provisioning ACS";
     /// <summary>Credential for devices not yet provisioned (the factory-default ACS credential).</summary>
     public string? BootstrapUsername { get; init; } = "bootstrap";
     public string? BootstrapPassword { get; init; } = "bootstrap";
-    /// <summary>
-    /// Refuse the bootstrap credential for a device that is provisioned and has a credential of its own: otherwise
-    /// anyone knowing the factory-default credential could inform as any provisioned device.
-    /// </summary>
-    public bool BootstrapOnlyUntilProvisioned { get; init; } = true;
     /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Digest nonces remembered at most (about 250 bytes each: 25 MB when full); beyond it the oldest are forgotten (their CPEs get a stale challenge).</summary>
+    public int MaxNonces { get; init; } = 100_000;
+    /// <summary>Equal refused contacts (same device or username, same reason) are reported to the orchestrator once per this window.</summary>
+    public TimeSpan RefusalReportWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     // Keep the bootstrap password out of any log of the options.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append("Enabled = ").Append(Enabled).Append(", AllowBasic = ").Append(AllowBasic).Append(", Realm = ").Append(Realm);
+        builder.Append("Enabled = ").Append(Enabled).Append(", AllowBasic = ").Append(AllowBasic).Append(", AllowBasicOverHttp = ").Append(AllowBasicOverHttp).Append(", Realm = ").Append(Realm);
         return true;
     }
 }

@@ -29,6 +29,11 @@ Content-Type, chunked bodies, XML declaration and whitespace, headers, arrayType
 auth, "applied after reboot"), so one test can run many variants. The last line on stdout is a
 JSON report (sessions, the ACS methods received, the data model). Exit status: 0 when every session
 ended cleanly, 1 on a protocol error (the message says what), 3 when the ACS refused the credential.
+Life-cycle and trust variants: --factory-reset (after its sessions it returns to factory values, credentials
+included, and bootstraps again), --keep-old-credential (acknowledges a new ManagementServer.Username/Password and
+keeps authenticating with the old one), --reuse-nonce with --periodic-sessions N (one Digest nonce, nc 1, 2, 3, ...
+across sessions, as RFC 7616 allows), and --replay-authorization (an eavesdropper replaying a captured header, which
+--report-authorization puts in the report).
 With --malformed it sends one broken envelope instead and exits 0 only if the ACS answered with a
 clear error (HTTP 400 or a SOAP Fault).
 
@@ -495,8 +500,11 @@ def parse_challenge(value):
 class AcsConnection:
     """One CWMP session's HTTP side. Keeps the TCP connection (or not), the cookies (or not) and the credential."""
 
-    def __init__(self, args, model):
+    def __init__(self, args, model, credential=None):
         self.args, self.model = args, model
+        self.credential = credential  # --keep-old-credential: what it authenticates with, whatever the data model says
+        self.replay = args.replay_authorization  # --replay-authorization: a captured header, sent once, never re-answered
+        self.inform_authorization = None
         url = urllib.parse.urlsplit(args.acs_url)
         self.host, self.port = url.hostname, url.port or 80
         self.path = url.path or "/"
@@ -513,10 +521,15 @@ class AcsConnection:
             self.conn = None
 
     def _credential(self):
+        if self.credential is not None:
+            return self.credential
         return (self.model.params[self.model.ms + "Username"].value,
                 self.model.params[self.model.ms + "Password"].value)
 
     def _authorization(self):
+        if self.replay:
+            header, self.replay = self.replay, None
+            return header
         user, password = self._credential()
         if self.args.auth == "basic":
             if not (self.args.basic_preemptive or self.basic_challenged):
@@ -550,6 +563,8 @@ class AcsConnection:
         """POSTs one envelope (or an empty body); answers a 401 challenge once. Returns (status, headers, bytes)."""
         for attempt in range(2):
             status, headers, data = self._send(body, what)
+            if status == 401 and self.args.replay_authorization:
+                raise AuthRefused(f"HTTP 401 to {what}: the ACS refused the replayed Authorization header")
             if status != 401:
                 if status < 300:
                     self.authenticated = True
@@ -593,6 +608,8 @@ class AcsConnection:
         authorization = self._authorization()
         if authorization:
             headers["Authorization"] = authorization
+            if what == "Inform":
+                self.inform_authorization = authorization
         if self.cookies and not a.ignore_cookies:
             pairs = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             # Old CPE HTTP stacks answer in RFC 2109 style: $Version first, $Path after each cookie.
@@ -636,7 +653,10 @@ class Cpe:
         if args.connection_requests > 0:
             self.cr_server = ConnectionRequestServer(self)
             cr_url = self.cr_server.url
+        self.cr_url = cr_url
         self.model = DataModel(args, cr_url)
+        # --keep-old-credential: the credential it was shipped with, kept whatever SetParameterValues wrote.
+        self.kept_credential = (args.username, args.password) if args.keep_old_credential else None
         self.sessions = []
         self.pending_after_reboot = {}
         self.applied_after_reboot = args.apply_after_reboot
@@ -654,7 +674,7 @@ class Cpe:
         self.sessions.append(record)
         self.busy.set()
         self.reboot_command_key = None
-        acs = AcsConnection(a, self.model)
+        acs = AcsConnection(a, self.model, self.kept_credential)
         if a.reuse_nonce and self.digest_state:
             # Like many CPEs: the last session's challenge, answered pre-emptively with the next nonce count.
             acs.digest, acs.nc = self.digest_state
@@ -705,6 +725,8 @@ class Cpe:
             self.busy.clear()
             if acs.digest is not None:
                 self.digest_state = (acs.digest, acs.nc)
+            if a.report_authorization and acs.inform_authorization:
+                record["inform_authorization"] = acs.inform_authorization
         if self.reboot_command_key is not None:
             return [("1 BOOT", ""), ("M Reboot", self.reboot_command_key)]
         return None
@@ -941,6 +963,23 @@ class Cpe:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
+    def run_sessions(self, events):
+        """A session and the ones it leads to (after a Reboot)."""
+        while events:
+            events = self.run_session(events)
+            if events:
+                self.reboot()
+
+    def factory_reset(self):
+        """What a customer's reset button does (TR-069 3.7.1.5: the next Inform carries 0 BOOTSTRAP): the data model
+        back to factory values, the factory ACS credential and Connection Request credential included, and no
+        memory of the ACS's challenge."""
+        log("factory reset")
+        self.model = DataModel(self.args, self.cr_url)
+        self.digest_state = None
+        self.pending_after_reboot = {}
+        self.applied_after_reboot = False
+
     def reboot(self):
         log("rebooting")
         time.sleep(self.args.reboot_delay)
@@ -948,11 +987,12 @@ class Cpe:
         self.pending_after_reboot = {}
 
     def run(self):
-        events = [(e, "") for e in self.args.event]
-        while events:
-            events = self.run_session(events)
-            if events:
-                self.reboot()
+        self.run_sessions([(e, "") for e in self.args.event])
+        if self.args.factory_reset:
+            self.factory_reset()
+            self.run_sessions([("0 BOOTSTRAP", ""), ("1 BOOT", "")])
+        for _ in range(self.args.periodic_sessions):
+            self.run_sessions([("2 PERIODIC", "")])
         if self.args.ready_file:
             with open(self.args.ready_file, "w") as f:
                 f.write(self.model.params[self.model.ms + "ConnectionRequestURL"].value + "\n")
@@ -963,11 +1003,7 @@ class Cpe:
             except queue.Empty:
                 raise ProtocolError(f"waited {self.args.connection_request_wait}s for Connection Request {served + 1}; none came")
             served += 1
-            events = [("6 CONNECTION REQUEST", "")]
-            while events:
-                events = self.run_session(events)
-                if events:
-                    self.reboot()
+            self.run_sessions([("6 CONNECTION REQUEST", "")])
         if self.pending_after_reboot:
             raise ProtocolError("this CPE answered Status 1 (applied after reboot) and the ACS never rebooted it")
 
@@ -1186,6 +1222,16 @@ def arguments(argv):
     p.add_argument("--ready-file", help="written once the first session ended (a test waits on it)")
     p.add_argument("--http-timeout", type=float, default=40)
     p.add_argument("--malformed", choices=["truncated", "not-xml", "not-soap", "no-device-id"])
+    p.add_argument("--factory-reset", action="store_true",
+                   help="after the first sessions, reset to factory values (ACS and Connection Request credentials too) and bootstrap again")
+    p.add_argument("--keep-old-credential", action="store_true",
+                   help="acknowledge SetParameterValues of ManagementServer.Username/Password but keep authenticating with the old credential")
+    p.add_argument("--periodic-sessions", type=int, default=0,
+                   help="this many 2 PERIODIC sessions after the others (with --reuse-nonce: one nonce, nc 1, 2, 3, ... across them)")
+    p.add_argument("--report-authorization", action="store_true",
+                   help="put each session's Inform Authorization header in the report (what an eavesdropper captures)")
+    p.add_argument("--replay-authorization",
+                   help="an attacker replaying a captured header: send it with the Inform, never answer a challenge (exit 3 when refused)")
     p.add_argument("--verbose", action="store_true")
     args = p.parse_args(argv)
     args.event = args.event or ["0 BOOTSTRAP", "1 BOOT"]

@@ -7,8 +7,29 @@ using Provisioning.Southbound.Cwmp.Telemetry;
 
 namespace Provisioning.Southbound.Cwmp.Authentication;
 
-/// <summary>The credential a CPE authenticates with: the HA1 for our realm, and the device it belongs to (if per-device).</summary>
-public sealed record CpeCredential(string Username, string Ha1, string? SerialNumber, bool IsBootstrap);
+/// <summary>
+/// A credential a CPE may authenticate with: the HA1 for our realm, the device it belongs to (null for the shared
+/// bootstrap credential, which names no device) and which of the device's credentials it is.
+/// </summary>
+public sealed record CpeCredential(string Username, string Ha1, string? SerialNumber, ContactCredential Kind)
+{
+    public bool IsBootstrap => Kind == ContactCredential.Bootstrap;
+
+    // The HA1 is as good as the password for Digest: keep it out of any ToString().
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Username = ").Append(Username).Append(", SerialNumber = ").Append(SerialNumber).Append(", Kind = ").Append(Kind);
+        return true;
+    }
+}
+
+/// <summary>
+/// What one device may authenticate with, from the orchestrator's LookupDevice by its serial number: its own
+/// credential, the previous one while the new one is not adopted, its bootstrap secret, and the shared bootstrap
+/// credential when the orchestrator allows it for the device (always for a device it does not know, so the contact
+/// is on record). <see cref="SharedBootstrap"/> is there even when refused, to tell a refused bootstrap from a wrong password.
+/// </summary>
+public sealed record DeviceAdmission(bool Registered, IReadOnlyList<CpeCredential> Accepted, CpeCredential? SharedBootstrap, bool SharedBootstrapAllowed);
 
 /// <summary>
 /// Looks up CPE credentials with the orchestrator's LookupDevice and keeps the answers briefly, so an
@@ -22,33 +43,72 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
         ? DigestHeader.Ha1(user, options.Auth.Realm, password)
         : null;
 
-    /// <summary>The credential for an HTTP username, or null when nobody may use it. Throws RpcException when the orchestrator is unavailable.</summary>
-    public async Task<CpeCredential?> FindByUsernameAsync(string username, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the device named by an Inform (or by the session a request continues) may authenticate with. Throws
+    /// RpcException when the orchestrator is unavailable.
+    /// </summary>
+    public async Task<DeviceAdmission> ForDeviceAsync(DeviceRef device, CancellationToken cancellationToken)
     {
-        var lookup = await CachedAsync("u:" + username, () => new LookupDeviceRequest { Username = username, Realm = options.Auth.Realm }, cancellationToken)
-            .ConfigureAwait(false);
-        if (lookup is { Registered: true, CwmpPasswordHa1.Length: > 0 } && string.Equals(lookup.CwmpUsername, username, StringComparison.Ordinal))
-            return new CpeCredential(username, lookup.CwmpPasswordHa1, lookup.Device?.SerialNumber is { Length: > 0 } sn ? sn : null, IsBootstrap: false);
-        if (bootstrapHa1 is not null && string.Equals(username, options.Auth.BootstrapUsername, StringComparison.Ordinal))
-            return new CpeCredential(username, bootstrapHa1, null, IsBootstrap: true);
-        return null;
+        var lookup = await FindDeviceAsync(device, cancellationToken).ConfigureAwait(false);
+        var serial = device.SerialNumber;
+        // The cache is by serial; an answer that names another device (a lookup that fell back to something else) is not this one's.
+        var registered = lookup is { Registered: true } && (lookup.Device is null || lookup.Device.SerialNumber.Length == 0 || lookup.Device.SerialNumber == serial);
+        var accepted = new List<CpeCredential>(3);
+        if (registered)
+        {
+            if (lookup!.CwmpUsername.Length > 0 && lookup.CwmpPasswordHa1.Length > 0)
+                accepted.Add(new CpeCredential(lookup.CwmpUsername, lookup.CwmpPasswordHa1, serial, ContactCredential.Device));
+            if (lookup.PreviousCwmpUsername.Length > 0 && lookup.PreviousCwmpPasswordHa1.Length > 0)
+                accepted.Add(new CpeCredential(lookup.PreviousCwmpUsername, lookup.PreviousCwmpPasswordHa1, serial, ContactCredential.Previous));
+            if (lookup.BootstrapPasswordHa1.Length > 0 && (lookup.BootstrapUsername.Length > 0 ? lookup.BootstrapUsername : options.Auth.BootstrapUsername) is { Length: > 0 } bootstrapUser)
+                accepted.Add(new CpeCredential(bootstrapUser, lookup.BootstrapPasswordHa1, serial, ContactCredential.BootstrapSecret));
+        }
+        var shared = bootstrapHa1 is null ? null : new CpeCredential(options.Auth.BootstrapUsername!, bootstrapHa1, null, ContactCredential.Bootstrap);
+        var sharedAllowed = shared is not null && (!registered || lookup!.SharedBootstrapAllowed);
+        if (sharedAllowed) accepted.Add(shared!);
+        return new DeviceAdmission(registered, accepted, shared, sharedAllowed);
     }
 
-    /// <summary>Whether the username is the bootstrap one (checked without asking the orchestrator).</summary>
+    /// <summary>
+    /// The credential for an HTTP username when no device is named yet (a request outside any session), or null when
+    /// nobody may use it. Throws RpcException when the orchestrator is unavailable.
+    /// </summary>
+    public async Task<CpeCredential?> FindByUsernameAsync(string username, CancellationToken cancellationToken)
+    {
+        if (Bootstrap(username) is { } bootstrap) return bootstrap;
+        var lookup = await OwnerOfAsync(username, cancellationToken).ConfigureAwait(false);
+        return lookup is { Registered: true, CwmpPasswordHa1.Length: > 0 } && string.Equals(lookup.CwmpUsername, username, StringComparison.Ordinal)
+            ? new CpeCredential(username, lookup.CwmpPasswordHa1, lookup.Device?.SerialNumber is { Length: > 0 } sn ? sn : null, ContactCredential.Device)
+            : null;
+    }
+
+    /// <summary>The inventory entry a username belongs to (cached briefly), to tell another device's credential from an unknown one.</summary>
+    public Task<LookupDeviceResponse?> OwnerOfAsync(string username, CancellationToken cancellationToken) =>
+        CachedAsync("u:" + username, () => new LookupDeviceRequest { Username = username, Realm = options.Auth.Realm }, cancellationToken);
+
+    /// <summary>The shared bootstrap credential when the username is its one (checked without asking the orchestrator).</summary>
     public CpeCredential? Bootstrap(string username) =>
         bootstrapHa1 is not null && string.Equals(username, options.Auth.BootstrapUsername, StringComparison.Ordinal)
-            ? new CpeCredential(username, bootstrapHa1, null, IsBootstrap: true)
+            ? new CpeCredential(username, bootstrapHa1, null, ContactCredential.Bootstrap)
             : null;
 
-    /// <summary>The device's inventory entry (Connection Request credentials), cached briefly.</summary>
+    /// <summary>The device's inventory entry (credentials, Connection Request credentials), cached briefly by serial number.</summary>
     public Task<LookupDeviceResponse?> FindDeviceAsync(DeviceRef device, CancellationToken cancellationToken) =>
-        CachedAsync("d:" + device.SerialNumber, () => new LookupDeviceRequest { Device = device, Realm = options.Auth.Realm }, cancellationToken);
+        CachedAsync("d:" + device.SerialNumber, () => new LookupDeviceRequest
+        {
+            // By serial only: the answer is cached as this device's.
+            Device = new DeviceRef { SerialNumber = device.SerialNumber, Oui = device.Oui, ProductClass = device.ProductClass, Protocol = DeviceProtocol.Cwmp },
+            Realm = options.Auth.Realm,
+        }, cancellationToken);
 
     /// <summary>
-    /// Drops what is cached of the device when its workflow ends: it may be provisioned now, and a cached "not yet"
-    /// would let the bootstrap credential in for it until the entry expired.
+    /// Drops what is cached of the device: when its workflow ends (it may be provisioned now, with a credential pending or
+    /// adopted) and when it bootstraps again (a factory reset: the orchestrator's answer about it may change).
     /// </summary>
     public void Forget(string serialNumber) => cache.TryRemove("d:" + serialNumber, out _);
+
+    /// <summary>Drops the cached owner of a username (its answer may be stale).</summary>
+    public void ForgetUsername(string username) => cache.TryRemove("u:" + username, out _);
 
     private async Task<LookupDeviceResponse?> CachedAsync(string key, Func<LookupDeviceRequest> request, CancellationToken cancellationToken)
     {

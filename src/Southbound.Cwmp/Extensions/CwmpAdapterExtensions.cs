@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Provisioning.Contracts.Southbound;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Cwmp.Authentication;
@@ -47,6 +49,10 @@ public static class CwmpAdapterExtensions
         builder.Services.AddSingleton<CwmpSessionManager>();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddSingleton<DeviceCredentialStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DigestNonces>();
+        builder.Services.AddSingleton<RefusedContactReporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusedContactReporter>());
         builder.Services.AddSingleton<CpeAuthenticator>();
         builder.Services.AddSingleton<ConnectionRequester>();
         builder.Services.AddSingleton<DeviceRpcRunner>();
@@ -65,6 +71,8 @@ public static class CwmpAdapterExtensions
     public static WebApplication MapCwmpAdapter(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<CwmpOptions>();
+        if (options.Auth.Enabled && options.Auth.AllowBasic && options.Auth.AllowBasicOverHttp)
+            Telemetry.CwmpLog.BasicOverHttpAllowed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CwmpAdapterExtensions).FullName!));
         var grpcPort = ParseListenUrl(options.GrpcUrl).Port;
         app.Use((context, next) =>
         {

@@ -49,11 +49,16 @@ public sealed class AcsEndpoint(
             return;
         }
 
-        CpeCredential? credential = null;
-        if (session is null && connectionSession is null && options.Auth.Enabled)
+        // A session vouches for the connection it was authenticated (or last authenticated again) on. Its cookie from
+        // another connection is not enough: a cookie is easily copied, a connection is not.
+        var continued = connectionSession is not null || (session is not null && session.ConnectionId == context.Connection.Id);
+        if (options.Auth.Enabled && !continued && authenticator.Precheck(context) is { } early)
         {
-            (var authenticated, credential) = await AuthenticateAsync(context).ConfigureAwait(false);
-            if (!authenticated) return;
+            if (session is not null && !early.Stale && request.Headers.Authorization.Count == 0
+                && session.RemoteAddress != CpeAuthenticator.RemoteAddress(context))
+                authenticator.ReportForeignCookie(context, session.SerialNumber, session.EventCodes);
+            Answer(context, early);
+            return;
         }
 
         if (request.ContentLength > options.MaxEnvelopeBytes)
@@ -113,23 +118,46 @@ public sealed class AcsEndpoint(
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        if (connectionSession is not null)
+        CpeCredential? credential = null;
+        if (options.Auth.Enabled)
         {
-            if (envelope?.Body is Inform)
+            CpeAuthResult? result = null;
+            if (envelope?.Body is Inform inform)
             {
-                // An Inform starts a new session: it must authenticate, since a connection may be shared (a proxy's
-                // kept-alive upstream carries many CPEs).
-                if (options.Auth.Enabled)
-                {
-                    (var authenticated, credential) = await AuthenticateAsync(context).ConfigureAwait(false);
-                    if (!authenticated) return;
-                }
+                // Every Inform opens a session, so it authenticates, as the device it names.
+                var eventCodes = inform.Events.Select(e => e.EventCode).ToArray();
+                // A device that bootstraps again (a factory reset) starts over: what was cached about it may no longer hold.
+                if (Array.IndexOf(eventCodes, "0 BOOTSTRAP") >= 0) credentialStore.Forget(inform.DeviceId.SerialNumber);
+                result = await authenticator.AuthenticateDeviceAsync(context, DeviceRefOf(inform), eventCodes).ConfigureAwait(false);
             }
-            else
+            else if (!continued && session is not null)
             {
-                session = connectionSession;
+                // The session's cookie on another connection: the credentials must be the session's device's.
+                result = await authenticator.AuthenticateDeviceAsync(context, session.Identity.Device, session.EventCodes, session.Credential)
+                    .ConfigureAwait(false);
+            }
+            else if (!continued)
+            {
+                result = await authenticator.AuthenticateUserAsync(context).ConfigureAwait(false);
+            }
+            else if ((session ?? connectionSession)?.Credential is { } vouched && request.Headers.Authorization.Count > 0)
+            {
+                authenticator.Observe(context, vouched);
+            }
+            if (result is { } r)
+            {
+                if (r.Outcome != CpeAuthOutcome.Succeeded)
+                {
+                    Answer(context, r);
+                    return;
+                }
+                credential = r.Credential;
             }
         }
+
+        // An Inform on a connection's session starts a new session (a connection may be shared: a proxy's kept-alive
+        // upstream carries many CPEs); anything else continues the connection's session.
+        if (connectionSession is not null && envelope?.Body is not Inform) session = connectionSession;
         if (session is not null)
         {
             session.Touch();
@@ -184,26 +212,6 @@ public sealed class AcsEndpoint(
     private async Task OnInformAsync(HttpContext context, CwmpEnvelope envelope, Inform inform, CwmpSession? previous, CpeCredential? credential)
     {
         var serial = inform.DeviceId.SerialNumber;
-        if (options.Auth.Enabled)
-        {
-            // A cookie only vouches for the device whose session it names; another device must authenticate.
-            if (credential is null && previous is not null && previous.SerialNumber != serial)
-            {
-                authenticator.Challenge(context.Response, stale: false);
-                return;
-            }
-            if (credential is { SerialNumber: { } bound } && bound != serial)
-            {
-                CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", "credentials of another device"));
-                CwmpLog.AuthenticationFailed(logger, credential.Username, context.Connection.RemoteIpAddress?.ToString(), $"credentials belong to another device than {serial}");
-                authenticator.Challenge(context.Response, stale: false);
-                return;
-            }
-        }
-
-        if (credential is { IsBootstrap: true } && options.Auth.BootstrapOnlyUntilProvisioned && !await BootstrapAllowedAsync(context, inform, credential).ConfigureAwait(false))
-            return;
-
         var identity = DeviceIdentityFactory.FromInform(inform);
         var eventCodes = new string[inform.Events.Count];
         for (var i = 0; i < eventCodes.Length; i++) eventCodes[i] = inform.Events[i].EventCode;
@@ -223,7 +231,7 @@ public sealed class AcsEndpoint(
         }
 
         var session = new CwmpSession(CwmpSessionManager.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
-            credential?.Username ?? previous?.AuthenticatedUser);
+            credential ?? previous?.Credential, CpeAuthenticator.RemoteAddress(context));
         if (!sessions.TryOpen(session, options.MaxSessions))
         {
             activity?.SetStatus(ActivityStatusCode.Error, "ACS over capacity");
@@ -253,43 +261,28 @@ public sealed class AcsEndpoint(
         await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new InformResponse(1)), StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The bootstrap credential serves devices on their way in; a provisioned device with a credential of its own
-    /// must use that one. Answers the request itself (401, or 503 when the inventory cannot be asked) when refusing.
-    /// </summary>
-    private async Task<bool> BootstrapAllowedAsync(HttpContext context, Inform inform, CpeCredential credential)
-    {
-        LookupDeviceResponse? device;
-        try
-        {
-            device = await credentialStore.FindDeviceAsync(new DeviceRef
-            {
-                SerialNumber = inform.DeviceId.SerialNumber, Oui = inform.DeviceId.Oui, ProductClass = inform.DeviceId.ProductClass,
-                Protocol = DeviceProtocol.Cwmp,
-            }, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (RpcException)
-        {
-            OrchestratorAway(context);
-            return false;
-        }
-        if (device is not { Registered: true, Provisioned: true, CwmpPasswordHa1.Length: > 0 }) return true;
-        CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", "bootstrap credential of a provisioned device"));
-        CwmpLog.AuthenticationFailed(logger, credential.Username, context.Connection.RemoteIpAddress?.ToString(),
-            $"the bootstrap credential is refused for {inform.DeviceId.SerialNumber}: it is provisioned and has a credential of its own");
-        authenticator.Challenge(context.Response, stale: false);
-        return false;
-    }
-
     private async Task ReportContactAsync(CwmpSession session, string[] eventCodes, Activity? activity)
     {
         try
         {
-            var report = new DeviceContactReport { Identity = session.Identity, AdapterAddress = adapterAddress };
+            var report = new DeviceContactReport
+            {
+                Identity = session.Identity,
+                AdapterAddress = adapterAddress,
+                Credential = session.Credential?.Kind ?? ContactCredential.Unspecified,
+                RemoteAddress = session.RemoteAddress ?? "",
+            };
             report.EventCodes.Add(eventCodes);
             var decision = await contacts.ReportDeviceContactAsync(report, deadline: DateTime.UtcNow.Add(options.ContactReportTimeout))
                 .ConfigureAwait(false);
-            if (decision.Action == ContactAction.Provision)
+            if (decision.Action == ContactAction.Refuse)
+            {
+                // The orchestrator's policy: the session ends with 204 at the CPE's empty POST, and nothing may be queued for it.
+                CwmpLog.ContactRefused(logger, session.SerialNumber, session.Id);
+                activity?.SetTag("cwmp.contact_refused", true);
+                sessions.Close(session, "contact refused by the orchestrator");
+            }
+            else if (decision.Action == ContactAction.Provision)
             {
                 session.Hold(decision.WorkflowId);
                 activity?.SetTag("workflow.id", decision.WorkflowId);
@@ -354,22 +347,17 @@ public sealed class AcsEndpoint(
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    /// <summary>Authenticates the request, answering a challenge (or 503 when credentials cannot be looked up) if it fails.</summary>
-    private async Task<(bool Authenticated, CpeCredential? Credential)> AuthenticateAsync(HttpContext context)
+    /// <summary>Answers a request that did not authenticate: a challenge, or 503 when credentials could not be looked up.</summary>
+    private void Answer(HttpContext context, CpeAuthResult result)
     {
-        var result = await authenticator.AuthenticateAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        if (result.Outcome == CpeAuthOutcome.Challenge)
-        {
-            authenticator.Challenge(context.Response, result.Stale);
-            return (false, null);
-        }
-        if (result.Outcome == CpeAuthOutcome.Unavailable)
-        {
-            OrchestratorAway(context);
-            return (false, null);
-        }
-        return (true, result.Credential);
+        if (result.Outcome == CpeAuthOutcome.Unavailable) OrchestratorAway(context);
+        else authenticator.Challenge(context, result.Stale);
     }
+
+    private static DeviceRef DeviceRefOf(Inform inform) => new()
+    {
+        SerialNumber = inform.DeviceId.SerialNumber, Oui = inform.DeviceId.Oui, ProductClass = inform.DeviceId.ProductClass, Protocol = DeviceProtocol.Cwmp,
+    };
 
     /// <summary>The orchestrator could not be asked or told about the device just now: the CPE retries shortly.</summary>
     private static void OrchestratorAway(HttpContext context)

@@ -17,14 +17,16 @@ public sealed class CwmpSession
     private bool released;
     private long lastActivity = Environment.TickCount64;
 
-    public CwmpSession(string id, string serialNumber, DeviceIdentity identity, string cwmpNamespace, IReadOnlyList<string> eventCodes, string? authenticatedUser)
+    public CwmpSession(string id, string serialNumber, DeviceIdentity identity, string cwmpNamespace, IReadOnlyList<string> eventCodes,
+        Authentication.CpeCredential? credential, string? remoteAddress = null)
     {
         Id = id;
         SerialNumber = serialNumber;
         Identity = identity;
         CwmpNamespace = cwmpNamespace;
         EventCodes = eventCodes;
-        AuthenticatedUser = authenticatedUser;
+        Credential = credential;
+        RemoteAddress = remoteAddress;
     }
 
     public string Id { get; }
@@ -33,7 +35,13 @@ public sealed class CwmpSession
     /// <summary>The cwmp namespace of the CPE's Inform; every envelope of the session is written in it.</summary>
     public string CwmpNamespace { get; }
     public IReadOnlyList<string> EventCodes { get; }
-    public string? AuthenticatedUser { get; }
+    /// <summary>
+    /// The credential the Inform authenticated with (null when authentication is off): a request of the session from
+    /// another connection must present it again (or another credential of the same device).
+    /// </summary>
+    public Authentication.CpeCredential? Credential { get; }
+    /// <summary>The client address the session was opened from.</summary>
+    public string? RemoteAddress { get; }
     /// <summary>The TCP connection the session was last spoken on (for CPEs that do not return the cookie).</summary>
     public string? ConnectionId { get; set; }
     /// <summary>The workflow that holds the session, when the orchestrator answered PROVISION.</summary>

@@ -35,4 +35,13 @@ internal static partial class CwmpLog
 
     [LoggerMessage(9, LogLevel.Warning, "Device lookup for authentication failed")]
     public static partial void LookupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "ReportRefusedContact failed; refused contacts are not on record until the orchestrator answers again")]
+    public static partial void RefusalReportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Warning, "Cwmp:Auth:AllowBasicOverHttp is set: CPEs may send their password in clear text (HTTP Basic without TLS)")]
+    public static partial void BasicOverHttpAllowed(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Information, "The orchestrator refused the contact of {SerialNumber}; session {SessionId} ends")]
+    public static partial void ContactRefused(ILogger logger, string serialNumber, string sessionId);
 }

@@ -36,6 +36,8 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
         settings["Cwmp:Auth:BootstrapUsername"] = "bootstrap";
         settings["Cwmp:Auth:BootstrapPassword"] = "bootstrap";
         settings["Cwmp:Auth:CacheDuration"] = "0";
+        // The interop variants include CPEs that speak Basic; without TLS that needs the operator's say-so.
+        settings["Cwmp:Auth:AllowBasicOverHttp"] = "true";
         Adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(settings));
         await Adapter.StartAsync();
         AcsUrl = System.AcsUrl;

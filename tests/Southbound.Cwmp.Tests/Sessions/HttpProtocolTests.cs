@@ -13,6 +13,14 @@ public sealed class HttpProtocolTests
 {
     private static readonly string BasicBootstrap = "Basic " + Convert.ToBase64String("bootstrap:bootstrap"u8);
 
+    /// <summary>These raw exchanges use Basic for brevity; on plain HTTP that needs the setting.</summary>
+    private static Dictionary<string, string?> BasicOverHttp(params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["Cwmp:Auth:AllowBasicOverHttp"] = "true" };
+        foreach (var (key, value) in more) settings[key] = value;
+        return settings;
+    }
+
     private static string Inform(string serial, string ns = "urn:dslforum-org:cwmp-1-0", string extraHeader = "", string parameters = "") => $"""
         <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="{ns}">
           <soapenv:Header><cwmp:ID soapenv:mustUnderstand="1">abc</cwmp:ID>{extraHeader}</soapenv:Header>
@@ -50,9 +58,9 @@ public sealed class HttpProtocolTests
         headers.Split("\r\n").Single(l => l.StartsWith("Set-Cookie:", StringComparison.OrdinalIgnoreCase))[11..].Split(';')[0].Trim();
 
     [Fact]
-    public async Task A_session_continues_across_two_tcp_connections_by_its_cookie()
+    public async Task A_session_continues_across_two_tcp_connections_by_its_cookie_when_the_cpe_authenticates_again()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-tcp" };
 
         var (status, headers, body) = await RawPostAsync(h.AcsUrl, Inform("SN-TCP"), authorization: BasicBootstrap);
@@ -66,8 +74,8 @@ public sealed class HttpProtocolTests
         verify.ParameterNames.Add("Device.DeviceInfo.UpTime");
         var pending = h.Client.VerifyAsync(verify, deadline: AcsHarness.Deadline()).ResponseAsync;
 
-        // Connection 2: the empty POST, no credentials, only the cookie; the queued RPC comes back.
-        (status, _, body) = await RawPostAsync(h.AcsUrl, "", cookie);
+        // Connection 2: the empty POST with the cookie and the credentials again; the queued RPC comes back.
+        (status, _, body) = await RawPostAsync(h.AcsUrl, "", cookie, BasicBootstrap);
         Assert.Equal(200, status);
         Assert.Contains("<cwmp:GetParameterValues>", body);
         var id = body.Split("mustUnderstand=\"1\">")[1].Split('<')[0];
@@ -78,7 +86,7 @@ public sealed class HttpProtocolTests
               <s:Header><c:ID s:mustUnderstand="1">{id}</c:ID></s:Header>
               <s:Body><c:GetParameterValuesResponse><ParameterList><ParameterValueStruct><Name>Device.DeviceInfo.UpTime</Name><Value>42</Value></ParameterValueStruct></ParameterList></c:GetParameterValuesResponse></s:Body>
             </s:Envelope>
-            """, cookie);
+            """, cookie, BasicBootstrap);
         var values = await pending;
         Assert.Equal("42", Assert.Single(values.Values).Value);
         Assert.Equal(204, status); // idle grace passed with nothing queued
@@ -87,7 +95,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task A_cpe_that_never_returns_the_cookie_continues_its_session_on_its_kept_alive_connection()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-nocookie" };
         using var connection = await KeptAliveConnection.OpenAsync(h.AcsUrl);
 
@@ -121,7 +129,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task An_inform_on_a_connection_shared_through_a_proxy_starts_its_own_authenticated_session()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         using var upstream = await KeptAliveConnection.OpenAsync(h.AcsUrl);
         Assert.Equal(200, (await upstream.PostAsync(Inform("SN-PROXY-A"), BasicBootstrap)).Status);
 
@@ -192,7 +200,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task Use_cwmp_version_is_answered_when_the_cpe_lists_its_versions()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         var (_, _, body) = await RawPostAsync(h.AcsUrl,
             Inform("SN-V14", "urn:dslforum-org:cwmp-1-2", "<cwmp:SupportedCWMPVersions>1.0,1.1,1.2,1.3,1.4</cwmp:SupportedCWMPVersions>"), authorization: BasicBootstrap);
         Assert.Contains("<cwmp:UseCWMPVersion soap-env:mustUnderstand=\"1\">1.4</cwmp:UseCWMPVersion>", body);
@@ -206,7 +214,7 @@ public sealed class HttpProtocolTests
     [InlineData("<Envelope><Body><Inform><DeviceId>", 400)]
     public async Task Malformed_and_hostile_bodies_get_400_with_an_acs_fault(string body, int expected)
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         var (status, _, response) = await RawPostAsync(h.AcsUrl, body, authorization: BasicBootstrap);
         Assert.Equal(expected, status);
         Assert.Contains("<FaultCode>800", response);
@@ -220,7 +228,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task An_oversized_body_gets_413_and_a_large_valid_one_is_accepted()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:MaxEnvelopeBytes"] = "65536" });
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp(("Cwmp:MaxEnvelopeBytes", "65536")));
         var parameters = string.Concat(Enumerable.Range(0, 300).Select(i => $"<ParameterValueStruct><Name>Device.X.{i}</Name><Value>{new string('v', 100)}</Value></ParameterValueStruct>"));
         var large = Inform("SN-LARGE", parameters: parameters);
         Assert.InRange(Encoding.UTF8.GetByteCount(large), 32769, 65536);
@@ -235,7 +243,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task A_second_inform_of_the_same_device_supersedes_its_open_session()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-dup" };
         var (_, headers1, _) = await RawPostAsync(h.AcsUrl, Inform("SN-DUP"), authorization: BasicBootstrap);
         var (_, headers2, _) = await RawPostAsync(h.AcsUrl, Inform("SN-DUP"), authorization: BasicBootstrap);
@@ -253,7 +261,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task An_idle_session_times_out()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:SessionTimeout"] = "0.5" });
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp(("Cwmp:SessionTimeout", "0.5")));
         await RawPostAsync(h.AcsUrl, Inform("SN-TIMEOUT"), authorization: BasicBootstrap);
         var sessions = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
         Assert.NotNull(sessions.FindByDevice("SN-TIMEOUT"));
@@ -264,29 +272,29 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task A_cpe_request_in_a_session_is_answered_and_unknown_methods_get_8000()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         var (_, headers, _) = await RawPostAsync(h.AcsUrl, Inform("SN-TC"), authorization: BasicBootstrap);
         var cookie = CookieFrom(headers);
         var (status, _, body) = await RawPostAsync(h.AcsUrl, """
             <Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Header><ID xmlns="urn:dslforum-org:cwmp-1-0">t1</ID></Header>
             <Body><TransferComplete xmlns="urn:dslforum-org:cwmp-1-0"><CommandKey>fw</CommandKey><FaultStruct><FaultCode>0</FaultCode><FaultString/></FaultStruct>
             <StartTime>2026-01-01T00:00:00Z</StartTime><CompleteTime>2026-01-01T00:00:01Z</CompleteTime></TransferComplete></Body></Envelope>
-            """, cookie);
+            """, cookie, BasicBootstrap);
         Assert.Equal(200, status);
         Assert.Contains("<cwmp:TransferCompleteResponse", body);
 
         (status, _, body) = await RawPostAsync(h.AcsUrl, """
             <Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><Kick xmlns="urn:dslforum-org:cwmp-1-0"/></Body></Envelope>
-            """, cookie);
+            """, cookie, BasicBootstrap);
         Assert.Equal(400, status);
         Assert.Contains("<FaultCode>8000</FaultCode>", body);
-        Assert.Equal(HttpStatusCode.NoContent, (HttpStatusCode)(await RawPostAsync(h.AcsUrl, "", cookie)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (HttpStatusCode)(await RawPostAsync(h.AcsUrl, "", cookie, BasicBootstrap)).Status);
     }
 
     [Fact]
     public async Task A_cpe_behind_a_port_forward_with_another_host_header_is_served()
     {
-        await using var h = await AcsHarness.StartAsync();
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp());
         var (status, _, body) = await RawPostAsync(h.AcsUrl, Inform("SN-NAT"), authorization: BasicBootstrap, host: "acs.example.net");
         Assert.Equal(200, status);
         Assert.Contains("InformResponse", body);

@@ -14,7 +14,8 @@ public sealed class InformStormTests(ITestOutputHelper output)
     [InlineData(CpeAuthScheme.Digest)]
     public async Task A_thousand_devices_bootstrapping_at_once_all_complete(CpeAuthScheme scheme)
     {
-        await using var h = await AcsHarness.StartAsync();
+        // Basic on plain HTTP only where allowed (the default allows it over TLS only).
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:AllowBasicOverHttp"] = "true" });
         for (var i = 0; i < 1000; i++) h.AddDevice($"STORM{i:D5}", configure: o => o with { AuthScheme = scheme });
 
         var summary = await h.Fleet.BootstrapAllAsync(concurrency: 200);

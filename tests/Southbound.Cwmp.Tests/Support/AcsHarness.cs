@@ -22,14 +22,15 @@ public sealed class AcsHarness : IAsyncDisposable
     public required CwmpFleet Fleet { get; init; }
     public DeviceAdapter.DeviceAdapterClient Client { get; private set; } = null!;
 
-    public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the adapter; with <paramref name="tls"/> its ACS listener is HTTPS with that certificate.</summary>
+    public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null, SelfSignedCertificate? tls = null)
     {
         // A free port can be taken by another process between FreePort.Next() and the bind: try again on new ports.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryStartAsync(settings);
+                return await TryStartAsync(settings, tls);
             }
             catch (IOException) when (attempt < 5)
             {
@@ -37,14 +38,14 @@ public sealed class AcsHarness : IAsyncDisposable
         }
     }
 
-    private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings)
+    private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings, SelfSignedCertificate? tls)
     {
         var orchestrator = await FakeOrchestrator.StartAsync();
         var acsPort = FreePort.Next();
         var grpcPort = FreePort.Next();
         var all = new Dictionary<string, string?>
         {
-            ["Cwmp:AcsUrl"] = $"http://127.0.0.1:{acsPort}",
+            ["Cwmp:AcsUrl"] = $"{(tls is null ? "http" : "https")}://127.0.0.1:{acsPort}",
             ["Cwmp:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
             ["Cwmp:OrchestratorUrl"] = orchestrator.Url,
             ["Cwmp:HoldTimeout"] = "5",
@@ -54,6 +55,11 @@ public sealed class AcsHarness : IAsyncDisposable
             ["Cwmp:Auth:BootstrapPassword"] = "bootstrap",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (tls is not null)
+        {
+            all["Cwmp:Tls:CertificatePath"] = tls.CertificatePath;
+            all["Cwmp:Tls:KeyPath"] = tls.KeyPath;
+        }
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
         try
@@ -70,7 +76,7 @@ public sealed class AcsHarness : IAsyncDisposable
         {
             Orchestrator = orchestrator,
             Adapter = adapter,
-            AcsUrl = new Uri($"http://127.0.0.1:{acsPort}/acs"),
+            AcsUrl = new Uri($"{(tls is null ? "http" : "https")}://127.0.0.1:{acsPort}/acs"),
             Fleet = await CwmpFleet.StartAsync(),
         };
         harness.channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");

@@ -13,10 +13,20 @@ using Provisioning.Testing;
 
 namespace Provisioning.Southbound.Cwmp.Tests.Support;
 
-/// <summary>One inventory entry of the stand-in orchestrator.</summary>
+/// <summary>
+/// One inventory entry of the stand-in orchestrator. <see cref="PreviousUsername"/>/<see cref="PreviousPassword"/>: the
+/// credential before the current one was pushed (offered while not adopted); <see cref="BootstrapPassword"/>: the device's
+/// own bootstrap secret; <see cref="SharedBootstrapAllowed"/>: the orchestrator's policy answer (by default: not provisioned
+/// yet and no bootstrap secret of its own).
+/// </summary>
 public sealed record InventoryEntry(string SerialNumber, string? CwmpUsername = null, string? CwmpPassword = null,
     string ConnectionRequestUsername = "cr-user", string ConnectionRequestPassword = "cr-pass", string ConnectionRequestUrl = "",
-    bool Provisioned = false);
+    bool Provisioned = false, string? PreviousUsername = null, string? PreviousPassword = null,
+    string? BootstrapUsername = null, string? BootstrapPassword = null, bool? SharedBootstrapAllowed = null)
+{
+    /// <summary>The ACS's bootstrap username, which a bootstrap secret's HA1 is made with when the entry names none.</summary>
+    public const string AcsBootstrapUsername = "bootstrap";
+}
 
 /// <summary>
 /// A real gRPC DeviceContacts server standing in for the orchestrator in adapter-level tests: records every
@@ -27,6 +37,8 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
     private WebApplication? app;
 
     public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
+    /// <summary>Every ReportRefusedContact call, in order.</summary>
+    public ConcurrentQueue<RefusedContactReport> Refusals { get; } = new();
     /// <summary>The W3C traceparent each contact report arrived with, by serial number.</summary>
     public ConcurrentDictionary<string, string> ReportTraceParents { get; } = new();
     public ConcurrentDictionary<string, InventoryEntry> Inventory { get; } = new(StringComparer.Ordinal);
@@ -77,7 +89,8 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
         var entry = !string.IsNullOrEmpty(request.Username)
             ? Inventory.Values.FirstOrDefault(e => e.CwmpUsername == request.Username)
             : Inventory.GetValueOrDefault(request.Device?.SerialNumber ?? "");
-        if (entry is null) return Task.FromResult(new LookupDeviceResponse());
+        // As the contract says: the shared bootstrap credential is always allowed for a device the inventory does not know.
+        if (entry is null) return Task.FromResult(new LookupDeviceResponse { SharedBootstrapAllowed = string.IsNullOrEmpty(request.Username) });
         return Task.FromResult(new LookupDeviceResponse
         {
             Registered = true,
@@ -88,7 +101,35 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
             ConnectionRequestPassword = entry.ConnectionRequestPassword,
             ConnectionRequestUrl = entry.ConnectionRequestUrl,
             Provisioned = entry.Provisioned,
+            PreviousCwmpUsername = entry.PreviousUsername ?? "",
+            PreviousCwmpPasswordHa1 = entry.PreviousUsername is null ? "" : Md5($"{entry.PreviousUsername}:{request.Realm}:{entry.PreviousPassword}"),
+            BootstrapUsername = entry.BootstrapUsername ?? "",
+            BootstrapPasswordHa1 = entry.BootstrapPassword is null ? ""
+                : Md5($"{entry.BootstrapUsername ?? InventoryEntry.AcsBootstrapUsername}:{request.Realm}:{entry.BootstrapPassword}"),
+            SharedBootstrapAllowed = entry.SharedBootstrapAllowed ?? (!entry.Provisioned && entry.BootstrapPassword is null),
         });
+    }
+
+    /// <summary>How long ReportRefusedContact takes to answer (a slow orchestrator must not slow the CPE's 401).</summary>
+    public TimeSpan RefusalDelay { get; set; }
+
+    public override async Task<RefusedContactAck> ReportRefusedContact(RefusedContactReport request, ServerCallContext context)
+    {
+        if (RefusalDelay > TimeSpan.Zero) await Task.Delay(RefusalDelay, context.CancellationToken);
+        Refusals.Enqueue(request);
+        return new RefusedContactAck { Recorded = true };
+    }
+
+    public async Task<RefusedContactReport> WaitForRefusalAsync(Func<RefusedContactReport, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = Refusals.FirstOrDefault(match);
+            if (found is not null) return found;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"no matching refused contact; got [{string.Join(", ", Refusals.Select(r => $"{r.Device?.SerialNumber}/{r.Username}/{r.Reason}"))}]");
     }
 
     public async Task<DeviceContactReport> WaitForReportAsync(Func<DeviceContactReport, bool> match, TimeSpan? timeout = null)
