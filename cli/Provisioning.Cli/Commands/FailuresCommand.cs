@@ -13,7 +13,7 @@ namespace Provisioning.Cli.Commands;
 /// <summary>`cpe failures`: the server's failure report (failure-statistics projection) over a time range.</summary>
 internal static class FailuresCommand
 {
-    public static readonly string[] CsvColumns = ["step", "result", "fault_code", "model", "firmware_version", "service_plan", "count"];
+    public static readonly string[] CsvColumns = ["step", "result", "fault_code", "parameter_fault_codes", "model", "firmware_version", "service_plan", "count"];
 
     public static Command Create(CliContext context)
     {
@@ -72,6 +72,7 @@ internal static class FailuresCommand
             csv.WriteField(ProtoNames.Short(row.Step));
             csv.WriteField(ProtoNames.Short(row.Result));
             csv.WriteField(row.FaultCode == 0 ? "" : row.FaultCode.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(ParameterCodes(row));
             csv.WriteField(row.Model);
             csv.WriteField(row.FirmwareVersion);
             csv.WriteField(row.ServicePlan);
@@ -112,7 +113,7 @@ internal static class FailuresCommand
             return;
         }
         var table = new Table().Title(Markup.Escape(title));
-        table.AddColumns("Step", "Result", "Fault", "Model", "Firmware", "Plan");
+        table.AddColumns("Step", "Result", "Fault", "Parameter faults", "Model", "Firmware", "Plan");
         table.AddColumn(new TableColumn("Count").RightAligned());
         foreach (var row in report.Rows.OrderByDescending(r => r.Count))
         {
@@ -120,6 +121,7 @@ internal static class FailuresCommand
                 EventText.Cell(ProtoNames.Short(row.Step)),
                 EventText.Cell(ProtoNames.Short(row.Result)),
                 row.FaultCode == 0 ? "" : row.FaultCode.ToString(CultureInfo.InvariantCulture),
+                ParameterCodes(row),
                 EventText.Cell(row.Model),
                 EventText.Cell(row.FirmwareVersion),
                 EventText.Cell(row.ServicePlan),
@@ -127,4 +129,8 @@ internal static class FailuresCommand
         }
         console.Write(table);
     }
+
+    /// <summary>"7010 7013": the per-parameter codes a failure carried (a 7004 / 9003 says little without them).</summary>
+    private static string ParameterCodes(FailureReportRow row) =>
+        string.Join(' ', row.ParameterFaultCodes.Select(c => c.ToString(CultureInfo.InvariantCulture)));
 }

@@ -181,7 +181,7 @@ public sealed class ProvisioningGrpcService(
 
         var report = new FailureReport();
         foreach (var group in statistics
-                     .GroupBy(s => (s.Step, s.Result, s.FaultCode, s.Model, s.FirmwareVersion, s.ServicePlan))
+                     .GroupBy(s => (s.Step, s.Result, s.FaultCode, s.Model, s.FirmwareVersion, s.ServicePlan, s.ParameterFaultCodes))
                      .Select(g => (g.Key, Count: g.Sum(s => s.Count)))
                      .OrderByDescending(g => g.Count))
         {
@@ -194,6 +194,8 @@ public sealed class ProvisioningGrpcService(
                 FirmwareVersion = group.Key.FirmwareVersion,
                 ServicePlan = group.Key.ServicePlan,
                 Count = group.Count,
+                // Stored by older versions without it: null reads as none.
+                ParameterFaultCodes = { (group.Key.ParameterFaultCodes ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(uint.Parse) },
             });
             report.TotalFailed += group.Count;
         }

@@ -68,7 +68,7 @@ public sealed class ReportCommandTests(CliSystemFixture fixture)
     {
         var run = await fixture.RunAsync("failures", "--since", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z", "--format", "csv");
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("step,result,fault_code,model,firmware_version,service_plan,count", run.Out.Trim());
+        Assert.Equal("step,result,fault_code,parameter_fault_codes,model,firmware_version,service_plan,count", run.Out.Trim());
     }
 
     [Fact]
