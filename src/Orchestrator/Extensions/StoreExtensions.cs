@@ -49,6 +49,10 @@ public static class StoreExtensions
             new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "cpe-feed", MaxPoolSize = 20 }.ConnectionString));
         builder.Services.AddSingleton<SequenceGaps>();
         builder.Services.AddSingleton<EventFeed>();
+        builder.Services.AddSingleton<FeedAdmission>();
+        builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.Section))
+            .Validate(o => !o.Problems().Any(), "Feed settings are not usable: see Feed:MaxStreams, MaxStreamsPerCaller, SlowFollowerTimeout, MaxConcurrentReads")
+            .ValidateOnStart();
 
         builder.Services.AddMarten(services =>
         {

@@ -14,8 +14,12 @@ public sealed class EventFeed(
     IDocumentStore store,
     [FromKeyedServices(EventFeed.ConnectionPool)] NpgsqlDataSource connections,
     FeedSignal signal,
-    SequenceGaps gaps)
+    SequenceGaps gaps,
+    Microsoft.Extensions.Options.IOptions<FeedOptions> options)
 {
+    // Followers woken by one commit all read at once: they queue here, not for a pooled connection (whose wait times out).
+    private readonly SemaphoreSlim _reads = new(options.Value.MaxConcurrentReads, options.Value.MaxConcurrentReads);
+
     /// <summary>The key of the feed's own connection pool.</summary>
     public const string ConnectionPool = "feed";
 
@@ -68,6 +72,19 @@ public sealed class EventFeed(
     }
 
     private async Task<IReadOnlyList<IEvent>> ReadPageAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
+    {
+        await _reads.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReadPageCoreAsync(filter, position, cancellationToken);
+        }
+        finally
+        {
+            _reads.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<IEvent>> ReadPageCoreAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);

@@ -15,6 +15,8 @@ public sealed class ProvisioningGrpcService(
     WorkflowStarter starter,
     WorkflowCanceller canceller,
     EventFeed feed,
+    FeedAdmission admission,
+    Microsoft.Extensions.Options.IOptions<FeedOptions> feedOptions,
     IDocumentStore store) : ProvisioningService.ProvisioningServiceBase
 {
     public override async Task<ProvisionDeviceResponse> ProvisionDevice(ProvisionDeviceRequest request, ServerCallContext context)
@@ -124,16 +126,30 @@ public sealed class ProvisioningGrpcService(
         validation.ThrowIfInvalid();
         var serial = request.FilterCase == StreamProvisioningEventsRequest.FilterOneofCase.SerialNumber ? request.SerialNumber : null;
 
+        var caller = context.GetHttpContext().User.Identity?.Name ?? "anonymous";
+        using var slot = admission.Admit(caller);
+        // Admitted: said at once, so a follower waiting for events knows it holds a stream (and a refused one knows it does not).
+        await context.WriteResponseHeadersAsync([]);
+        var slowAfter = feedOptions.Value.SlowFollowerTimeout;
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         try
         {
-            await foreach (var e in feed.ReadAsync(new FeedFilter(workflowId, serial), request.AfterPosition, request.Follow, context.CancellationToken))
+            await foreach (var e in feed.ReadAsync(new FeedFilter(workflowId, serial), request.AfterPosition, request.Follow, stream.Token))
             {
-                await responseStream.WriteAsync(e.ToWire(), context.CancellationToken);
+                // A follower that stops reading holds its page and the HTTP/2 window: it is ended, not waited for.
+                stream.CancelAfter(slowAfter);
+                await responseStream.WriteAsync(e.ToWire(), stream.Token);
+                stream.CancelAfter(Timeout.InfiniteTimeSpan);
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             // The follower went away.
+        }
+        catch (OperationCanceledException) when (stream.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"the follower did not take an event within {slowAfter.TotalSeconds:0.#} s (Feed:SlowFollowerTimeout); resume from the last position received"));
         }
     }
 

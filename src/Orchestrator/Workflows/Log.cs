@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Information, "Resuming {Count} unfinished workflow(s)")]
     public static partial void ResumingUnfinished(ILogger logger, int count);
 
+    [LoggerMessage(1010, LogLevel.Error, "Workflow {WorkflowId}: the device accepted its credential but its pending state could not be recorded")]
+    public static partial void CredentialStateNotRecorded(ILogger logger, Exception exception, Guid workflowId);
+
     [LoggerMessage(1009, LogLevel.Error, "The store refused the events of workflow {WorkflowId}; ending it as failed")]
     public static partial void EventsRefused(ILogger logger, Exception exception, Guid workflowId);
 }

@@ -144,7 +144,10 @@ public sealed partial class ContactRecorder(IDocumentStore store, IOptions<Devic
         }
     }
 
-    private async Task<bool> StoreAsync(ContactNote note, string windowId, DateTimeOffset window, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task<bool> StoreAsync(ContactNote note, string windowId, DateTimeOffset window, DateTimeOffset now, CancellationToken cancellationToken) =>
+        DeviceStreamConflicts.RetryAsync(() => StoreOnceAsync(note, windowId, window, now));
+
+    private async Task<bool> StoreOnceAsync(ContactNote note, string windowId, DateTimeOffset window, DateTimeOffset now)
     {
         object fact = note.Kind == ContactKinds.CredentialNotAdopted
             ? new CredentialNotAdopted(note.DeviceKey, note.Protocol, WindowEnded: false, note.Detail, note.RemoteAddress, window)

@@ -143,13 +143,14 @@ public sealed class CredentialLifecycle(IDocumentStore store, ContactRecorder re
         return new CredentialNotAdopted(record.Id, record.Protocol, WindowEnded: true, detail, remoteAddress, default);
     }
 
-    private async Task SaveAsync(DeviceCredential credential, IReadOnlyList<object> facts, CancellationToken cancellationToken)
-    {
-        await using var session = store.LightweightSession();
-        session.Store(credential);
-        if (facts.Count > 0) session.Events.Append(DeviceStream.For(credential.Id), facts.ToArray());
-        await session.SaveChangesAsync(cancellationToken);
-    }
+    private Task SaveAsync(DeviceCredential credential, IReadOnlyList<object> facts, CancellationToken cancellationToken) =>
+        DeviceStreamConflicts.RetryAsync(async () =>
+        {
+            await using var session = store.LightweightSession();
+            session.Store(credential);
+            if (facts.Count > 0) session.Events.Append(DeviceStream.For(credential.Id), facts.ToArray());
+            await session.SaveChangesAsync(cancellationToken);
+        });
 
     private static void Count(CredentialState state, DeviceProtocol protocol) =>
         OrchestratorTelemetry.DeviceCredential.Add(1, new("state", state.Name()), new("protocol", ContactRecorder.ProtocolName(protocol)));

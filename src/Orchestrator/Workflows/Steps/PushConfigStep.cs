@@ -7,7 +7,8 @@ using Provisioning.Orchestrator.Workflows.Events;
 namespace Provisioning.Orchestrator.Workflows.Steps;
 
 /// <summary>The adapter applies the rendered parameters (CWMP SetParameterValues / USP Set) under the workflow's ParameterKey.</summary>
-public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters adapters, SouthboundCalls calls, Devices.CredentialLifecycle credentials) : IWorkflowStep
+public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters adapters, SouthboundCalls calls, Devices.CredentialLifecycle credentials,
+    ILogger<PushConfigStep> logger) : IWorkflowStep
 {
     public WorkflowStep Step => WorkflowStep.PushConfig;
 
@@ -54,7 +55,15 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
         if (context.Device is { } device && rendered.Parameters.Any(ServicePlans.ManagementCredentials.IsDevicePassword))
         {
             // The device accepted its own credential: until it proves it, what it used for this session stays offered.
-            await credentials.PushedAsync(device, context.WorkflowId, TraceRef.Current.TraceId, cancellationToken);
+            try
+            {
+                await credentials.PushedAsync(device, context.WorkflowId, TraceRef.Current.TraceId, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The device has its configuration: book-keeping that failed (conflicts were retried) must not undo that.
+                Log.CredentialStateNotRecorded(logger, e, context.WorkflowId);
+            }
         }
 
         return StepOutcome.Done(new ConfigPushed(
