@@ -70,9 +70,9 @@ public sealed class UspSystemFixture : IAsyncLifetime
         EndpointId = new AgentIdentity(serial).EndpointId,
     };
 
-    public Task RegisterAsync(string serial) => System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+    public Task RegisterAsync(string serial, string plan = "usp-gold") => System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
     {
-        Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = "usp-gold", LocationId = "LOC-1" },
+        Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = plan, LocationId = "LOC-1" },
     }).ResponseAsync;
 
     public SimulatedUspAgent StartAgent(string serial, bool overMqtt = false, Action<SimulatedUspAgent>? prepare = null)
