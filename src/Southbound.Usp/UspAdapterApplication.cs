@@ -1,11 +1,12 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Provisioning.ServiceDefaults;
+using Provisioning.ServiceDefaults.Connections;
 using Provisioning.ServiceDefaults.Security;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Extensions;
 using Provisioning.Southbound.Usp.Grpc;
+using Provisioning.Southbound.Usp.Hosting;
 
 namespace Provisioning.Southbound.Usp;
 
@@ -23,12 +24,15 @@ public static class UspAdapterApplication
         configure?.Invoke(builder);
 
         var options = builder.Configuration.GetSection(UspOptions.Section).Get<UspOptions>() ?? new UspOptions();
-        var webSocketUri = new Uri(options.WebSocketUrl);
-        var grpcUri = new Uri(options.GrpcUrl);
+        var listeners = UspListeners.From(options);
+        // Each listener on a budget of its own: a flood of idle connections to the agents' port neither reaches the
+        // process's file limit nor starves the orchestrator's gRPC calls (and the reverse).
+        var agents = builder.AddConnectionBudget(ConnectionBudgets.Usp);
+        var internalCalls = builder.AddConnectionBudget(ConnectionBudgets.UspInternal);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, webSocketUri, HttpProtocols.Http1, agentCertificates: true);
-            Listen(kestrel, grpcUri, HttpProtocols.Http2);
+            Listener.Listen(kestrel, options.WebSocketUrl, HttpProtocols.Http1, agents, listen => AcceptAgentCertificates(listen, listeners.WebSocket));
+            Listener.Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, internalCalls);
         });
         builder.WebHost.UseSockets(sockets => sockets.Backlog = options.ListenBacklog);
 
@@ -36,36 +40,30 @@ public static class UspAdapterApplication
         // https:// listeners (WSS, gRPC) serve Usp:Tls's certificate; the DeviceAdapter gRPC server wants the internal key.
         builder.RequireInternalKey().UseTlsCertificateFrom("Usp:Tls");
         builder.AddUspController();
+        builder.Services.AddSingleton(listeners);
 
         var app = builder.Build();
+        app.UseConnectionBudgets();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval });
-        app.MapUspWebSocket(options.WebSocketPath, $"*:{webSocketUri.Port}");
-        app.MapGrpcService<UspDeviceAdapterService>().RequireHost($"*:{grpcUri.Port}");
+        // Which service a request reaches is decided by the listener it arrived on, never by its Host header.
+        app.UseMiddleware<ListenerSplit>();
+        app.MapUspWebSocket(options.WebSocketPath);
+        app.MapGrpcService<UspDeviceAdapterService>();
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, Uri uri, HttpProtocols protocols, bool agentCertificates = false)
+    /// <summary>
+    /// WSS: agents may present a client certificate (TR-369 R-SEC.4). Any is taken at the TLS layer and judged before
+    /// the upgrade (AgentAuthentication), so a refusal is an HTTP status the agent backs off from, and on record, rather
+    /// than a failed handshake.
+    /// </summary>
+    private static void AcceptAgentCertificates(ListenOptions listen, Uri uri)
     {
-        void Configure(ListenOptions listen)
+        if (!string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase)) return;
+        listen.UseHttps(https =>
         {
-            listen.Protocols = protocols;
-            if (!agentCertificates)
-            {
-                listen.UseTlsWhenHttps(uri);
-                return;
-            }
-            // WSS: agents may present a client certificate (TR-369 R-SEC.4). Any is taken at the TLS layer and judged
-            // before the upgrade (AgentAuthentication), so a refusal is an HTTP status the agent backs off from, and
-            // on record, rather than a failed handshake.
-            if (string.Equals(uri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
-                listen.UseHttps(https =>
-                {
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                });
-        }
-        if (uri.Host is "localhost") kestrel.ListenLocalhost(uri.Port, Configure);
-        else if (uri.Host is "0.0.0.0" or "*" or "+") kestrel.ListenAnyIP(uri.Port, Configure);
-        else kestrel.Listen(IPAddress.Parse(uri.Host), uri.Port, Configure);
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        });
     }
 }

@@ -30,6 +30,8 @@ public sealed class UspOptions
     public int MaxRecordBytes { get; set; } = 1 << 20;
     /// <summary>ID of the persistent Boot! subscription created on first contact.</summary>
     public string BootSubscriptionId { get; set; } = "provisioning-boot";
+    /// <summary>ID of the persistent Periodic! subscription created on first contact (paced by the plan's PeriodicNotifInterval).</summary>
+    public string PeriodicSubscriptionId { get; set; } = "provisioning-periodic";
     /// <summary>How long Authenticate waits for an agent that is not connected (within the gRPC deadline).</summary>
     public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -216,7 +216,8 @@ class DataModel:
     def supported(self, path):
         """Whether a path (object or parameter, instance numbers or '*') is in the supported data model."""
         if path.endswith("."):
-            return _pattern(path) in SCHEMA
+            # a table's own path (Device.WiFi.SSID.) addresses all its instances
+            return _pattern(path) in SCHEMA or _pattern(path) + "{i}." in SCHEMA
         pattern, name = schema_key(path.replace("*", "0"))
         return pattern in SCHEMA and name in SCHEMA[pattern]
 
@@ -242,8 +243,11 @@ def factory_model(args):
         dm.values["Device.DeviceInfo." + name] = value
     dm.values.update({"Device.LocalAgent.EndpointID": args.eid, "Device.LocalAgent.SoftwareVersion": "1.0",
                       "Device.LocalAgent.SupportedProtocols": "1.0,1.1,1.2,1.3"})
-    dm.create("Device.LocalAgent.Controller.1.", {"Alias": "cpe-1", "EndpointID": args.controller_id,
-                                                  "Enable": "true", "PeriodicNotifInterval": "86400"})
+    # The agent numbers its Controller table itself: with --other-controller that controller came first.
+    controllers = ([args.other_controller] if args.other_controller else []) + [args.controller_id]
+    for number, endpoint_id in enumerate(controllers, 1):
+        dm.create("Device.LocalAgent.Controller.%d." % number, {"Alias": "cpe-%d" % number, "EndpointID": endpoint_id,
+                                                               "Enable": "true", "PeriodicNotifInterval": "86400"})
     for i, band in ((1, "2.4GHz"), (2, "5GHz")):
         dm.create("Device.WiFi.Radio.%d." % i, {"Alias": "cpe-%d" % i, "Enable": "true", "OperatingFrequencyBand": band})
         dm.create("Device.WiFi.SSID.%d." % i, {"Alias": "cpe-%d" % i, "Name": "wl%d" % (i - 1), "SSID": "factory-%d" % i,
@@ -257,12 +261,20 @@ def factory_model(args):
     dm.create("Device.Services.VoiceService.1.SIP.Client.1.", {"Alias": "cpe-1"})
     dm.create("Device.Services.VoiceService.1.SIP.Network.1.", {"Alias": "cpe-1"})
     dm.create("Device.Services.VoiceService.1.CallControl.Line.1.", {"Alias": "cpe-1"})
+    if args.other_controller:
+        # The other controller subscribed to Boot! and Periodic! for itself: neither is this controller's.
+        dm.create("Device.LocalAgent.Subscription.1.", {"Alias": "cpe-1", "Enable": "true", "ID": "other-sub-1",
+                                                        "Recipient": "Device.LocalAgent.Controller.1.",
+                                                        "NotifType": "Event",
+                                                        "ReferenceList": "Device.Boot!,Device.LocalAgent.Periodic!",
+                                                        "Persistent": "true"})
     if args.greeting == "boot" and not args.factory_reset:
         # Boot! is only sent to a Controller that subscribed to it (TR-369 "Boot! Event"): this one did before.
-        dm.create("Device.LocalAgent.Subscription.1.", {"Alias": "cpe-1", "Enable": "true", "ID": "boot-sub-1",
-                                                        "Recipient": "Device.LocalAgent.Controller.1.",
-                                                        "NotifType": "Event", "ReferenceList": "Device.Boot!",
-                                                        "Persistent": "true"})
+        number = 2 if args.other_controller else 1
+        dm.create("Device.LocalAgent.Subscription.%d." % number,
+                  {"Alias": "cpe-%d" % number, "Enable": "true", "ID": "boot-sub-1",
+                   "Recipient": "Device.LocalAgent.Controller.%d." % len(controllers),
+                   "NotifType": "Event", "ReferenceList": "Device.Boot!", "Persistent": "true"})
     for missing in args.missing:
         dm.delete(missing if missing.endswith(".") else missing + ".")
     return dm
@@ -320,6 +332,8 @@ class Agent:
         self.onboard_sent_at = None
         self.onboard_attempts = 0
         self.onboard_answered = False
+        self.periodic_due = {}  # subscription path -> (monotonic time the next Periodic! is due, interval it was paced with)
+        self.periodic_sent = 0
 
     # -- reporting -----------------------------------------------------------------------------------------
     def violation(self, text):
@@ -351,7 +365,9 @@ class Agent:
             headers.append("Authorization: Basic " + token)
         target = (url.path or "/") + ("?" + target_query if target_query else "")
         key = base64.b64encode(os.urandom(16)).decode()
-        host = url.hostname + (":%d" % url.port if url.port else "")
+        # --host-header no-port: as some agents' WebSocket clients do, Host names the host alone (RFC 7230 5.4 allows
+        # leaving out the default port, and clients get it wrong for others).
+        host = url.hostname + (":%d" % url.port if url.port and self.args.host_header == "with-port" else "")
         request = "GET %s HTTP/1.1\r\nHost: %s\r\nSec-WebSocket-Key: %s\r\n%s\r\n\r\n" % (
             target, host, key, "\r\n".join(headers))
         self.sock = socket.create_connection((url.hostname, url.port or (443 if url.scheme == "wss" else 80)), timeout=10)
@@ -595,13 +611,52 @@ class Agent:
             self.violation("NotifyResp subscription_id %r, the Notify carried %r" % (notify_resp.string(1), expected))
         self.notify_answered += 1
 
+    def own_controller(self):
+        """The Controller table entry of the controller this agent talks to (found by its EndpointID, not its number)."""
+        return next((p[:-len("EndpointID")] for p, v in sorted(self.dm.values.items(), key=lambda kv: _path_order(kv[0]))
+                     if re.fullmatch(r"Device\.LocalAgent\.Controller\.\d+\.EndpointID", p) and v == self.args.controller_id),
+                    "Device.LocalAgent.Controller.1.")
+
+    def periodic_tick(self):
+        """TR-181 Device.LocalAgent.Periodic!: sent every PeriodicNotifInterval seconds of the recipient's Controller
+        entry, for each enabled Event subscription to it whose recipient is the connected controller."""
+        if self.stop.is_set():
+            return
+        own, now = self.own_controller(), time.monotonic()
+        for path, value in list(self.dm.values.items()):
+            if not re.fullmatch(r"Device\.LocalAgent\.Subscription\.\d+\.ReferenceList", path) \
+                    or "Device.LocalAgent.Periodic!" not in [v.strip() for v in value.split(",")]:
+                continue
+            sub = path[:-len("ReferenceList")]
+            if self.dm.values.get(sub + "Enable") not in ("true", "1") or self.dm.values.get(sub + "NotifType") != "Event" \
+                    or self.dm.values.get(sub + "Recipient", "").rstrip(".") + "." != own:
+                continue
+            interval = int(self.dm.values.get(own + "PeriodicNotifInterval") or "0")
+            if interval <= 0:
+                continue
+            due_interval = self.periodic_due.get(sub)
+            if due_interval is None or due_interval[1] != interval:
+                self.periodic_due[sub] = (now + interval, interval)  # a new interval paces from now
+                continue
+            if now < due_interval[0]:
+                continue
+            self.periodic_due[sub] = (now + interval, interval)
+            sub_id = self.dm.values.get(sub + "ID", "")
+            event = Writer().string(1, "Device.LocalAgent.").string(2, "Periodic!")
+            msg_id = self.new_msg_id("periodic")
+            self.notify_pending[msg_id] = sub_id
+            self.periodic_sent += 1
+            self.send_msg(encode_msg(msg_id, "NOTIFY", 1, 8, Writer().string(1, sub_id).boolean(2, True).message(3, event)))
+
     # -- greeting ------------------------------------------------------------------------------------------
     def greet(self):
         if self.args.greeting == "connect":
             self.send_binary(self.record(9, Writer()))
         elif self.args.greeting == "boot":
+            own = self.own_controller()
             subscription = next((p[:-len("ReferenceList")] for p, v in self.dm.values.items()
-                                 if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(",")), None)
+                                 if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(",")
+                                 and self.dm.values.get(p[:-len("ReferenceList")] + "Recipient", own) == own), None)
             parameter_map = {p: self.dm.values[p] for p in ("Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.SerialNumber")}
             cause = "LocalFactoryReset" if self.args.factory_reset else "LocalReboot"
             event = (Writer().string(1, "Device.").string(2, "Boot!")
@@ -845,7 +900,7 @@ class Agent:
         out = Writer()
         for obj_path, values, optional in plan:
             if obj_path == "Device.LocalAgent.Subscription.":
-                values.setdefault("Recipient", "Device.LocalAgent.Controller.1.")  # the creating controller
+                values.setdefault("Recipient", self.own_controller())  # the creating controller
             created = self.dm.add_instance(obj_path, values)
             if obj_path == "Device.LocalAgent.Subscription." and not self.dm.values.get(created + "ID"):
                 self.dm.values[created + "ID"] = "sub-" + created.rstrip(".").rsplit(".", 1)[1]
@@ -943,6 +998,7 @@ class Agent:
                 except OSError:
                     pass
                 return {"close_reason": payload}
+            self.periodic_tick()
         if self.args.disconnect_record:
             self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
         self.send_frame(0x8, struct.pack("!H", 1000) + b"agent stops")
@@ -1068,6 +1124,7 @@ class MqttAgent(Agent):
                     self.on_publish(message)
                 else:
                     self.repeat_onboard_request()
+                self.periodic_tick()
             if self.args.disconnect_record:
                 self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
             for message in self.client.settle(5):
@@ -1128,6 +1185,9 @@ def main():
     parser.add_argument("--software-version", default="4.2.1")
     parser.add_argument("--eid-in", choices=["query", "raw-query", "extension"], default="query",
                         help="where the endpoint ID goes: ?eid= (percent-encoded or as it is) or Sec-WebSocket-Extensions: bbf-usp-protocol")
+    parser.add_argument("--host-header", choices=["with-port", "no-port"], default="with-port",
+                        help="the Host header of the upgrade: host:port, or the host alone")
+    parser.add_argument("--other-controller", help="another controller's endpoint ID, entry 1 of Device.LocalAgent.Controller. (ours is then 2)")
     parser.add_argument("--reject", action="append", default=[], help="a parameter path whose Set fails with 7012")
     parser.add_argument("--disconnect-record", action="store_true", help="send a Disconnect record before closing")
     parser.add_argument("--greeting", choices=["connect", "boot", "onboard", "silent"], default="connect",
@@ -1176,7 +1236,7 @@ def main():
         return 2
     agent.finish_checks()
     report = {"eid": args.eid, "closed_by": agent.closed_by, "close_code": agent.close_code,
-              "requests": agent.counts, "pongs": agent.pongs, "notify_answered": agent.notify_answered,
+              "requests": agent.counts, "pongs": agent.pongs, "notify_answered": agent.notify_answered, "periodic_sent": agent.periodic_sent,
               "violations": agent.violations, "handshake_extensions": getattr(agent, "handshake_extensions", None), "instances": sorted(agent.dm.objects, key=_path_order),
               "data_model": agent.dm.snapshot()}
     report.update(extra)

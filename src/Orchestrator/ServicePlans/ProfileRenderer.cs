@@ -53,7 +53,8 @@ public static class ProfileRenderer
             var interval = plan.PeriodicInformInterval.ToString(CultureInfo.InvariantCulture);
             if (protocol == DeviceProtocol.Usp)
             {
-                parameters.Add(new($"{Tr181Root}LocalAgent.Controller.1.PeriodicNotifInterval", interval, ParameterType.UnsignedInt));
+                // The agent numbers its Controller table (ours may be instance 2): the adapter resolves "self" by EndpointID.
+                parameters.Add(new($"{Tr181Root}LocalAgent.Controller.[EndpointID==self].PeriodicNotifInterval", interval, ParameterType.UnsignedInt));
             }
             else
             {

@@ -28,6 +28,8 @@ internal sealed class AgentSession(string endpointId, IAgentLink link)
     public bool BootSubscriptionChecked { get; set; }
     /// <summary>The agent was found without the Boot! subscription (and it was added): it lost its settings. Goes with the next report.</summary>
     public bool BootSubscriptionMissing { get; set; }
+    /// <summary>This controller's own Device.LocalAgent.Controller.{i}. on the agent, once read (the agent numbers that table).</summary>
+    public string? OwnControllerPath { get; set; }
     /// <summary>What the connection proved itself with (a certificate, the agent's secret, or nothing).</summary>
     public ContactCredential Credential { get; init; }
     /// <summary>The agent's network address as seen at the connection (for the record; never trusted).</summary>

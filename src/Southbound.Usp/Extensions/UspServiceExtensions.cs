@@ -68,8 +68,7 @@ public static class UspServiceExtensions
         return builder;
     }
 
-    /// <summary>The WebSocket MTP at its path, only on the WebSocket listener.</summary>
-    public static IEndpointConventionBuilder MapUspWebSocket(this IEndpointRouteBuilder endpoints, string path, string host) =>
-        endpoints.Map(path, context => context.RequestServices.GetRequiredService<UspWebSocketEndpoint>().HandleAsync(context))
-            .RequireHost(host);
+    /// <summary>The WebSocket MTP at its path (on the WebSocket listener only: see <see cref="Hosting.ListenerSplit"/>).</summary>
+    public static IEndpointConventionBuilder MapUspWebSocket(this IEndpointRouteBuilder endpoints, string path) =>
+        endpoints.Map(path, context => context.RequestServices.GetRequiredService<UspWebSocketEndpoint>().HandleAsync(context));
 }

@@ -86,7 +86,8 @@ internal sealed class UspDeviceAdapterService(
     private async Task<PushConfigResponse> PushAsync(AgentSession session, PushConfigRequest request, CancellationToken cancellationToken)
     {
         var endpointId = session.EndpointId;
-        var groups = ConfigPlan.GroupByObject(request.Parameters, instanceMaps.For(endpointId, request.Instances));
+        var parameters = await InAgentNumberingAsync(session, request.Parameters, cancellationToken);
+        var groups = ConfigPlan.GroupByObject(parameters, instanceMaps.For(endpointId, request.Instances));
         if (groups.Count == 0) return new PushConfigResponse();
         try
         {
@@ -94,7 +95,7 @@ internal sealed class UspDeviceAdapterService(
         }
         catch (UspErrorException ex) when (MissingInstances.MayExplain(ex))
         {
-            var outcome = await MissingInstances.CreateAsync(requester, session, request.Parameters, instanceMaps.GetOrCreate(endpointId), cancellationToken);
+            var outcome = await MissingInstances.CreateAsync(requester, session, parameters, instanceMaps.GetOrCreate(endpointId), cancellationToken);
             if (outcome is not { } done) throw; // every object exists: the agent's error stands
             if (done.ToSet.Count > 0) await requester.SetAsync(session, done.ToSet, cancellationToken);
             var response = new PushConfigResponse { ApplyStatus = 0 };
@@ -102,6 +103,14 @@ internal sealed class UspDeviceAdapterService(
             return response;
         }
         return new PushConfigResponse { ApplyStatus = 0 };
+    }
+
+    /// <summary>The plan's parameters with this controller's own Controller entry resolved to the agent's instance.</summary>
+    private async Task<IReadOnlyList<ParameterValue>> InAgentNumberingAsync(AgentSession session, IReadOnlyList<ParameterValue> parameters, CancellationToken cancellationToken)
+    {
+        if (!OwnController.Named(parameters.Select(p => p.Name))) return parameters;
+        var own = await OwnController.ResolveAsync(requester, session, options.Value.EndpointId, cancellationToken);
+        return OwnController.Apply(parameters, own);
     }
 
     public override async Task<VerifyResponse> Verify(VerifyRequest request, ServerCallContext context)
@@ -112,11 +121,18 @@ internal sealed class UspDeviceAdapterService(
         {
             // What the push created is a fact about the agent, also for a controller instance that did not do it.
             var map = instanceMaps.For(endpointId, request.Instances);
-            var result = await OnAgentAsync(endpointId, step.Token, session => requester.GetAsync(session, request.ParameterNames.Select(map.Apply).Distinct(StringComparer.Ordinal), step.Token));
+            string? own = null;
+            var result = await OnAgentAsync(endpointId, step.Token, async session =>
+            {
+                own = OwnController.Named(request.ParameterNames)
+                    ? await OwnController.ResolveAsync(requester, session, options.Value.EndpointId, step.Token) : null;
+                return await requester.GetAsync(session, request.ParameterNames.Select(n => map.Apply(OwnController.Apply(n, own))).Distinct(StringComparer.Ordinal), step.Token);
+            });
             var response = new VerifyResponse();
+            // Answered under the names the plan used, so the orchestrator compares like with like.
             foreach (var name in request.ParameterNames)
             {
-                if (result.Values.TryGetValue(map.Apply(name), out var value))
+                if (result.Values.TryGetValue(map.Apply(OwnController.Apply(name, own)), out var value))
                     response.Values.Add(new ParameterValue { Name = name, Value = value });
             }
             return response;

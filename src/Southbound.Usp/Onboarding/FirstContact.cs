@@ -30,6 +30,8 @@ internal sealed class FirstContact(
 {
     public const string SubscriptionTable = "Device.LocalAgent.Subscription.";
     public const string BootEvent = "Device.Boot!";
+    /// <summary>TR-181: sent to each controller subscribed to it every Device.LocalAgent.Controller.{i}.PeriodicNotifInterval.</summary>
+    public const string PeriodicEvent = "Device.LocalAgent.Periodic!";
     private static readonly TimeSpan OrchestratorTimeout = TimeSpan.FromSeconds(15);
     private readonly UspOptions _options = options.Value;
 
@@ -143,16 +145,19 @@ internal sealed class FirstContact(
     }
 
     /// <summary>
-    /// One Get reads the identity and the subscription table; an Add creates the Boot! subscription if missing.
-    /// Agents differ: one that refuses the combined Get is asked for Device.DeviceInfo. alone, and one that refuses
-    /// the subscription is still provisioned now (it only won't announce its next boots).
+    /// One Get reads the identity, the Controller table (to know which entry is this controller's) and the subscription
+    /// table; an Add creates each of this controller's subscriptions that is missing: Boot! (the agent announces every
+    /// boot) and Periodic! (it reports at the PeriodicNotifInterval a plan sets, as a CWMP CPE's periodic Inform).
+    /// Agents differ: one that refuses the combined Get is asked for Device.DeviceInfo. alone, and one that refuses a
+    /// subscription is still provisioned now (it only won't announce its next boots, or report periodically).
     /// </summary>
     private async Task PrepareAsync(AgentSession session, CancellationToken cancellationToken)
     {
         GetResult result;
         try
         {
-            result = await requester.GetAsync(session, [.. IdentityParameters, SubscriptionTable], cancellationToken).ConfigureAwait(false);
+            result = await requester.GetAsync(session, [.. IdentityParameters, Grpc.OwnController.Table, SubscriptionTable], cancellationToken).ConfigureAwait(false);
+            session.OwnControllerPath ??= Grpc.OwnController.FindIn(result.Values, _options.EndpointId);
         }
         catch (UspErrorException ex)
         {
@@ -160,42 +165,61 @@ internal sealed class FirstContact(
             result = await requester.GetAsync(session, ["Device.DeviceInfo."], cancellationToken).ConfigureAwait(false);
         }
         session.Identity = IdentityFrom(session, result.Values);
-        if (!HasBootSubscription(result.Values))
+        if (!HasSubscription(result.Values, BootEvent, session.OwnControllerPath))
         {
-            try
-            {
-                // Only once the Add succeeded is "missing" news: an agent that refuses the subscription is missing it at
-                // every connection, and the orchestrator would take each for a factory reset.
-                session.BootSubscriptionMissing = false;
-                await requester.AddAsync(session, SubscriptionTable,
-                [
-                    new("Enable", "true"),
-                    new("ID", _options.BootSubscriptionId),
-                    new("NotifType", "Event"),
-                    new("ReferenceList", BootEvent),
-                    new("Persistent", "true"),
-                ], cancellationToken).ConfigureAwait(false);
+            // Only once the Add succeeded is "missing" news: an agent that refuses the subscription is missing it at
+            // every connection, and the orchestrator would take each for a factory reset.
+            session.BootSubscriptionMissing = false;
+            if (await SubscribeAsync(session, _options.BootSubscriptionId, BootEvent, cancellationToken).ConfigureAwait(false))
                 session.BootSubscriptionMissing = true;
-            }
-            catch (UspRequestException ex) when (ex is UspErrorException or UspProtocolViolationException)
-            {
-                UspLog.OnboardingStepRefused(logger, session.EndpointId, "Add of the Boot! subscription", ex.Code, ex.Message);
-                Activity.Current?.AddEvent(new ActivityEvent("usp.boot_subscription_refused", tags: new ActivityTagsCollection
-                {
-                    [UspTelemetry.AttrErrorCode] = (long)ex.Code,
-                }));
-            }
         }
+        if (!HasSubscription(result.Values, PeriodicEvent, session.OwnControllerPath))
+            await SubscribeAsync(session, _options.PeriodicSubscriptionId, PeriodicEvent, cancellationToken).ConfigureAwait(false);
         session.BootSubscriptionChecked = true;
     }
 
-    private static bool HasBootSubscription(Dictionary<string, string> values)
+    /// <summary>A persistent Event subscription of this controller (the agent sets its Recipient to the controller that adds it).</summary>
+    private async Task<bool> SubscribeAsync(AgentSession session, string id, string referenceList, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await requester.AddAsync(session, SubscriptionTable,
+            [
+                new("Enable", "true"),
+                new("ID", id),
+                new("NotifType", "Event"),
+                new("ReferenceList", referenceList),
+                new("Persistent", "true"),
+            ], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (UspRequestException ex) when (ex is UspErrorException or UspProtocolViolationException)
+        {
+            UspLog.OnboardingStepRefused(logger, session.EndpointId, $"Add of the {referenceList} subscription", ex.Code, ex.Message);
+            Activity.Current?.AddEvent(new ActivityEvent("usp.subscription_refused", tags: new ActivityTagsCollection
+            {
+                [UspTelemetry.AttrErrorCode] = (long)ex.Code,
+                ["usp.subscription.reference"] = referenceList,
+            }));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// An enabled Event subscription to <paramref name="eventPath"/> whose recipient is this controller: another
+    /// controller's Boot! subscription sends that controller the event, not this one. A Recipient is taken as ours when
+    /// the agent leaves it empty or our entry is not known.
+    /// </summary>
+    private static bool HasSubscription(Dictionary<string, string> values, string eventPath, string? ownController)
     {
         foreach (var (path, value) in values)
         {
             if (!path.StartsWith(SubscriptionTable, StringComparison.Ordinal) || !path.EndsWith(".ReferenceList", StringComparison.Ordinal)) continue;
-            if (!value.Split(',', StringSplitOptions.TrimEntries).Contains(BootEvent)) continue;
+            if (!value.Split(',', StringSplitOptions.TrimEntries).Contains(eventPath)) continue;
             var instance = path[..^"ReferenceList".Length];
+            if (ownController is not null && values.TryGetValue(instance + "Recipient", out var recipient) && recipient.Length > 0
+                && !string.Equals(recipient.TrimEnd('.') + ".", ownController, StringComparison.Ordinal))
+                continue;
             if (values.TryGetValue(instance + "NotifType", out var type) && type == "Event"
                 && (!values.TryGetValue(instance + "Enable", out var enabled) || enabled is "true" or "1"))
                 return true;

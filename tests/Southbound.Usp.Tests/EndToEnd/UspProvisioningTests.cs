@@ -100,6 +100,8 @@ public sealed class UspProvisioningTests(UspSystemFixture fixture)
             request.ReqTypeCase switch
             {
                 _ when RawAgent.AsksOnlyForDeviceInfo(request) => RawAgent.DeviceInfo(serial, "HGW-USP"),
+                // Where the plan's periodic interval goes (the controller's own entry, found before the Set).
+                _ when RawAgent.AsksForControllerTable(request) => RawAgent.ControllerTable(fixture.System.UspControllerEndpointId),
                 Provisioning.Usp.Messages.Request.ReqTypeOneofCase.Set => new Provisioning.Usp.Messages.Msg
                 {
                     Header = new Provisioning.Usp.Messages.Header { MsgType = Provisioning.Usp.Messages.Header.Types.MsgType.Error },

@@ -15,7 +15,15 @@ public sealed class UspSystemFixture : IAsyncLifetime
 {
     public const string MqttTopic = "usp/controller/e2e";
     private readonly List<SimulatedUspAgent> _agents = [];
+    private readonly IDictionary<string, string?>? _settings;
     private int _serial;
+
+    public UspSystemFixture()
+    {
+    }
+
+    /// <summary>A system of a test's own, with settings beyond the shared one's (internal: xunit wants one public constructor).</summary>
+    internal UspSystemFixture(IDictionary<string, string?> settings) => _settings = settings;
 
     public SystemUnderTest System { get; private set; } = null!;
     public MosquittoBroker Broker { get; private set; } = null!;
@@ -23,7 +31,7 @@ public sealed class UspSystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Broker = await MosquittoBroker.StartAsync();
-        System = await SystemUnderTest.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Usp:Mqtt:Enabled"] = "true",
             ["Usp:Mqtt:BrokerUrl"] = Broker.Url.ToString(),
@@ -32,7 +40,9 @@ public sealed class UspSystemFixture : IAsyncLifetime
             ["Workflow:AuthenticateTimeout"] = "00:00:05",
             ["Workflow:PushConfigTimeout"] = "00:00:08",
             ["Workflow:VerifyTimeout"] = "00:00:05",
-        });
+        };
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>()) settings[key] = value;
+        System = await SystemUnderTest.StartAsync(settings);
         await System.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = Plan("usp-gold") });
     }
 
@@ -70,9 +80,9 @@ public sealed class UspSystemFixture : IAsyncLifetime
         EndpointId = new AgentIdentity(serial).EndpointId,
     };
 
-    public Task RegisterAsync(string serial) => System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+    public Task RegisterAsync(string serial, string plan = "usp-gold") => System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
     {
-        Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = "usp-gold", LocationId = "LOC-1" },
+        Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = plan, LocationId = "LOC-1" },
     }).ResponseAsync;
 
     public SimulatedUspAgent StartAgent(string serial, bool overMqtt = false, Action<SimulatedUspAgent>? prepare = null)

@@ -59,6 +59,23 @@ internal sealed class RawAgent : IAsyncDisposable
         };
     }
 
+    public static bool AsksForControllerTable(Request request) =>
+        request.ReqTypeCase == Request.ReqTypeOneofCase.Get && request.Get.ParamPaths.SequenceEqual(["Device.LocalAgent.Controller."]);
+
+    /// <summary>A GetResp of Device.LocalAgent.Controller. with one entry, the controller's (where a plan's periodic interval goes).</summary>
+    public static Msg ControllerTable(string controllerId)
+    {
+        var resolved = new GetResp.Types.ResolvedPathResult { ResolvedPath = "Device.LocalAgent.Controller.1." };
+        resolved.ResultParams.Add("EndpointID", controllerId);
+        var result = new GetResp.Types.RequestedPathResult { RequestedPath = "Device.LocalAgent.Controller." };
+        result.ResolvedPathResults.Add(resolved);
+        return new Msg
+        {
+            Header = new Header { MsgType = Header.Types.MsgType.GetResp },
+            Body = new Body { Response = new Response { GetResp = new GetResp { ReqPathResults = { result } } } },
+        };
+    }
+
     public static Msg Error(uint code, string text) => new()
     {
         Header = new Header { MsgType = Header.Types.MsgType.Error },

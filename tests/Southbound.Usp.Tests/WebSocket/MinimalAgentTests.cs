@@ -34,7 +34,8 @@ public sealed class MinimalAgentTests : IAsyncLifetime
         Assert.Equal("MINI0001", report.Identity.Device.SerialNumber);
         Assert.Equal("00D09E", report.Identity.Device.Oui);
         Assert.Equal("MiniBox", report.Identity.Device.ProductClass);
-        Assert.Equal([Request.ReqTypeOneofCase.Get, Request.ReqTypeOneofCase.Get, Request.ReqTypeOneofCase.Add], agent.Requests);
+        // The combined Get, Device.DeviceInfo. alone, then an Add of each subscription (Boot!, Periodic!), each refused.
+        Assert.Equal([Request.ReqTypeOneofCase.Get, Request.ReqTypeOneofCase.Get, Request.ReqTypeOneofCase.Add, Request.ReqTypeOneofCase.Add], agent.Requests);
     }
 
     [Fact]

@@ -81,12 +81,16 @@ public sealed class WebSocketMtpTests : IAsyncLifetime
 
         // The persistent Boot! subscription now exists in the agent's data model...
         var model = agent.DataModel.Snapshot();
-        var subscription = model.Single(p => p.Key.StartsWith("Device.LocalAgent.Subscription.", StringComparison.Ordinal) && p.Key.EndsWith(".ReferenceList", StringComparison.Ordinal));
-        Assert.Equal("Device.Boot!", subscription.Value);
+        var subscription = model.Single(p => p.Key.StartsWith("Device.LocalAgent.Subscription.", StringComparison.Ordinal) && p.Key.EndsWith(".ReferenceList", StringComparison.Ordinal)
+            && p.Value == "Device.Boot!");
         var instance = subscription.Key[..^"ReferenceList".Length];
         Assert.Equal("Event", model[instance + "NotifType"]);
         Assert.Equal("true", model[instance + "Persistent"]);
         Assert.Equal("provisioning-boot", model[instance + "ID"]);
+        // ...and so does the persistent Periodic! one (the agent reports at the plan's PeriodicNotifInterval).
+        var periodic = model.Single(p => p.Key.EndsWith(".ReferenceList", StringComparison.Ordinal) && p.Value == "Device.LocalAgent.Periodic!");
+        Assert.Equal("true", model[periodic.Key[..^"ReferenceList".Length] + "Persistent"]);
+        Assert.Equal("provisioning-periodic", model[periodic.Key[..^"ReferenceList".Length] + "ID"]);
         // ...and the OnBoardRequest was answered.
         await agent.WaitUntilAsync(a => a.Statistics.NotifyResponsesReceived > 0, TimeSpan.FromSeconds(5));
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("OnBoardRequest"), "OnBoardRequest reported");
