@@ -87,9 +87,10 @@ public sealed class AcsEndpoint(
                 {
                     read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
                 }
-                catch (BadHttpRequestException ex)
+                catch (Exception ex) when (ex is BadHttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    // Broken framing (a chunk size of 2^80, a truncated chunk): the client's mistake, one log line, no trace.
+                    // Broken framing (a chunk size of 2^80, which Kestrel reports as an IOException around an overflow; a
+                    // truncated chunk): the client's mistake, one log line, no stack trace.
                     CwmpLog.BodyRejected(logger, context.Connection.RemoteIpAddress?.ToString(), ex.Message);
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
                     return;
@@ -114,11 +115,12 @@ public sealed class AcsEndpoint(
                 }
                 catch (CwmpProtocolException ex)
                 {
-                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, ex.Message);
+                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, Printable(ex.Message));
                     CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
                     // In the namespace the CPE used, when its envelope got as far as naming one.
                     var ns = session?.CwmpNamespace ?? CwmpNamespaces.Declared(buffer.AsSpan(0, length)) ?? CwmpNamespaces.Cwmp10;
-                    var fault = CwmpFault.Acs(ex.FaultCode, ex.Message);
+                    // The reader's message may quote the offending character (&#1; becomes U+0001), which XML cannot carry.
+                    var fault = CwmpFault.Acs(ex.FaultCode, Printable(ex.Message));
                     if (ex.SoapFaultCode is { } soapFaultCode) fault = fault with { SoapFaultCode = soapFaultCode };
                     await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty, fault), StatusCodes.Status400BadRequest).ConfigureAwait(false);
                     return;
@@ -403,6 +405,15 @@ public sealed class AcsEndpoint(
         response.ContentType = "text/xml; charset=utf-8";
         response.ContentLength = stream.Length;
         await response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The text with every control character shown as U+XXXX: fit for a log line and an XML fault string.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text) sb.Append(char.IsControl(c) ? $"U+{(int)c:X4}" : c);
+        return sb.ToString();
     }
 
     /// <summary>A cwmp:ID fit to echo (string(32) in A.4.1; bounded here rather than repeated at any length).</summary>

@@ -198,8 +198,9 @@ public static partial class CwmpReader
         {
             if (r.MoveToContent() != XmlNodeType.Element || r.LocalName != "Envelope")
                 throw Invalid("The document is not a SOAP Envelope");
-            // SOAP 1.1 §4.4.1: an Envelope in any other namespace (SOAP 1.2's, none, a typo) is another version of SOAP.
-            if (r.NamespaceURI != CwmpNamespaces.SoapEnvelope)
+            // SOAP 1.1 §4.4.1: an Envelope in another namespace (SOAP 1.2's, a typo) is another version of SOAP. One in no
+            // namespace at all is a sloppy stack's SOAP 1.1, taken like its other sloppiness.
+            if (r.NamespaceURI.Length > 0 && r.NamespaceURI != CwmpNamespaces.SoapEnvelope)
                 throw new CwmpProtocolException(AcsFaultCode.InvalidArguments, "The Envelope is not in the SOAP 1.1 namespace") { SoapFaultCode = "VersionMismatch" };
             string? cwmpNs = null;
             var header = CwmpHeader.Empty;
