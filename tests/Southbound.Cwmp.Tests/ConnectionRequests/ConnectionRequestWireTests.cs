@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Simulators.Cwmp;
 using Provisioning.Southbound.Cwmp.Sessions;
 using Provisioning.Southbound.Cwmp.Tests.Support;
+using Provisioning.Testing;
 
 namespace Provisioning.Southbound.Cwmp.Tests.ConnectionRequests;
 
@@ -14,6 +16,12 @@ namespace Provisioning.Southbound.Cwmp.Tests.ConnectionRequests;
 /// </summary>
 public sealed class ConnectionRequestWireTests
 {
+    /// <summary>Connection Request outcomes are Information lines; the harness logs warnings only.</summary>
+    private static readonly Dictionary<string, string?> OutcomesLogged = new()
+    {
+        ["Logging:LogLevel:Provisioning.Southbound.Cwmp.ConnectionRequests"] = "Information",
+    };
+
     private static Task<AuthenticateResponse> AuthenticateAsync(AcsHarness h, string serial, double seconds, Metadata? headers = null) =>
         h.Client.AuthenticateAsync(new AuthenticateRequest { Device = AcsHarness.Ref(serial) }, headers, deadline: AcsHarness.Deadline(seconds)).ResponseAsync;
 
@@ -48,13 +56,14 @@ public sealed class ConnectionRequestWireTests
     [MemberData(nameof(BrokenAnswers))]
     public async Task A_device_whose_server_answers_sloppily_is_still_woken(string answer, bool keepOpen)
     {
-        await using var h = await AcsHarness.StartAsync();
+        var logs = new CapturedLogs();
+        await using var h = await AcsHarness.StartAsync(OutcomesLogged, configure: b => b.Logging.AddProvider(logs));
         var cpe = h.AddDevice("SN-SLOPPY");
         // It never informed this instance: the URL is the one the orchestrator recorded.
         await using var device = new FakeConnectionRequestServer { KeepOpen = keepOpen };
         device.Answer = (_, _) =>
         {
-            _ = cpe.InformAsync("6 CONNECTION REQUEST"); // what the CPE does once it has answered
+            _ = Task.Delay(1000).ContinueWith(_ => cpe.InformAsync("6 CONNECTION REQUEST")); // what the CPE does once it has answered
             return answer;
         };
         h.Orchestrator.Inventory["SN-SLOPPY"] = new InventoryEntry("SN-SLOPPY", ConnectionRequestUrl: device.Url);
@@ -64,13 +73,16 @@ public sealed class ConnectionRequestWireTests
         Assert.Null(auth.Failure);
         Assert.Equal(ReachedVia.ConnectionRequest, auth.ReachedVia);
         Assert.Single(device.Requests);
+        // The answer itself was understood, not merely followed by the device's session.
+        Assert.Contains(logs.Lines, l => l.Contains("Connection Request to SN-SLOPPY", StringComparison.Ordinal) && l.Contains(": accepted (attempt 1)", StringComparison.Ordinal));
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-SLOPPY") });
     }
 
     [Fact]
     public async Task A_digest_challenge_with_bare_lf_and_a_folded_header_is_answered()
     {
-        await using var h = await AcsHarness.StartAsync();
+        var logs = new CapturedLogs();
+        await using var h = await AcsHarness.StartAsync(OutcomesLogged, configure: b => b.Logging.AddProvider(logs));
         var cpe = h.AddDevice("SN-FOLDED");
         // It never informed this instance: the URL is the one the orchestrator recorded.
         await using var device = new FakeConnectionRequestServer();
@@ -78,7 +90,7 @@ public sealed class ConnectionRequestWireTests
         {
             if (!request.Contains("Authorization: Digest", StringComparison.Ordinal))
                 return "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Digest realm=\"cpe\",\n\tnonce=\"n0nce\", qop=\"auth\"\nContent-Length: 0\n";
-            _ = cpe.InformAsync("6 CONNECTION REQUEST");
+            _ = Task.Delay(1000).ContinueWith(_ => cpe.InformAsync("6 CONNECTION REQUEST"));
             return "HTTP/1.1 200 OK\n";
         };
         h.Orchestrator.Inventory["SN-FOLDED"] = new InventoryEntry("SN-FOLDED", ConnectionRequestUrl: device.Url);
@@ -89,6 +101,7 @@ public sealed class ConnectionRequestWireTests
         var authorized = device.Requests.Last();
         Assert.Contains("nonce=\"n0nce\"", authorized);
         Assert.Contains("realm=\"cpe\"", authorized);
+        Assert.Contains(logs.Lines, l => l.Contains("Connection Request to SN-FOLDED", StringComparison.Ordinal) && l.Contains(": accepted (attempt 1)", StringComparison.Ordinal));
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-FOLDED") });
     }
 

@@ -29,7 +29,7 @@ public sealed class InformBoundsTests
         { "a serial number with a tab", Inform(serial: "SN-&#9;TAB") },
         { "a serial number of 100,000 characters", Inform(serial: new string('S', 100_000)) },
         { "a serial number of 65 characters", Inform(serial: new string('S', 65)) },
-        { "an OUI with an escape character", Inform(oui: "A1B2&#27;[31m") },
+        { "an OUI with a C1 control (CSI, a terminal escape)", Inform(oui: "A1B2&#155;31m") },
         { "an event code of 300 characters", Inform(eventCode: "X A1B2C3 " + new string('E', 291)) },
         { "a ConnectionRequestURL of 2,000 characters", Inform(url: "http://192.0.2.1/" + new string('u', 1983)) },
         { "a ConnectionRequestURL with a carriage return", Inform(url: "http://192.0.2.1/cr&#13;Injected: 1") },
@@ -51,7 +51,7 @@ public sealed class InformBoundsTests
         Assert.Empty(h.Orchestrator.Reports);
         Assert.Equal(0, h.Orchestrator.Lookups);
         Assert.DoesNotContain(logs.Lines, l => l.Contains("admin logged in", StringComparison.Ordinal) || l.Contains("SSSSSSSSSS", StringComparison.Ordinal)
-            || l.Contains('\u001b') || l.Contains("Injected", StringComparison.Ordinal));
+            || l.Contains('\u009b') || l.Contains("Injected", StringComparison.Ordinal));
         Assert.DoesNotContain("admin logged in", answer.Body);
     }
 
