@@ -13,10 +13,13 @@ public sealed record CwmpFleetOptions
 
 public sealed record FleetSummary(int Devices, int Succeeded, int Failed, TimeSpan Elapsed, IReadOnlyDictionary<string, int> Errors)
 {
+    /// <summary>Sessions that failed and were tried again (TR-069 3.2.1.1), over the whole fleet.</summary>
+    public int Retries { get; init; }
+
     public double SessionsPerSecond => Elapsed.TotalSeconds > 0 ? (Succeeded + Failed) / Elapsed.TotalSeconds : 0;
 
     public override string ToString() =>
-        $"{Devices} devices: {Succeeded} sessions ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s ({SessionsPerSecond:F0}/s)"
+        $"{Devices} devices: {Succeeded} sessions ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s ({SessionsPerSecond:F0}/s), {Retries} retries"
         + string.Concat(Errors.OrderByDescending(e => e.Value).Take(5).Select(e => $"\n  {e.Value} x {e.Key}"));
 }
 
@@ -70,6 +73,49 @@ public sealed class CwmpFleet : IAsyncDisposable
     /// <summary>Every device bootstraps ("0 BOOTSTRAP", "1 BOOT") with at most <paramref name="concurrency"/> sessions at once.</summary>
     public Task<FleetSummary> BootstrapAllAsync(int concurrency, CancellationToken cancellationToken = default) =>
         RunAllAsync(concurrency, (cpe, ct) => cpe.BootstrapAsync(ct), cancellationToken);
+
+    /// <summary>
+    /// Every device bootstraps, and a device whose session fails informs again after TR-069's retry wait (3.2.1.1), as
+    /// real CPEs do, until it succeeds or has used <see cref="SessionRetry.MaxRetries"/>. At most
+    /// <paramref name="concurrency"/> sessions run at once; a device waiting to retry holds no slot.
+    /// </summary>
+    public async Task<FleetSummary> BootstrapAllAsync(int concurrency, SessionRetry retry, CancellationToken cancellationToken = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        int ok = 0, failed = 0, retries = 0;
+        var errors = new ConcurrentDictionary<string, int>();
+        using var slots = new SemaphoreSlim(concurrency);
+        await Task.WhenAll(devices.Values.Select(async cpe =>
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                SessionResult result;
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    result = await cpe.BootstrapAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+                if (result.Succeeded) Interlocked.Increment(ref ok);
+                else if (attempt >= retry.MaxRetries)
+                {
+                    Interlocked.Increment(ref failed);
+                    errors.AddOrUpdate(result.Error ?? "?", 1, (_, n) => n + 1);
+                }
+                else
+                {
+                    Interlocked.Increment(ref retries);
+                    await Task.Delay(retry.WaitBefore(attempt + 1), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                return;
+            }
+        })).ConfigureAwait(false);
+        return new FleetSummary(devices.Count, ok, failed, stopwatch.Elapsed, errors) { Retries = retries };
+    }
 
     public async Task<FleetSummary> RunAllAsync(int concurrency, Func<SimulatedCpe, CancellationToken, Task<SessionResult>> session, CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,8 @@ using Provisioning.Simulators.Cwmp.DataModel;
 // dotnet run --project simulators/Cwmp -- --acs http://127.0.0.1:7547/ --devices 1000 [--concurrency 200]
 //   [--prefix SIM] [--username bootstrap --password bootstrap] [--auth auto|basic|digest] [--model tr181|tr098]
 //   [--cr-port 0] [--linger 0]   (linger: seconds to keep answering Connection Requests after the bootstrap)
+//   [--retries 10] [--retry-wait 5]   (a failed session is retried as TR-069 3.2.1.1 says: CWMPRetryMinimumWaitInterval
+//                                      seconds, doubling, at most this many times; --retries 0 never retries)
 var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
@@ -13,7 +15,7 @@ for (var i = 0; i < args.Length; i++)
 }
 if (!settings.TryGetValue("acs", out var acs) || !Uri.TryCreate(acs, UriKind.Absolute, out var acsUrl))
 {
-    Console.Error.WriteLine("usage: --acs http://host:7547/ --devices N [--concurrency C] [--prefix SIM] [--username U --password P] [--auth auto|basic|digest] [--model tr181|tr098] [--cr-port P] [--linger S]");
+    Console.Error.WriteLine("usage: --acs http://host:7547/ --devices N [--concurrency C] [--prefix SIM] [--username U --password P] [--auth auto|basic|digest] [--model tr181|tr098] [--cr-port P] [--linger S] [--retries N] [--retry-wait S]");
     return 2;
 }
 int Int(string key, int fallback) => settings.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -37,7 +39,8 @@ for (var i = 1; i <= count; i++)
     });
 }
 Console.WriteLine($"{count} simulated CPEs ({model}) bootstrapping against {acsUrl} with {concurrency} concurrent sessions");
-var summary = await fleet.BootstrapAllAsync(concurrency);
+var retry = new SessionRetry(TimeSpan.FromSeconds(Int("retry-wait", 5)), MaxRetries: Int("retries", SessionRetry.Default.MaxRetries));
+var summary = await fleet.BootstrapAllAsync(concurrency, retry);
 Console.WriteLine(summary);
 var linger = Int("linger", 0);
 if (linger > 0)

@@ -51,6 +51,13 @@ public sealed record CwmpOptions
     /// served or told 503. The kernel caps it at net.core.somaxconn.
     /// </summary>
     public int ListenBacklog { get; init; } = 4096;
+    /// <summary>
+    /// A kept-alive connection with no request for this long is closed (Kestrel's default is 130 s). A CPE sends its
+    /// next POST at once and ends its session with the ACS's 204, so an idle connection is one holding a file for nothing.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>A connection that has not sent a request's headers within this long is closed (slow-header floods).</summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// SetParameterValues answered Status 1 ("applied after reboot"): reboot the CPE before PushConfig returns and
@@ -81,6 +88,8 @@ public sealed record CwmpOptions
             MaxSessions = s.GetValue("MaxSessions", defaults.MaxSessions),
             RetryAfterSeconds = s.GetValue("RetryAfterSeconds", defaults.RetryAfterSeconds),
             ListenBacklog = s.GetValue("ListenBacklog", defaults.ListenBacklog),
+            KeepAliveTimeout = Duration(s["KeepAliveTimeout"], defaults.KeepAliveTimeout),
+            RequestHeadersTimeout = Duration(s["RequestHeadersTimeout"], defaults.RequestHeadersTimeout),
             RebootToApply = s.GetValue("RebootToApply", defaults.RebootToApply),
             Auth = new CwmpAuthOptions
             {

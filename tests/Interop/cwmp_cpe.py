@@ -26,7 +26,9 @@ ranges and lengths it enforces (9007), and the Inform ParameterList TR-098 gatew
 
 Command-line flags select what real CPEs do differently (SOAP prefixes, namespace version, cookies,
 Content-Type, chunked bodies, XML declaration and whitespace, headers, arrayType attributes, Basic
-auth, "applied after reboot"), so one test can run many variants. The last line on stdout is a
+auth, "applied after reboot", a SOAP stack refusing an ACS message with an XML declaration, a Connection Request
+server with bare LF line endings, folded headers and no blank line, one refusing every Connection Request while the
+device comes by its periodic Inform), so one test can run many variants. The last line on stdout is a
 JSON report (sessions, the ACS methods received, the data model). Exit status: 0 when every session
 ended cleanly, 1 on a protocol error (the message says what), 3 when the ACS refused the credential.
 Life-cycle and trust variants: --factory-reset (after its sessions it returns to factory values, credentials
@@ -650,7 +652,7 @@ class Cpe:
         self.cr_queue = queue.Queue()
         self.cr_server = None
         cr_url = ""
-        if args.connection_requests > 0:
+        if args.connection_requests > 0 or args.cr_refuse_all:
             self.cr_server = ConnectionRequestServer(self)
             cr_url = self.cr_server.url
         self.cr_url = cr_url
@@ -793,6 +795,9 @@ class Cpe:
     def parse_acs(self, headers, data, expected):
         """Parses an ACS envelope strictly where a fragile CPE would be strict. Returns (method, header dict, element)."""
         content_type = (headers.get("Content-Type") or "").lower()
+        if self.args.refuse_xml_declaration and data.lstrip().startswith(b"<?xml"):
+            # Some field SOAP stacks take only an envelope as the first thing in a message (the declaration is optional in XML 1.0).
+            raise ProtocolError(f"ACS message starts with an XML declaration, which this CPE's SOAP stack refuses: {data[:60]!r}")
         if not content_type.startswith("text/xml"):
             raise ProtocolError(f"ACS envelope has Content-Type {content_type!r}, SOAP 1.1 requires text/xml")
         try:
@@ -996,6 +1001,10 @@ class Cpe:
         if self.args.ready_file:
             with open(self.args.ready_file, "w") as f:
                 f.write(self.model.params[self.model.ms + "ConnectionRequestURL"].value + "\n")
+        if self.args.periodic_inform_after:
+            # Its PeriodicInformInterval elapses: it comes on its own, whatever Connection Requests it refused meanwhile.
+            time.sleep(self.args.periodic_inform_after)
+            self.run_sessions([("2 PERIODIC", "")])
         served = 0
         while served < self.args.connection_requests:
             try:
@@ -1010,6 +1019,8 @@ class Cpe:
     def report(self, ok, error=None):
         result = {"ok": ok, "sessions": self.sessions, "parameters": self.model.dump(),
                   "parameter_key": self.model.params[self.model.ms + "ParameterKey"].value}
+        if self.cr_server:
+            result["connection_requests_refused"] = self.cr_server.refused
         if error:
             result["error"] = error
         return result
@@ -1027,6 +1038,7 @@ class ConnectionRequestServer:
         self.nonces = set()
         self.path = "/cr/" + os.urandom(6).hex()
         self.style = cpe.args.cr_challenge
+        self.refused = 0
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -1036,9 +1048,11 @@ class ConnectionRequestServer:
                 log("connection request server: " + fmt % args)
 
             def do_GET(self):
+                self.server_cpe_args = server.cpe.args
                 server.handle(self)
 
             def do_POST(self):
+                self.server_cpe_args = server.cpe.args
                 self.send_response(405)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -1052,7 +1066,8 @@ class ConnectionRequestServer:
     def handle(self, h):
         if urllib.parse.urlsplit(h.path).path != self.path:
             return self.reply(h, 404)
-        if not self.authorised(h):
+        if self.cpe.args.cr_refuse_all or not self.authorised(h):
+            self.refused += 1
             nonce = os.urandom(12).hex()
             self.nonces.add(nonce)
             challenge = {
@@ -1098,6 +1113,18 @@ class ConnectionRequestServer:
 
     @staticmethod
     def reply(h, status, headers=None):
+        if h.server_cpe_args.cr_broken_http:
+            # An embedded server of the field: bare LF line endings, each header value folded onto a second line,
+            # no blank line after the headers, and the connection closed.
+            lines = [f"HTTP/1.1 {status} {h.responses.get(status, ('',))[0]}", "Server: tiny-cr/0.1"]
+            for k, v in (headers or {}).items():
+                first, _, rest = v.partition(", ")
+                lines.append(f"{k}: {first}," + (f"\n\t{rest}" if rest else ""))
+            lines.append("Content-Length: 0")
+            h.wfile.write(("\n".join(lines) + "\n").encode("latin-1"))
+            h.wfile.flush()
+            h.close_connection = True
+            return
         h.send_response(status)
         for k, v in (headers or {}).items():
             h.send_header(k, v)
@@ -1217,6 +1244,14 @@ def arguments(argv):
     p.add_argument("--cr-challenge", choices=["standard", "opaque", "rfc2069"], default="standard",
                    help="the Digest challenge the Connection Request server sends")
     p.add_argument("--cr-query", action="store_true", help="a query string in the ConnectionRequestURL")
+    p.add_argument("--cr-broken-http", action="store_true",
+                   help="the Connection Request server answers with bare LF line endings, folded headers and no blank line after them")
+    p.add_argument("--cr-refuse-all", action="store_true",
+                   help="refuse every Connection Request with 401 (its Connection Request credential is not the inventory's)")
+    p.add_argument("--periodic-inform-after", type=float, default=0,
+                   help="after the first sessions (and the ready file), wait this many seconds and inform with 2 PERIODIC")
+    p.add_argument("--refuse-xml-declaration", action="store_true",
+                   help="refuse any ACS message that starts with an XML declaration (a fragile SOAP stack)")
     p.add_argument("--connection-request-port", type=int, default=0)
     p.add_argument("--connection-request-wait", type=float, default=30)
     p.add_argument("--ready-file", help="written once the first session ended (a test waits on it)")

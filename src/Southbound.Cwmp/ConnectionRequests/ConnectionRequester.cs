@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Provisioning.Southbound.Cwmp.Authentication;
 using Provisioning.Southbound.Cwmp.Telemetry;
@@ -9,23 +7,13 @@ namespace Provisioning.Southbound.Cwmp.ConnectionRequests;
 /// <summary>
 /// Wakes a CPE with a Connection Request (TR-069 3.2.2): an HTTP GET to its ConnectionRequestURL, with
 /// Digest (or Basic) auth when the CPE challenges. Retried with backoff until the caller's deadline; a busy
-/// CPE answers 503 and is retried too. One pooled HttpClient serves every device.
+/// CPE answers 503 and is retried too. Each attempt is its own short connection (<see cref="ConnectionRequestExchange"/>):
+/// CPEs' embedded servers are too varied for a strict HTTP client, and nothing of the ACS's trace context goes with it.
 /// </summary>
-public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : IDisposable
+public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger)
 {
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly HttpClient http = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(3),
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        MaxConnectionsPerServer = 4,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>Accepted when the CPE answered 200/204 before the token fired; else the last answer seen.</summary>
     public async Task<ConnectionRequestResult> RequestAsync(string serialNumber, string url, string? username, string? password, CancellationToken cancellationToken)
@@ -47,26 +35,30 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
             try
             {
                 var status = await AttemptAsync(uri, username, password, cancellationToken).ConfigureAwait(false);
-                if (status is HttpStatusCode.OK or HttpStatusCode.NoContent)
+                if (status is 200 or 204)
                 {
                     ConnectionRequestOutcome(serialNumber, url, "accepted", attempt);
                     return new ConnectionRequestResult(true, attempt, "accepted", target);
                 }
                 outcome = status switch
                 {
-                    HttpStatusCode.ServiceUnavailable => "busy (503)",
-                    HttpStatusCode.Unauthorized when username is not null => "HTTP 401: the device refused the Connection Request credentials",
-                    HttpStatusCode.Unauthorized => "HTTP 401: the device wants credentials and none are known for it",
-                    _ => $"HTTP {(int)status}",
+                    503 => "HTTP 503: busy",
+                    401 when username is not null => "HTTP 401: the device refused the Connection Request credentials",
+                    401 => "HTTP 401: the device wants credentials and none are known for it",
+                    _ => $"HTTP {status}",
                 };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                outcome = ex is OperationCanceledException ? "no answer" : $"failed: {ex.Message}";
+                outcome = $"timed out after {AttemptTimeout.TotalSeconds} s during the TLS handshake";
+            }
+            catch (ConnectionRequestException ex)
+            {
+                outcome = ex.TimedOut ? $"timed out after {AttemptTimeout.TotalSeconds} s: {ex.Message}" : ex.Message;
             }
             lastOutcome = outcome;
             ConnectionRequestOutcome(serialNumber, url, outcome, attempt);
@@ -83,35 +75,32 @@ public sealed class ConnectionRequester(ILogger<ConnectionRequester> logger) : I
         return new ConnectionRequestResult(false, attempt, lastOutcome, target);
     }
 
-    private async Task<HttpStatusCode> AttemptAsync(Uri uri, string? username, string? password, CancellationToken cancellationToken)
+    /// <summary>One attempt: the GET, and when the CPE challenges and credentials are known, the GET answering the challenge.</summary>
+    private static async Task<int> AttemptAsync(Uri uri, string? username, string? password, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         attempt.CancelAfter(AttemptTimeout);
-        using var first = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
-        if (first.StatusCode != HttpStatusCode.Unauthorized || username is null) return first.StatusCode;
+        var first = await ConnectionRequestExchange.GetAsync(uri, null, ConnectTimeout, attempt.Token).ConfigureAwait(false);
+        if (first.StatusCode != 401 || username is null) return first.StatusCode;
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        var digest = first.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase));
-        if (digest is not null)
-        {
-            var challenge = DigestHeader.ParseParameters(digest.Parameter);
-            request.Headers.TryAddWithoutValidation("Authorization", DigestHeader.Authorize(challenge, username, password ?? "", "GET", uri.PathAndQuery));
-        }
-        else if (first.Headers.WwwAuthenticate.Any(h => h.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)))
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-                Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{username}:{password}")));
-        }
+        string authorization;
+        if (first.Challenge("Digest") is { } digest)
+            authorization = DigestHeader.Authorize(DigestHeader.ParseParameters(digest), username, password ?? "", "GET", uri.PathAndQuery);
+        else if (first.Challenge("Basic") is not null)
+            authorization = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{username}:{password}"));
         else return first.StatusCode;
-        using var second = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+        var second = await ConnectionRequestExchange.GetAsync(uri, authorization, ConnectTimeout, attempt.Token).ConfigureAwait(false);
         return second.StatusCode;
     }
 
     private void ConnectionRequestOutcome(string serialNumber, string url, string outcome, int attempt)
     {
-        CwmpTelemetry.ConnectionRequests.Add(1, new KeyValuePair<string, object?>("cwmp.outcome", outcome.StartsWith("failed", StringComparison.Ordinal) ? "failed" : outcome));
+        // A bounded set of metric values: the status, or whether the request was delivered at all.
+        var kind = outcome.StartsWith("HTTP ", StringComparison.Ordinal) ? outcome[..Math.Min(8, outcome.Length)]
+            : outcome.StartsWith("timed out", StringComparison.Ordinal) ? "timed out"
+            : outcome.Contains("not delivered", StringComparison.Ordinal) ? "not delivered"
+            : outcome == "accepted" || outcome.StartsWith("invalid", StringComparison.Ordinal) ? outcome : "failed";
+        CwmpTelemetry.ConnectionRequests.Add(1, new KeyValuePair<string, object?>("cwmp.outcome", kind));
         CwmpLog.ConnectionRequestOutcome(logger, serialNumber, url, outcome, attempt);
     }
-
-    public void Dispose() => http.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Provisioning.Contracts.Southbound;
+using Provisioning.ServiceDefaults.Connections;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Cwmp.Authentication;
 using Provisioning.Southbound.Cwmp.ConnectionRequests;
@@ -23,14 +23,20 @@ public static class CwmpAdapterExtensions
         var options = CwmpOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(options);
 
-        var acs = ParseListenUrl(options.AcsUrl);
-        var grpc = ParseListenUrl(options.GrpcUrl);
+        // Each listener holds a bounded number of connections, so a flood of silent TCP connections to the ACS port
+        // displaces itself and never takes the files the gRPC listener (or the rest of the process) needs.
+        var acsBudget = builder.AddConnectionBudget(ConnectionBudgets.Acs);
+        var grpcBudget = builder.AddConnectionBudget(ConnectionBudgets.CwmpInternal);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, acs, HttpProtocols.Http1);
-            Listen(kestrel, grpc, HttpProtocols.Http2);
+            Listener.Listen(kestrel, options.AcsUrl, HttpProtocols.Http1, acsBudget);
+            Listener.Listen(kestrel, options.GrpcUrl, HttpProtocols.Http2, grpcBudget);
             // The ACS enforces its own, smaller envelope limit (answered with 413).
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxEnvelopeBytes * 2L, 64 * 1024);
+            // Sized for CPEs, not browsers: a CPE speaks at once and ends its session with the 204, so a connection idle
+            // for longer, or one that takes long over its headers, is most likely holding a file for nothing.
+            kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            kestrel.Limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
         });
         builder.WebHost.UseSockets(sockets => sockets.Backlog = options.ListenBacklog);
 
@@ -73,6 +79,7 @@ public static class CwmpAdapterExtensions
         var options = app.Services.GetRequiredService<CwmpOptions>();
         if (options.Auth.Enabled && options.Auth.AllowBasic && options.Auth.AllowBasicOverHttp)
             Telemetry.CwmpLog.BasicOverHttpAllowed(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CwmpAdapterExtensions).FullName!));
+        app.UseConnectionBudgets();
         var grpcPort = ParseListenUrl(options.GrpcUrl).Port;
         app.Use((context, next) =>
         {
@@ -88,25 +95,7 @@ public static class CwmpAdapterExtensions
         return app;
     }
 
-    private readonly record struct ListenUrl(string Host, int Port, bool Https);
-
-    private static ListenUrl ParseListenUrl(string url)
-    {
+    private static Uri ParseListenUrl(string url) =>
         // Kestrel-style wildcards are not valid URI hosts.
-        var normalized = url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal);
-        var uri = new Uri(normalized);
-        return new ListenUrl(uri.Host, uri.Port, uri.Scheme == Uri.UriSchemeHttps);
-    }
-
-    private static void Listen(KestrelServerOptions kestrel, ListenUrl url, HttpProtocols protocols)
-    {
-        void Configure(ListenOptions o)
-        {
-            o.Protocols = protocols;
-            if (url.Https) o.UseHttps();
-        }
-        if (url.Host is "localhost") kestrel.ListenLocalhost(url.Port, Configure);
-        else if (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, url.Port, Configure);
-        else kestrel.ListenAnyIP(url.Port, Configure);
-    }
+        new(url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal));
 }

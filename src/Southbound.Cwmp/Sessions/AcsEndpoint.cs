@@ -82,7 +82,19 @@ public sealed class AcsEndpoint(
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is BadHttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Broken framing (a chunk size of 2^80, which Kestrel reports as an IOException around an overflow; a
+                    // truncated chunk): the client's mistake, one log line, no stack trace.
+                    CwmpLog.BodyRejected(logger, context.Connection.RemoteIpAddress?.ToString(), ex.Message);
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
                 if (read == 0) break;
                 length += read;
             }
@@ -103,12 +115,14 @@ public sealed class AcsEndpoint(
                 }
                 catch (CwmpProtocolException ex)
                 {
-                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, ex.Message);
+                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, Printable(ex.Message));
                     CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
                     // In the namespace the CPE used, when its envelope got as far as naming one.
                     var ns = session?.CwmpNamespace ?? CwmpNamespaces.Declared(buffer.AsSpan(0, length)) ?? CwmpNamespaces.Cwmp10;
-                    await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty,
-                        CwmpFault.Acs(ex.FaultCode, ex.Message)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+                    // The reader's message may quote the offending character (&#1; becomes U+0001), which XML cannot carry.
+                    var fault = CwmpFault.Acs(ex.FaultCode, Printable(ex.Message));
+                    if (ex.SoapFaultCode is { } soapFaultCode) fault = fault with { SoapFaultCode = soapFaultCode };
+                    await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty, fault), StatusCodes.Status400BadRequest).ConfigureAwait(false);
                     return;
                 }
             }
@@ -116,6 +130,16 @@ public sealed class AcsEndpoint(
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (envelope?.Body is Inform bounded && InformBounds.Violation(bounded) is { } violation)
+        {
+            // Refused before any lookup, session or log line names the device: its text is not fit to be repeated.
+            CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)AcsFaultCode.InvalidArguments, violation);
+            CwmpTelemetry.RecordFault((uint)AcsFaultCode.InvalidArguments, "Inform");
+            await WriteAsync(context, new CwmpEnvelope(envelope.CwmpNamespace, new CwmpHeader { Id = SafeId(envelope.Header.Id) },
+                CwmpFault.Acs(AcsFaultCode.InvalidArguments, "Inform refused: " + violation)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
         }
 
         CpeCredential? credential = null;
@@ -382,6 +406,18 @@ public sealed class AcsEndpoint(
         response.ContentLength = stream.Length;
         await response.Body.WriteAsync(stream.GetBuffer().AsMemory(0, (int)stream.Length), context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>The text with every control character shown as U+XXXX: fit for a log line and an XML fault string.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text) sb.Append(char.IsControl(c) ? $"U+{(int)c:X4}" : c);
+        return sb.ToString();
+    }
+
+    /// <summary>A cwmp:ID fit to echo (string(32) in A.4.1; bounded here rather than repeated at any length).</summary>
+    private static string? SafeId(string? id) => id is { Length: <= InformBounds.EventCode } && !id.Any(char.IsControl) ? id : null;
 
     private static bool IsBlank(ReadOnlySpan<byte> body) => body.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 }

@@ -14,7 +14,7 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
     private readonly ConcurrentDictionary<string, CwmpSession> byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CwmpSession> byDevice = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CwmpSession> byConnection = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<CwmpSession>> waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SessionWaiter> waiters = new(StringComparer.Ordinal);
 
     public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
@@ -85,12 +85,9 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
             foreach (var rpc in carried)
                 if (!session.TryEnqueue(rpc)) rpc.Fail("session closed");
         }
-        if (waiters.TryRemove(session.SerialNumber, out var waiter))
-        {
-            // Someone is waiting to reach this device (a Connection Request): keep the session for them.
-            session.Hold(null);
-            waiter.TrySetResult(session);
-        }
+        // Someone still waiting to reach this device (a Connection Request, a reboot) gets the session, held for them;
+        // a waiter whose wait gave up has left the table, so no session is held for nobody.
+        if (waiters.TryRemove(session.SerialNumber, out var waiter) && waiter.TryHand(session)) session.Hold(null);
     }
 
     public void Close(CwmpSession session, string reason) => CloseCore(session, reason, failQueued: true);
@@ -114,14 +111,34 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
     /// </summary>
     public async Task<CwmpSession> WaitForSessionAsync(string serialNumber, CancellationToken cancellationToken, CwmpSession? notThis = null)
     {
-        var waiter = waiters.GetOrAdd(serialNumber, static _ => new TaskCompletionSource<CwmpSession>(TaskCreationOptions.RunContinuationsAsynchronously));
+        SessionWaiter waiter;
+        do waiter = waiters.GetOrAdd(serialNumber, static _ => new SessionWaiter());
+        while (!waiter.TryJoin());
         // A session may have opened between the caller's check and the registration above.
         if (FindByDevice(serialNumber) is { } live && !ReferenceEquals(live, notThis))
         {
+            Leave(serialNumber, waiter);
             live.Hold(null);
             return live;
         }
-        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await waiter.Session.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Leave(serialNumber, waiter);
+            throw;
+        }
+    }
+
+    /// <summary>Waiters registered (devices someone is waiting for); a wait that gave up is not among them.</summary>
+    public int WaiterCount => waiters.Count;
+
+    /// <summary>One caller stops waiting; the last one out takes the entry away, so a device that never returns leaves nothing behind.</summary>
+    private void Leave(string serialNumber, SessionWaiter waiter)
+    {
+        if (waiter.Leave()) waiters.TryRemove(new KeyValuePair<string, SessionWaiter>(serialNumber, waiter));
     }
 
     /// <summary>

@@ -75,7 +75,11 @@ public sealed class DeviceRpcRunner(
         {
             var session = await sessionOpened.ConfigureAwait(false);
             session.Hold(workflowId);
-            return (new SessionLease(session, ReachedVia.ConnectionRequest), null);
+            // Reached by the Connection Request only if it was accepted or the session says it answers one; a device that
+            // came by its own Inform (periodic, a reboot) while every request failed was reached in its own session.
+            var woken = result.Accepted || session.EventCodes.Contains("6 CONNECTION REQUEST");
+            if (!woken) Activity.Current?.SetTag("cwmp.connection_request", result.Describe());
+            return (new SessionLease(session, woken ? ReachedVia.ConnectionRequest : ReachedVia.LiveSession), null);
         }
         catch (OperationCanceledException)
         {

@@ -16,7 +16,16 @@ public static class CwmpNamespaces
     /// <summary>The newest CWMP version this ACS speaks (offered in UseCWMPVersion).</summary>
     public const string HighestVersion = "1.4";
 
-    public static bool IsCwmp(string ns) => ns.StartsWith("urn:dslforum-org:cwmp-", StringComparison.Ordinal);
+    /// <summary>One of the cwmp namespaces this ACS speaks.</summary>
+    public static bool IsCwmp(string ns) => ns is Cwmp10 or Cwmp11 or Cwmp12;
+
+    /// <summary>Any namespace of the cwmp family, known or not (urn:dslforum-org:cwmp-1-9).</summary>
+    public static bool LooksLikeCwmp(string ns) => ns.StartsWith("urn:dslforum-org:cwmp-", StringComparison.Ordinal);
+
+    /// <summary>The CWMP headers this ACS understands (A.4.1), in a cwmp namespace (or unqualified, as sloppy stacks write them).</summary>
+    public static bool IsUnderstoodHeader(string ns, string localName) =>
+        (IsCwmp(ns) || ns.Length == 0)
+        && localName is "ID" or "HoldRequests" or "SessionTimeout" or "SupportedCWMPVersions" or "UseCWMPVersion" or "NoMoreRequests";
 
     /// <summary>Interned instance of a known namespace, so a session can keep it without holding the reader's string.</summary>
     public static string Normalize(string ns) => ns switch

@@ -10,4 +10,10 @@ public sealed class CwmpProtocolException(AcsFaultCode faultCode, string message
     : Exception(message, inner)
 {
     public AcsFaultCode FaultCode { get; } = faultCode;
+
+    /// <summary>
+    /// The SOAP 1.1 faultcode (§4.4.1) when it is not the ordinary "Client": "VersionMismatch" for an envelope in another
+    /// namespace than SOAP 1.1's, "MustUnderstand" for a mandatory header the ACS does not understand.
+    /// </summary>
+    public string? SoapFaultCode { get; init; }
 }

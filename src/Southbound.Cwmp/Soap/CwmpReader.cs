@@ -198,6 +198,10 @@ public static partial class CwmpReader
         {
             if (r.MoveToContent() != XmlNodeType.Element || r.LocalName != "Envelope")
                 throw Invalid("The document is not a SOAP Envelope");
+            // SOAP 1.1 §4.4.1: an Envelope in another namespace (SOAP 1.2's, a typo) is another version of SOAP. One in no
+            // namespace at all is a sloppy stack's SOAP 1.1, taken like its other sloppiness.
+            if (r.NamespaceURI.Length > 0 && r.NamespaceURI != CwmpNamespaces.SoapEnvelope)
+                throw new CwmpProtocolException(AcsFaultCode.InvalidArguments, "The Envelope is not in the SOAP 1.1 namespace") { SoapFaultCode = "VersionMismatch" };
             string? cwmpNs = null;
             var header = CwmpHeader.Empty;
             CwmpMessage? body = null;
@@ -220,7 +224,12 @@ public static partial class CwmpReader
             var depth = Enter();
             while (NextChild(depth))
             {
+                CheckCwmpNamespace(r.NamespaceURI);
                 if (CwmpNamespaces.IsCwmp(r.NamespaceURI)) cwmpNs ??= CwmpNamespaces.Normalize(r.NamespaceURI);
+                if (!CwmpNamespaces.IsUnderstoodHeader(r.NamespaceURI, r.LocalName) && MustUnderstand())
+                    // SOAP 1.1 §4.2.3: a mandatory header the receiver does not understand fails the whole message.
+                    throw new CwmpProtocolException(AcsFaultCode.InvalidArguments, "A header with mustUnderstand=\"1\" that this ACS does not understand")
+                    { SoapFaultCode = "MustUnderstand" };
                 switch (r.LocalName)
                 {
                     case "ID": header = header with { Id = TrimmedText() }; break;
@@ -234,6 +243,19 @@ public static partial class CwmpReader
             return header;
         }
 
+        /// <summary>On a header element: whether its SOAP mustUnderstand attribute is "1" (or "true", as some stacks write).</summary>
+        private bool MustUnderstand() => r.GetAttribute("mustUnderstand", CwmpNamespaces.SoapEnvelope)?.Trim() is "1" or "true";
+
+        /// <summary>
+        /// A cwmp namespace this ACS does not know (a version it does not speak, a typo) is refused rather than taken
+        /// and echoed back in the answers, which the CPE would then read as the ACS speaking that version.
+        /// </summary>
+        private static void CheckCwmpNamespace(string ns)
+        {
+            if (CwmpNamespaces.LooksLikeCwmp(ns) && !CwmpNamespaces.IsCwmp(ns))
+                throw new CwmpProtocolException(AcsFaultCode.VersionIncompatible, "Unknown cwmp namespace: this ACS speaks cwmp-1-0, cwmp-1-1 and cwmp-1-2");
+        }
+
         private CwmpMessage? ReadBody(ref string? cwmpNs)
         {
             CwmpMessage? message = null;
@@ -245,6 +267,7 @@ public static partial class CwmpReader
                     Skip(); // MaxEnvelopes is 1 and a body holds one method: extra elements are ignored.
                     continue;
                 }
+                CheckCwmpNamespace(r.NamespaceURI);
                 if (CwmpNamespaces.IsCwmp(r.NamespaceURI)) cwmpNs = CwmpNamespaces.Normalize(r.NamespaceURI);
                 message = ReadMethod(ref cwmpNs);
             }

@@ -8,7 +8,7 @@ namespace Provisioning.Southbound.Cwmp.Soap;
 /// <summary>
 /// Writes envelopes in the most conventional form field CPEs expect: one envelope, prefixes
 /// soap-env / soap-enc / xsd / xsi / cwmp declared on the Envelope, unqualified method children,
-/// soap-enc:arrayType on every array, xsi:type on every value.
+/// soap-enc:arrayType on every array, xsi:type on every value, no XML declaration.
 /// </summary>
 public static class CwmpWriter
 {
@@ -17,7 +17,8 @@ public static class CwmpWriter
         Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         Indent = false,
         CloseOutput = false,
-        OmitXmlDeclaration = false,
+        // The declaration is optional (XML 1.0 §2.8) and some fragile CPE stacks refuse any message that starts with one.
+        OmitXmlDeclaration = true,
     };
 
     public static void Write(Stream output, CwmpEnvelope envelope)

@@ -44,4 +44,7 @@ internal static partial class CwmpLog
 
     [LoggerMessage(12, LogLevel.Information, "The orchestrator refused the contact of {SerialNumber}; session {SessionId} ends")]
     public static partial void ContactRefused(ILogger logger, string serialNumber, string sessionId);
+
+    [LoggerMessage(13, LogLevel.Warning, "Rejected request body from {RemoteAddress}: {Reason}")]
+    public static partial void BodyRejected(ILogger logger, string? remoteAddress, string reason);
 }

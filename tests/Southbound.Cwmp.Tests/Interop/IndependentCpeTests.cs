@@ -41,6 +41,7 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         ["Basic sent pre-emptively, no cookies, chunked"] = ["--auth", "basic", "--basic-preemptive", "--ignore-cookies", "--chunked"],
         ["Basic after a 401 challenge, own credential"] = ["--auth", "basic", "--own-credential"],
         ["own credential (Digest), an ACS URL with a path"] = ["--own-credential", "--acs-path", "/cwmp/acs"],
+        ["a SOAP stack that refuses any message starting with an XML declaration"] = ["--refuse-xml-declaration"],
         ["1 BOOT of a device never provisioned, no time source yet, sessions that failed before"] =
             ["--event", "1 BOOT", "--current-time", "0001-01-01T00:00:00Z", "--retry-count", "3"],
     };
@@ -133,6 +134,7 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
     [InlineData("opaque")]  // qop="auth,auth-int" and an opaque value to return
     [InlineData("rfc2069")] // no qop
     [InlineData("query")]   // a ConnectionRequestURL with a query string
+    [InlineData("broken-http")] // bare LF line endings, folded headers, no blank line after them
     public async Task An_idle_independent_cpe_is_woken_by_a_digest_authenticated_connection_request_and_provisioned(string challenge)
     {
         var serial = fixture.NewSerial("INDC");
@@ -141,7 +143,7 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         File.Delete(ready);
         await using var cpe = IndependentCpe.Start(Arguments(serial,
             ["--own-credential", "--event", "2 PERIODIC", "--connection-requests", "1", "--ready-file", ready,
-             .. challenge == "query" ? ["--cr-query"] : new[] { "--cr-challenge", challenge }]));
+             .. challenge switch { "query" => ["--cr-query"], "broken-http" => ["--cr-broken-http"], _ => new[] { "--cr-challenge", challenge } }]));
         var deadline = DateTime.UtcNow + Patience;
         while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(100);
         if (!File.Exists(ready)) Assert.Fail("the CPE's periodic session did not end: " + await cpe.WaitAsync());
@@ -157,6 +159,33 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}\n{run}");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["6 CONNECTION REQUEST"], CpeRun.Strings(run.Sessions[1].GetProperty("events")));
+        AssertPlanApplied(run);
+        File.Delete(ready);
+    }
+
+    [Fact]
+    public async Task A_cpe_refusing_every_connection_request_that_comes_by_its_periodic_inform_is_provisioned_as_reached_in_its_own_session()
+    {
+        var serial = fixture.NewSerial("INDL");
+        await RegisterAsync(serial);
+        var ready = Path.GetTempFileName();
+        File.Delete(ready);
+        await using var cpe = IndependentCpe.Start(Arguments(serial,
+            ["--own-credential", "--event", "2 PERIODIC", "--cr-refuse-all", "--periodic-inform-after", "2", "--ready-file", ready]));
+        var deadline = DateTime.UtcNow + Patience;
+        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        if (!File.Exists(ready)) Assert.Fail("the CPE's first session did not end: " + await cpe.WaitAsync());
+
+        var started = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest { Device = Identity(serial), RequestId = Guid.NewGuid().ToString() });
+        var workflow = await fixture.System.WaitForTerminalAsync(started.Workflow.WorkflowId, Patience);
+        var run = await cpe.WaitAsync();
+
+        Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}\n{run}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.Json.GetProperty("connection_requests_refused").GetInt32() > 0, run.ToString());
+        Assert.Equal(["2 PERIODIC"], CpeRun.Strings(run.Sessions[1].GetProperty("events")));
+        var authenticated = (await fixture.System.EventsAsync(workflow.WorkflowId)).Single(e => e.DeviceAuthenticated is not null).DeviceAuthenticated;
+        Assert.Equal("LiveSession", authenticated.ReachedVia);
         AssertPlanApplied(run);
         File.Delete(ready);
     }

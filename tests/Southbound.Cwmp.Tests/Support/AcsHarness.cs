@@ -23,14 +23,15 @@ public sealed class AcsHarness : IAsyncDisposable
     public DeviceAdapter.DeviceAdapterClient Client { get; private set; } = null!;
 
     /// <summary>Starts the adapter; with <paramref name="tls"/> its ACS listener is HTTPS with that certificate.</summary>
-    public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null, SelfSignedCertificate? tls = null)
+    public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null, SelfSignedCertificate? tls = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         // A free port can be taken by another process between FreePort.Next() and the bind: try again on new ports.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryStartAsync(settings, tls);
+                return await TryStartAsync(settings, tls, configure);
             }
             catch (IOException) when (attempt < 5)
             {
@@ -38,7 +39,8 @@ public sealed class AcsHarness : IAsyncDisposable
         }
     }
 
-    private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings, SelfSignedCertificate? tls)
+    private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings, SelfSignedCertificate? tls,
+        Action<WebApplicationBuilder>? configure)
     {
         var orchestrator = await FakeOrchestrator.StartAsync();
         var acsPort = FreePort.Next();
@@ -61,7 +63,11 @@ public sealed class AcsHarness : IAsyncDisposable
             all["Cwmp:Tls:KeyPath"] = tls.KeyPath;
         }
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
-        var adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
+        var adapter = CwmpAdapterApplication.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(all);
+            configure?.Invoke(b);
+        });
         try
         {
             await adapter.StartAsync();
