@@ -26,7 +26,9 @@ public static class Listener
         }
         if (uri.Host is "localhost") kestrel.ListenLocalhost(uri.Port, Configure);
         else if (uri.Host is "0.0.0.0") kestrel.ListenAnyIP(uri.Port, Configure);
-        else kestrel.Listen(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port, Configure);
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)) kestrel.Listen(address, uri.Port, Configure);
+        // A DNS name (the address devices are told) is not an interface to bind: listen on all of them.
+        else kestrel.ListenAnyIP(uri.Port, Configure);
         return declared;
     }
 }
