@@ -208,6 +208,28 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         Assert.Equal("k&y<with>'quotes\"", run.Parameter("Device.WiFi.AccessPoint.1.Security.KeyPassphrase"));
     }
 
+    /// <summary>Issue 15.10: an open network takes no key; none is pushed even if the plan still carries one.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("left-over-key")]
+    public async Task An_open_network_is_provisioned_without_a_passphrase(string key)
+    {
+        var serial = fixture.NewSerial("INDO");
+        var plan = CwmpSystemFixture.Plan("indie-open-" + (key.Length == 0 ? "nokey" : "key"));
+        plan.Wifi[0].SecurityMode = "None";
+        plan.Wifi[0].Key = key;
+        await RegisterAsync(serial, plan);
+
+        var run = await IndependentCpe.RunAsync(Arguments(serial, []));
+        var workflow = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}\n{run}");
+        Assert.Equal("None", run.Parameter("Device.WiFi.AccessPoint.1.Security.ModeEnabled"));
+        Assert.Equal("", run.Parameter("Device.WiFi.AccessPoint.1.Security.KeyPassphrase"));
+        Assert.Equal("wifi-secret-5G", run.Parameter("Device.WiFi.AccessPoint.2.Security.KeyPassphrase"));
+    }
+
     [Fact]
     public async Task A_transfer_complete_is_acknowledged_and_starts_no_provisioning()
     {
