@@ -151,6 +151,14 @@ class DataModel:
             self.params = tr098_parameters(args, cr_url)
             self.templates = TR098_TEMPLATES
             self.fixed_schema = True
+            if args.vendor_tr098:
+                # A vendor model: the WPA passphrase lives only in PreSharedKey.{k}.PreSharedKey (no KeyPassphrase
+                # anywhere), and there is no Layer2Bridging at all (VLANs are not the ACS's to set on it).
+                self.templates = {}
+                self.params = {n: v for n, v in self.params.items()
+                               if not n.startswith(IGD + "Layer2Bridging.") and not n.endswith("KeyPassphrase")}
+                for name in [n for n in self.params if n.endswith(".PreSharedKey") and ".PreSharedKey." in n]:
+                    self.params[name] = Parameter("", hidden=True, limits=(8, 63))
         else:
             self.params = self.tr181_parameters(args, cr_url)
         # Instance numbers are never reused (TR-069 A.3.2.6): each table remembers the highest it handed out.
@@ -1187,6 +1195,8 @@ def arguments(argv):
     p.add_argument("--data-model", choices=["tr181", "tr098"], default="tr181",
                    help="tr098: an InternetGatewayDevice: root (TR-098 Amendment 2, TR-104 voice), a fixed schema, bridges added with AddObject")
     p.add_argument("--wlan-instances", type=int, default=2, help="WLANConfiguration instances of a tr098 CPE (its radios)")
+    p.add_argument("--vendor-tr098", action="store_true",
+                   help="tr098 vendor model: WPA passphrase only at PreSharedKey.{k}.PreSharedKey, no Layer2Bridging")
     p.add_argument("--gpv-object-answers", action="store_true",
                    help="answer GetParameterValues of a parameter with every parameter of its object, as for a partial path name")
     p.add_argument("--software-version", default="3.1.4")

@@ -188,6 +188,52 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         Assert.Equal("11i", run.Parameter(Wlan + "2.BeaconType"));
     }
 
+    /// <summary>
+    /// Issue 15.9: a vendor TR-098 model keeps its WPA passphrase at PreSharedKey.1.PreSharedKey and has no Layer2Bridging.
+    /// Without its model profile the push fails on the paths it lacks; with it the plan lands where the model keeps it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_vendor_model_is_provisioned_through_its_model_profile(bool withProfile)
+    {
+        var serial = fixture.NewSerial("T98V");
+        var productClass = "VX98-" + serial; // a model of its own: profiles apply to every device of their model
+        var identity = IndependentCpeInventory.Identity(serial, Oui, productClass);
+        if (withProfile)
+        {
+            await fixture.System.Inventory.UpsertModelProfileAsync(new UpsertModelProfileRequest
+            {
+                Profile = new ModelProfile
+                {
+                    Name = "vendor-" + serial, Manufacturer = "Independent Networks", Model = productClass,
+                    Mappings = { new ParameterMapping { From = Wlan + "{i}.PreSharedKey.1.KeyPassphrase", To = Wlan + "{i}.PreSharedKey.1.PreSharedKey" } },
+                    Omit = { Igd + "Layer2Bridging." },
+                },
+            });
+        }
+        await IndependentCpeInventory.RegisterAsync(fixture, identity, CwmpSystemFixture.Plan("tr098-vendor"));
+
+        var run = await IndependentCpe.RunAsync([
+            .. IndependentCpeInventory.Arguments(fixture.AcsUrl, identity, own: false),
+            "--data-model", "tr098", "--vendor-tr098", "--model-name", productClass]);
+        var workflow = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        if (!withProfile)
+        {
+            Assert.Equal(WorkflowResult.ConfigPushFailed, workflow.Result);
+            return;
+        }
+        Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}\n{run}");
+        Assert.Equal("wifi-secret-24", run.Parameter(Wlan + "1.PreSharedKey.1.PreSharedKey"));
+        Assert.Equal("wifi-secret-5G", run.Parameter(Wlan + "2.PreSharedKey.1.PreSharedKey"));
+        var events = await fixture.System.EventsAsync(workflow.WorkflowId);
+        var pushed = events.Single(e => e.ConfigPushed is not null).ConfigPushed.Parameters;
+        Assert.DoesNotContain(pushed, p => p.Name.StartsWith(Igd + "Layer2Bridging.", StringComparison.Ordinal));
+        Assert.All(pushed.Where(p => p.Name.EndsWith(".PreSharedKey", StringComparison.Ordinal)), p => Assert.Equal("********", p.Value));
+    }
+
     private static void AssertPlanApplied(CpeRun run)
     {
         Assert.Equal("Home-24", run.Parameter(Wlan + "1.SSID"));
