@@ -197,6 +197,8 @@ public sealed class QuarantineTests : IAsyncLifetime
     {
         var agent = _host.StartAgent("QUAR1", registered: false);
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.Lookups.Contains(agent.EndpointId), "looked up");
+        // The lookup now comes before the upgrade: wait for the connection itself, then see that it is kept.
+        await UspTestHost.EventuallyAsync(() => agent.IsConnected, "connected");
         await Task.Delay(500);
         Assert.True(agent.IsConnected);
         Assert.Null(agent.LastCloseStatus);
