@@ -245,7 +245,7 @@ public sealed class CpeAuthenticator(DeviceCredentialStore credentials, DigestNo
     private CpeAuthResult Refuse(HttpContext context, string? serialNumber, string username, RefusalReason reason, string detail, IReadOnlyList<string>? eventCodes)
     {
         var remote = RemoteAddress(context);
-        CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", ReasonTag(reason)));
+        CwmpTelemetry.AuthFailures.Add(1, new KeyValuePair<string, object?>("cwmp.auth.reason", reason.Name()));
         CwmpLog.AuthenticationFailed(logger, username, remote, serialNumber is null ? detail : $"{detail} (as {serialNumber})");
         refusals.Report(serialNumber, username, reason, detail, remote, eventCodes);
         return new CpeAuthResult(CpeAuthOutcome.Challenge);
@@ -258,15 +258,6 @@ public sealed class CpeAuthenticator(DeviceCredentialStore credentials, DigestNo
         return new CpeAuthResult(CpeAuthOutcome.Challenge);
     }
 
-    private static string ReasonTag(RefusalReason reason) => reason switch
-    {
-        RefusalReason.WrongPassword => "wrong_password",
-        RefusalReason.BootstrapRefused => "bootstrap_refused",
-        RefusalReason.UnknownDevice => "unknown_device",
-        RefusalReason.Replayed => "replayed",
-        RefusalReason.OtherDevice => "other_device",
-        _ => "other",
-    };
 
     internal static string? RemoteAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 }

@@ -38,7 +38,7 @@ public sealed record DeviceAdmission(bool Registered, IReadOnlyList<CpeCredentia
 /// </summary>
 public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient contacts, CwmpOptions options, ILogger<DeviceCredentialStore> logger)
 {
-    private readonly ConcurrentDictionary<string, (Task<LookupDeviceResponse?> Lookup, long ExpiresAt)> cache = new(StringComparer.Ordinal);
+    private readonly LookupCache<LookupDeviceResponse?> cache = new(options.Auth.CacheDuration);
     private readonly string? bootstrapHa1 = options.Auth.BootstrapUsername is { Length: > 0 } user && options.Auth.BootstrapPassword is { } password
         ? DigestHeader.Ha1(user, options.Auth.Realm, password)
         : null;
@@ -105,30 +105,13 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
     /// Drops what is cached of the device: when its workflow ends (it may be provisioned now, with a credential pending or
     /// adopted) and when it bootstraps again (a factory reset: the orchestrator's answer about it may change).
     /// </summary>
-    public void Forget(string serialNumber) => cache.TryRemove("d:" + serialNumber, out _);
+    public void Forget(string serialNumber) => cache.Forget("d:" + serialNumber);
 
     /// <summary>Drops the cached owner of a username (its answer may be stale).</summary>
-    public void ForgetUsername(string username) => cache.TryRemove("u:" + username, out _);
+    public void ForgetUsername(string username) => cache.Forget("u:" + username);
 
-    private async Task<LookupDeviceResponse?> CachedAsync(string key, Func<LookupDeviceRequest> request, CancellationToken cancellationToken)
-    {
-        var now = Environment.TickCount64;
-        if (cache.TryGetValue(key, out var entry) && entry.ExpiresAt > now)
-            return await entry.Lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
-
-        var lookup = LookupAsync(request());
-        cache[key] = (lookup, now + (long)options.Auth.CacheDuration.TotalMilliseconds);
-        if (cache.Count > MaxEntries && now - Interlocked.Read(ref lastPrune) > 1000) Prune(now);
-        try
-        {
-            return await lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException)
-        {
-            cache.TryRemove(key, out _); // an outage must not be cached
-            throw;
-        }
-    }
+    private Task<LookupDeviceResponse?> CachedAsync(string key, Func<LookupDeviceRequest> request, CancellationToken cancellationToken) =>
+        cache.GetAsync(key, () => LookupAsync(request()), cancellationToken);
 
     private async Task<LookupDeviceResponse?> LookupAsync(LookupDeviceRequest request)
     {
@@ -145,18 +128,6 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
             CwmpLog.LookupFailed(logger, ex);
             throw;
         }
-    }
-
-    private const int MaxEntries = 100_000;
-
-    // Expired entries are dropped when the cache grows past its bound, so a large fleet cannot grow it forever.
-    private long lastPrune;
-
-    private void Prune(long now)
-    {
-        Interlocked.Exchange(ref lastPrune, now);
-        foreach (var (key, entry) in cache)
-            if (entry.ExpiresAt <= now) cache.TryRemove(new KeyValuePair<string, (Task<LookupDeviceResponse?>, long)>(key, entry));
     }
 
     /// <summary>Forgets cached answers (tests, inventory changes).</summary>

@@ -58,7 +58,6 @@ public static class CwmpAdapterExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DigestNonces>();
         builder.Services.AddSingleton<RefusedContactReporter>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusedContactReporter>());
         builder.Services.AddSingleton<CpeAuthenticator>();
         builder.Services.AddSingleton<ConnectionRequester>();
         builder.Services.AddSingleton<DeviceRpcRunner>();

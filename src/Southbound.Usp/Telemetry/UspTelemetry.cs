@@ -40,7 +40,7 @@ public static class UspTelemetry
         RecordsIgnored.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void CountRefused(Contracts.Southbound.RefusalReason reason, string mtp) =>
-        ContactsRefused.Add(1, new KeyValuePair<string, object?>("reason", Agents.Authentication.RefusedContacts.ReasonName(reason)), new KeyValuePair<string, object?>("mtp", mtp));
+        ContactsRefused.Add(1, new KeyValuePair<string, object?>("reason", Contracts.Southbound.RefusalReasonNames.Name(reason)), new KeyValuePair<string, object?>("mtp", mtp));
 
     public static void CountRefusalReport(string outcome) =>
         RefusalReports.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
