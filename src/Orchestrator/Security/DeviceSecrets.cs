@@ -26,7 +26,7 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
     public DeviceRecord Seal(DeviceRecord record, Wire.Device request)
     {
         var bootstrapUsername = request.BootstrapUsername.Trim() is { Length: > 0 } named ? named : BootstrapUsername;
-        var (agentHash, agentSalt) = request.AgentSecret.Length > 0 ? AgentSecretVerifier(request.AgentSecret) : (record.AgentSecretSha256, record.AgentSecretSalt);
+        var (agentHash, agentSalt) = request.AgentSecret.Length > 0 ? Contracts.Southbound.AgentSecret.Verifier(request.AgentSecret) : (record.AgentSecretSha256, record.AgentSecretSalt);
         return SealCwmp(record, request) with
         {
             BootstrapUsername = request.BootstrapPassword.Length > 0 ? bootstrapUsername : record.BootstrapUsername,
@@ -38,14 +38,6 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
 
     /// <summary>The username a bootstrap secret goes with when the inventory names none: the ACS's shared bootstrap username.</summary>
     public string BootstrapUsername => configuration["Cwmp:Auth:BootstrapUsername"] is { Length: > 0 } username ? username : "bootstrap";
-
-    /// <summary>What the USP controller verifies an agent's secret with: hex SHA-256(salt || UTF-8 secret), a random 16-byte salt (hex).</summary>
-    public static (string Sha256, string Salt) AgentSecretVerifier(string secret)
-    {
-        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
-        var hash = System.Security.Cryptography.SHA256.HashData([.. salt, .. System.Text.Encoding.UTF8.GetBytes(secret)]);
-        return (Convert.ToHexStringLower(hash), Convert.ToHexStringLower(salt));
-    }
 
     private DeviceRecord SealCwmp(DeviceRecord record, Wire.Device request) => record with
     {

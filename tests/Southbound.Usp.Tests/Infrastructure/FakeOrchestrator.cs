@@ -22,7 +22,7 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
     public void RegisterWithSecret(string endpointId, string secret)
     {
         Registered[endpointId] = true;
-        AgentSecrets[endpointId] = Agents.Authentication.AgentSecret.Verifier(secret);
+        AgentSecrets[endpointId] = Contracts.Southbound.AgentSecret.Verifier(secret);
     }
 
     public IReadOnlyList<DeviceContactReport> ReportsOf(string endpointId) =>

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Provisioning.Southbound.Usp.Agents.Authentication;
+namespace Provisioning.Contracts.Southbound;
 
 /// <summary>
 /// An agent's own secret as the inventory keeps it: hex SHA-256(salt bytes || UTF-8 secret) with a hex salt
-/// (LookupDevice's agent_secret_sha256 / agent_secret_salt). The clear secret never leaves the agent's request.
+/// (LookupDevice's agent_secret_sha256 / agent_secret_salt): made by the orchestrator when the inventory takes a secret,
+/// checked by the controller. The clear secret never leaves the agent's request.
 /// </summary>
-internal static class AgentSecret
+public static class AgentSecret
 {
     /// <summary>Whether <paramref name="presented"/> is the secret behind the verifier; constant time in the secret.</summary>
     public static bool Matches(string presented, string sha256Hex, string saltHex)
@@ -34,7 +35,7 @@ internal static class AgentSecret
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    /// <summary>The verifier for a secret (tests, simulators): hex SHA-256(salt || secret) and hex salt.</summary>
+    /// <summary>The verifier for a secret: hex SHA-256(salt || secret) and its hex salt (a random 16 bytes unless given).</summary>
     public static (string Sha256Hex, string SaltHex) Verifier(string secret, byte[]? salt = null)
     {
         salt ??= RandomNumberGenerator.GetBytes(16);
