@@ -17,6 +17,8 @@ public sealed record ModelProfileDocument
 
     public string Name => Id;
 
+    private (List<ParameterPathPattern> Omit, List<(ParameterPathPattern From, ParameterPathPattern To)> Moves)? _patterns;
+
     /// <summary>Whether this profile is for the device that authenticated as <paramref name="manufacturer"/> / <paramref name="model"/>.</summary>
     public bool Matches(string? manufacturer, string? model, string? firmware) =>
         string.Equals(Manufacturer.Trim(), manufacturer?.Trim(), StringComparison.OrdinalIgnoreCase)
@@ -26,8 +28,10 @@ public sealed record ModelProfileDocument
     /// <summary>The rendered parameters as this model takes them: omitted ones dropped, mapped ones renamed (kind and secrecy kept).</summary>
     public IReadOnlyList<ProfileParameter> Apply(IReadOnlyList<ProfileParameter> parameters)
     {
-        var omit = Omit.Select(o => new ParameterPathPattern(o)).ToList();
-        var moves = Mappings.Select(m => (From: new ParameterPathPattern(m.From), To: new ParameterPathPattern(m.To))).ToList();
+        // Parsed once per loaded profile (the catalog keeps the instance), not once per push.
+        var (omit, moves) = _patterns ??= (
+            Omit.Select(o => new ParameterPathPattern(o)).ToList(),
+            Mappings.Select(m => (From: new ParameterPathPattern(m.From), To: new ParameterPathPattern(m.To))).ToList());
         var result = new List<ProfileParameter>(parameters.Count);
         foreach (var parameter in parameters)
         {
