@@ -9,56 +9,36 @@ namespace Provisioning.Orchestrator.Tests.Devices;
 /// bootstrap → pending → adopted: a device given its own credential keeps what it used before until it proves the new
 /// one (bounded by Devices:CredentialAdoptionWindow), and every step is in its history.
 /// </summary>
-public sealed class CredentialLifecycleTests : IAsyncLifetime
+public sealed class CredentialLifecycleTests : DeviceDoorSystem
 {
-    private ScriptedAdapter _adapter = null!;
-    private SystemUnderTest _system = null!;
-    private DeviceDoor _door = null!;
-    private OrchestratorFixture _helper = null!;
-
-    public async Task InitializeAsync()
-    {
-        _adapter = await ScriptedAdapter.StartAsync();
-        _system = await SystemUnderTest.StartAsync(DeviceDoor.Settings(_adapter));
-        _door = new DeviceDoor(_system);
-        _helper = OrchestratorFixture.Over(_adapter, _system);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _door.Dispose();
-        await _system.DisposeAsync();
-        await _adapter.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_device_bootstrapped_with_its_secret_is_pending_keeps_the_secret_then_adopts_its_credential()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper, bootstrapPassword: "label-password-2");
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper, bootstrapPassword: "label-password-2");
         var device = DeviceDoor.Cwmp(serial);
 
-        var bootstrap = await _door.ContactAsync(device, ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
-        Assert.Equal(WorkflowResult.Success, (await _system.WaitForTerminalAsync(bootstrap.WorkflowId)).Result);
+        var bootstrap = await Door.ContactAsync(device, ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
+        Assert.Equal(WorkflowResult.Success, (await System.WaitForTerminalAsync(bootstrap.WorkflowId)).Result);
 
         // Pushed but not proved: the bootstrap secret stays offered as the previous credential.
-        var pending = await _door.LookupAsync(serial);
+        var pending = await Door.LookupAsync(serial);
         Assert.Equal("bootstrap", pending.PreviousCwmpUsername);
         Assert.Equal(FactoryResetTests.Digest("bootstrap", "label-password-2"), pending.PreviousCwmpPasswordHa1);
         Assert.Equal(FactoryResetTests.Digest(serial, "own-password-" + serial), pending.CwmpPasswordHa1);
-        Assert.Equal("pending", (await _system.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = serial })).CredentialState);
+        Assert.Equal("pending", (await System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = serial })).CredentialState);
 
         // Still on the old one: accepted, and on record as not adopted (once per window, counted).
-        await _door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
-        await _door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
-        var notAdopted = await _door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Kind == "credential_not_adopted" && c.Count == 2));
+        await Door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
+        await Door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
+        var notAdopted = await Door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Kind == "credential_not_adopted" && c.Count == 2));
         Assert.Equal("pending", notAdopted.CredentialState);
 
-        await _door.ContactAsync(device, ContactCredential.Device, "2 PERIODIC");
+        await Door.ContactAsync(device, ContactCredential.Device, "2 PERIODIC");
 
-        var adopted = await _door.HistoryAsync(serial, h => h.CredentialState == "adopted");
+        var adopted = await Door.HistoryAsync(serial, h => h.CredentialState == "adopted");
         Assert.Equal(["credential_pending", "credential_not_adopted", "credential_adopted"], adopted.Contacts.Select(c => c.Kind).ToArray());
         Assert.Equal(bootstrap.WorkflowId, adopted.Contacts[0].WorkflowId);
-        var after = await _door.LookupAsync(serial);
+        var after = await Door.LookupAsync(serial);
         Assert.Equal("", after.PreviousCwmpUsername);
         Assert.Equal("", after.PreviousCwmpPasswordHa1);
     }
@@ -66,29 +46,29 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_device_that_used_the_shared_bootstrap_keeps_it_while_pending()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper);
-        var bootstrap = await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Bootstrap, "0 BOOTSTRAP");
-        await _system.WaitForTerminalAsync(bootstrap.WorkflowId);
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper);
+        var bootstrap = await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Bootstrap, "0 BOOTSTRAP");
+        await System.WaitForTerminalAsync(bootstrap.WorkflowId);
 
-        var lookup = await _door.LookupAsync(serial);
+        var lookup = await Door.LookupAsync(serial);
         Assert.True(lookup.SharedBootstrapAllowed);
         Assert.Equal("", lookup.PreviousCwmpPasswordHa1);
-        var history = await _door.HistoryAsync(serial, h => h.CredentialState == "pending");
+        var history = await Door.HistoryAsync(serial, h => h.CredentialState == "pending");
         Assert.Contains("shared bootstrap", Assert.Single(history.Contacts).Detail);
     }
 
     [Fact]
     public async Task A_device_still_logging_in_with_its_old_username_is_found_by_it_while_pending()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper);
-        await DeviceDoor.ProvisionedAsync(_helper, serial);
-        await _system.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper);
+        await DeviceDoor.ProvisionedAsync(Helper, serial);
+        await System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
         {
             Identity = DeviceDoor.Cwmp(serial), ServicePlan = "gold", CwmpUsername = "renamed-" + serial, CwmpPassword = "rotated-password",
         } });
 
         // The ACS looks a Digest login up by its username: the old one still leads to the device, with the old HA1.
-        var byOldName = await _door.Contacts.LookupDeviceAsync(new LookupDeviceRequest { Username = serial, Realm = DeviceDoor.Realm });
+        var byOldName = await Door.Contacts.LookupDeviceAsync(new LookupDeviceRequest { Username = serial, Realm = DeviceDoor.Realm });
 
         Assert.True(byOldName.Registered);
         Assert.Equal(serial, byOldName.Device.SerialNumber);
@@ -100,62 +80,42 @@ public sealed class CredentialLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_device_that_already_uses_its_own_credential_is_not_made_pending()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper);
-        await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Device, "2 PERIODIC");
-        await DeviceDoor.ProvisionedAsync(_helper, serial);
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper);
+        await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Device, "2 PERIODIC");
+        await DeviceDoor.ProvisionedAsync(Helper, serial);
 
-        var history = await _system.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
+        var history = await System.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
         Assert.Equal("adopted", history.CredentialState);
         Assert.Empty(history.Contacts);
-        Assert.Equal("", (await _door.LookupAsync(serial)).PreviousCwmpUsername);
+        Assert.Equal("", (await Door.LookupAsync(serial)).PreviousCwmpUsername);
     }
 }
 
 /// <summary>Past Devices:CredentialAdoptionWindow (2 s here) the previous credential is no longer offered, on record.</summary>
-public sealed class CredentialAdoptionWindowTests : IAsyncLifetime
+public sealed class CredentialAdoptionWindowTests() : DeviceDoorSystem(("Devices:CredentialAdoptionWindow", "00:00:02"))
 {
-    private ScriptedAdapter _adapter = null!;
-    private SystemUnderTest _system = null!;
-    private DeviceDoor _door = null!;
-    private OrchestratorFixture _helper = null!;
-
-    public async Task InitializeAsync()
-    {
-        _adapter = await ScriptedAdapter.StartAsync();
-        _system = await SystemUnderTest.StartAsync(DeviceDoor.Settings(_adapter, ("Devices:CredentialAdoptionWindow", "00:00:02")));
-        _door = new DeviceDoor(_system);
-        _helper = OrchestratorFixture.Over(_adapter, _system);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _door.Dispose();
-        await _system.DisposeAsync();
-        await _adapter.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_changed_password_makes_the_old_one_previous_until_the_window_ends()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper);
-        await DeviceDoor.ProvisionedAsync(_helper, serial);
-        var old = (await _door.LookupAsync(serial)).CwmpPasswordHa1;
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper);
+        await DeviceDoor.ProvisionedAsync(Helper, serial);
+        var old = (await Door.LookupAsync(serial)).CwmpPasswordHa1;
 
-        await _system.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
+        await System.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
         {
             Identity = DeviceDoor.Cwmp(serial), ServicePlan = "gold", CwmpUsername = serial, CwmpPassword = "rotated-password",
         } });
-        var pending = await _door.LookupAsync(serial);
+        var pending = await Door.LookupAsync(serial);
         Assert.Equal(old, pending.PreviousCwmpPasswordHa1);
         Assert.Equal(serial, pending.PreviousCwmpUsername);
         Assert.NotEqual(old, pending.CwmpPasswordHa1);
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var expired = await _door.LookupAsync(serial);
+        var expired = await Door.LookupAsync(serial);
 
         Assert.Equal("", expired.PreviousCwmpPasswordHa1);
         Assert.Equal("", expired.PreviousCwmpUsername);
-        var history = await _door.HistoryAsync(serial, h => h.CredentialState == "not_adopted");
+        var history = await Door.HistoryAsync(serial, h => h.CredentialState == "not_adopted");
         Assert.Equal(["credential_pending", "credential_not_adopted"], history.Contacts.Select(c => c.Kind).ToArray());
         Assert.Contains("no longer accepted", history.Contacts[1].Detail);
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using global::System.Diagnostics;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Contracts.Southbound;
@@ -9,40 +9,20 @@ using Provisioning.Testing;
 namespace Provisioning.Orchestrator.Tests.Devices;
 
 /// <summary>Every refused contact is on record in the device's stream, once per device, reason and window, and counted.</summary>
-public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
+public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper output) : DeviceDoorSystem(("Devices:UnregisteredPerWindow", "100"))
 {
-    private ScriptedAdapter _adapter = null!;
-    private SystemUnderTest _system = null!;
-    private DeviceDoor _door = null!;
-    private OrchestratorFixture _helper = null!;
-
-    public async Task InitializeAsync()
-    {
-        _adapter = await ScriptedAdapter.StartAsync();
-        _system = await SystemUnderTest.StartAsync(DeviceDoor.Settings(_adapter, ("Devices:UnregisteredPerWindow", "100")));
-        _door = new DeviceDoor(_system);
-        _helper = OrchestratorFixture.Over(_adapter, _system);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _door.Dispose();
-        await _system.DisposeAsync();
-        await _adapter.DisposeAsync();
-    }
-
     [Fact]
     public async Task Equal_refusals_in_one_window_are_stored_once_counted_and_shown_in_history_and_report()
     {
-        var serial = await _helper.RegisterAsync(new DeviceScript());
+        var serial = await Helper.RegisterAsync(new DeviceScript());
 
         var acks = new List<bool>();
-        for (var i = 0; i < 5; i++) acks.Add((await _door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.WrongPassword)).Recorded);
-        var replayed = await _door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.Replayed, "nonce count replayed");
+        for (var i = 0; i < 5; i++) acks.Add((await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.WrongPassword)).Recorded);
+        var replayed = await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.Replayed, "nonce count replayed");
 
         Assert.Equal([true, false, false, false, false], acks);
         Assert.True(replayed.Recorded);
-        var history = await _door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Reason == "wrong_password" && c.Count == 5));
+        var history = await Door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Reason == "wrong_password" && c.Count == 5));
         var wrong = Assert.Single(history.Contacts, c => c.Reason == "wrong_password");
         Assert.Equal("contact_refused", wrong.Kind);
         Assert.Equal("198.51.100.7", wrong.RemoteAddress);
@@ -50,9 +30,9 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(wrong.LastSeenAt.ToDateTimeOffset() >= wrong.OccurredAt.ToDateTimeOffset());
         Assert.Single(history.Contacts, c => c.Reason == "replayed");
         // The refusals are device events, not workflow events: the provisioning feed does not carry them.
-        Assert.DoesNotContain(await _system.EventsAsync(), e => e.SerialNumber == serial);
+        Assert.DoesNotContain(await System.EventsAsync(), e => e.SerialNumber == serial);
 
-        var report = await _door.ReportAsync(r => r.Refusals.Any(x => x.Reason == "wrong_password" && x.Count == 5));
+        var report = await Door.ReportAsync(r => r.Refusals.Any(x => x.Reason == "wrong_password" && x.Count == 5));
         var row = Assert.Single(report.Refusals, r => r.Reason == "wrong_password");
         Assert.Equal(1, row.Devices);
         Assert.Equal(DeviceProtocol.Cwmp, row.Protocol);
@@ -62,23 +42,23 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     [Fact]
     public async Task Device_events_pass_by_the_feed_and_the_workflow_projections_and_outlive_a_rebuild()
     {
-        var serial = await DeviceDoor.RegisterCwmpAsync(_helper, bootstrapPassword: "label-password-3");
-        await _door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.BootstrapRefused, "shared bootstrap for a device with its own secret");
-        var zeroTouch = await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
-        await _system.WaitForTerminalAsync(zeroTouch.WorkflowId);
-        var reset = await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
-        await _system.WaitForTerminalAsync(reset.WorkflowId);
-        var shown = await _door.HistoryAsync(serial, h => h.Contacts.Count >= 4 && h.Entries.Count == 2);
+        var serial = await DeviceDoor.RegisterCwmpAsync(Helper, bootstrapPassword: "label-password-3");
+        await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.BootstrapRefused, "shared bootstrap for a device with its own secret");
+        var zeroTouch = await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
+        await System.WaitForTerminalAsync(zeroTouch.WorkflowId);
+        var reset = await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.BootstrapSecret, "0 BOOTSTRAP");
+        await System.WaitForTerminalAsync(reset.WorkflowId);
+        var shown = await Door.HistoryAsync(serial, h => h.Contacts.Count >= 4 && h.Entries.Count == 2);
 
-        await _system.Inventory.RebuildProjectionsAsync(new RebuildProjectionsRequest());
+        await System.Inventory.RebuildProjectionsAsync(new RebuildProjectionsRequest());
 
-        var rebuilt = await _door.HistoryAsync(serial, h => h.Entries.Count == 2);
+        var rebuilt = await Door.HistoryAsync(serial, h => h.Entries.Count == 2);
         Assert.Equal(shown.Contacts, rebuilt.Contacts);
         Assert.Equal([WorkflowTrigger.FactoryReset, WorkflowTrigger.ZeroTouch], rebuilt.Entries.Select(e => e.Trigger).ToArray());
         // Only the two workflows have summaries; the device's own stream is no workflow.
-        var workflows = await _system.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial });
+        var workflows = await System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial });
         Assert.Equal(2, workflows.Workflows.Count);
-        var events = await _system.EventsAsync();
+        var events = await System.EventsAsync();
         Assert.All(events.Where(e => e.SerialNumber == serial), e => Assert.Contains(e.WorkflowId, new[] { zeroTouch.WorkflowId, reset.WorkflowId }));
         Assert.DoesNotContain(events, e => string.IsNullOrEmpty(e.WorkflowId));
     }
@@ -86,11 +66,11 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     [Fact]
     public async Task The_failure_report_counts_refusals_only_in_the_period_asked()
     {
-        var serial = await _helper.RegisterAsync(new DeviceScript());
-        await _door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.OtherDevice);
-        await _door.ReportAsync(r => r.Refusals.Any(x => x.Reason == "other_device"));
+        var serial = await Helper.RegisterAsync(new DeviceScript());
+        await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.OtherDevice);
+        await Door.ReportAsync(r => r.Refusals.Any(x => x.Reason == "other_device"));
 
-        var earlier = await _system.Provisioning.GetFailureReportAsync(new GetFailureReportRequest
+        var earlier = await System.Provisioning.GetFailureReportAsync(new GetFailureReportRequest
         {
             From = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-2)),
             To = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)),
@@ -103,25 +83,25 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     public async Task A_flood_of_junk_bootstraps_costs_bounded_rows_and_no_workflow()
     {
         const int junk = 2000;
-        var workflowsBefore = await _door.WorkflowCountAsync();
+        var workflowsBefore = await Door.WorkflowCountAsync();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, junk), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            var decision = await _door.ContactAsync(DeviceDoor.Cwmp($"JUNK{i:D5}{Guid.NewGuid().ToString("N")[..4]}"), ContactCredential.Bootstrap, "0 BOOTSTRAP", "1 BOOT");
+            var decision = await Door.ContactAsync(DeviceDoor.Cwmp($"JUNK{i:D5}{Guid.NewGuid().ToString("N")[..4]}"), ContactCredential.Bootstrap, "0 BOOTSTRAP", "1 BOOT");
             Assert.False(decision.Registered);
             Assert.Equal(ContactAction.None, decision.Action);
             Assert.Equal("", decision.WorkflowId);
         });
         clock.Stop();
 
-        var report = await _door.ReportAsync(r => r.Refusals.Where(x => x.Reason == "unknown_device").Sum(x => x.Count) >= junk);
+        var report = await Door.ReportAsync(r => r.Refusals.Where(x => x.Reason == "unknown_device").Sum(x => x.Count) >= junk);
         var unknown = Assert.Single(report.Refusals, r => r.Reason == "unknown_device");
         Assert.Equal(junk, unknown.Count);
         Assert.Equal(junk, unknown.Devices);
-        Assert.Equal(workflowsBefore, await _door.WorkflowCountAsync());
+        Assert.Equal(workflowsBefore, await Door.WorkflowCountAsync());
         // At most the per-window bound of unregistered devices is stored, whatever the flood (windows are aligned to
         // the clock, so a flood may straddle two; the other tests of this class add a few rows of their own).
-        var rows = await _door.RowsAsync<ContactWindow>();
+        var rows = await Door.RowsAsync<ContactWindow>();
         output.WriteLine($"{junk} junk bootstraps: {clock.Elapsed.TotalMilliseconds:F0} ms, {rows} contact rows stored");
         Assert.InRange(rows, 1, 2 * 100 + 10);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{junk} junk bootstraps took {clock.Elapsed}");
@@ -130,15 +110,15 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     [Fact]
     public async Task An_unregistered_device_bootstrapping_again_is_counted_not_stored_again()
     {
-        var serial = _helper.NewSerial("NOBODY");
-        for (var i = 0; i < 3; i++) await _door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Bootstrap, "0 BOOTSTRAP");
+        var serial = Helper.NewSerial("NOBODY");
+        for (var i = 0; i < 3; i++) await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Bootstrap, "0 BOOTSTRAP");
 
-        var history = await _door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Count == 3));
+        var history = await Door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Count == 3));
         var contact = Assert.Single(history.Contacts);
         Assert.Equal("unknown_device", contact.Reason);
         Assert.Empty(history.Entries);
         Assert.Equal("", history.CredentialState);
-        var lookup = await _door.LookupAsync(serial);
+        var lookup = await Door.LookupAsync(serial);
         Assert.False(lookup.Registered);
         Assert.True(lookup.SharedBootstrapAllowed);
     }
@@ -146,8 +126,8 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     [Fact]
     public async Task An_oss_request_for_an_unknown_serial_still_ends_unknown_device()
     {
-        var started = await _helper.ProvisionAsync(_helper.NewSerial("OSSUNK"));
-        var workflow = await _system.WaitForTerminalAsync(started.Workflow.WorkflowId);
+        var started = await Helper.ProvisionAsync(Helper.NewSerial("OSSUNK"));
+        var workflow = await System.WaitForTerminalAsync(started.Workflow.WorkflowId);
         Assert.Equal(WorkflowResult.UnknownDevice, workflow.Result);
     }
 }
