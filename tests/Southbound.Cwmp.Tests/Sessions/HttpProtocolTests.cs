@@ -145,58 +145,6 @@ public sealed class HttpProtocolTests
         Assert.Equal(CookieFrom(headers).Split('=')[1], sessions.FindByDevice("SN-PROXY-B")!.Id);
     }
 
-    /// <summary>One TCP connection kept alive across requests, sending no cookies: a CPE with a minimal HTTP stack.</summary>
-    private sealed class KeptAliveConnection : IDisposable
-    {
-        private readonly TcpClient tcp;
-        private readonly NetworkStream stream;
-        private readonly Uri url;
-
-        private KeptAliveConnection(TcpClient tcp, Uri url)
-        {
-            this.tcp = tcp;
-            this.url = url;
-            stream = tcp.GetStream();
-        }
-
-        public static async Task<KeptAliveConnection> OpenAsync(Uri url)
-        {
-            var tcp = new TcpClient();
-            await tcp.ConnectAsync(url.Host, url.Port);
-            return new KeptAliveConnection(tcp, url);
-        }
-
-        public async Task<(int Status, string Headers, string Body)> PostAsync(string body, string? authorization = null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(body);
-            var head = new StringBuilder($"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Length: {bytes.Length}\r\n");
-            if (bytes.Length > 0) head.Append("Content-Type: text/xml; charset=utf-8\r\n");
-            if (authorization is not null) head.Append($"Authorization: {authorization}\r\n");
-            head.Append("\r\n");
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
-            await stream.WriteAsync(bytes);
-
-            var received = new List<byte>();
-            var one = new byte[1];
-            while (received.Count < 4 || !(received[^4] == '\r' && received[^3] == '\n' && received[^2] == '\r' && received[^1] == '\n'))
-            {
-                if (await stream.ReadAsync(one) == 0) throw new IOException("connection closed by the ACS");
-                received.Add(one[0]);
-            }
-            var headers = Encoding.ASCII.GetString([.. received]);
-            var lengthLine = headers.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-            var content = new byte[lengthLine is null ? 0 : int.Parse(lengthLine[15..].Trim())];
-            await stream.ReadExactlyAsync(content);
-            return (int.Parse(headers.Split(' ')[1]), headers, Encoding.UTF8.GetString(content));
-        }
-
-        public void Dispose()
-        {
-            stream.Dispose();
-            tcp.Dispose();
-        }
-    }
-
     [Fact]
     public async Task Use_cwmp_version_is_answered_when_the_cpe_lists_its_versions()
     {

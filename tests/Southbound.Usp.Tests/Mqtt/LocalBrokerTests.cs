@@ -5,11 +5,10 @@ using Provisioning.Testing;
 
 namespace Provisioning.Southbound.Usp.Tests.Mqtt;
 
-/// <summary>MQTT enabled with a local broker: the controller starts mosquitto itself and agents reach it there.</summary>
-public sealed class LocalBrokerTests
+/// <summary>A controller with MQTT on a local broker it starts itself (mosquitto on a free port), subscribed there.</summary>
+internal static class LocalBrokerHost
 {
-    [Fact]
-    public async Task The_controller_starts_its_local_broker_and_an_agent_is_onboarded_through_it_and_it_stops_with_the_controller()
+    public static async Task<(UspTestHost Host, Uri Broker, int Port)> StartAsync()
     {
         MosquittoBroker.FindExecutable(); // fails clearly where mosquitto is missing
         var port = FreePort.Next();
@@ -20,10 +19,21 @@ public sealed class LocalBrokerTests
             ["Usp:Mqtt:BrokerUrl"] = broker.ToString(),
             ["Usp:Mqtt:StartLocalBroker"] = "true",
         });
+        var transport = host.Services.GetRequiredService<UspMqttTransport>();
+        await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at its own broker with its generated user");
+        return (host, broker, port);
+    }
+}
+
+/// <summary>MQTT enabled with a local broker: the controller starts mosquitto itself and agents reach it there.</summary>
+public sealed class LocalBrokerTests
+{
+    [Fact]
+    public async Task The_controller_starts_its_local_broker_and_an_agent_is_onboarded_through_it_and_it_stops_with_the_controller()
+    {
+        var (host, broker, port) = await LocalBrokerHost.StartAsync();
         await using (host)
         {
-            var transport = host.Services.GetRequiredService<UspMqttTransport>();
-            await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at its own broker");
 
             var agent = host.StartAgent("LOCALMQ1", mqttBroker: broker);
             await UspTestHost.EventuallyAsync(() => host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "contact over the local broker");
@@ -56,19 +66,9 @@ public sealed class LocalBrokerAclTests
     [Fact]
     public async Task An_agent_reads_only_its_own_topic_and_nobody_but_the_controller_reads_the_controllers()
     {
-        MosquittoBroker.FindExecutable();
-        var port = FreePort.Next();
-        var broker = new Uri($"mqtt://127.0.0.1:{port}");
-        var host = await UspTestHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Usp:Mqtt:Enabled"] = "true",
-            ["Usp:Mqtt:BrokerUrl"] = broker.ToString(),
-            ["Usp:Mqtt:StartLocalBroker"] = "true",
-        });
+        var (host, broker, port) = await LocalBrokerHost.StartAsync();
         await using (host)
         {
-            var transport = host.Services.GetRequiredService<UspMqttTransport>();
-            await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at its own broker with its generated user");
 
             // A real agent is onboarded through the ACL (client ID = endpoint ID).
             var agent = host.StartAgent("ACLMQ1", mqttBroker: broker);
