@@ -51,45 +51,28 @@ public static class ServicePlanFile
     /// <summary>The file's model profiles (a mapping's "model_profiles" list), each checked like the API checks it.</summary>
     public static (IReadOnlyList<ParsedModelProfile> Profiles, IReadOnlyList<ImportProblem> Problems) ParseModelProfiles(string text, bool isJson)
     {
-        var problems = new List<ImportProblem>();
-        var profiles = new List<ParsedModelProfile>();
-        List<(int Line, string Json)> entries;
-        try
-        {
-            entries = isJson ? JsonEntries(text, ModelProfilesKey) : YamlEntries(text, ModelProfilesKey);
-        }
-        catch (Exception e) when (e is YamlException or JsonException or FormatException)
-        {
-            return ([], [new ImportProblem(1, e.Message)]);
-        }
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (line, json) in entries)
-        {
-            ModelProfile profile;
-            try
-            {
-                profile = Parser.Parse<ModelProfile>(json);
-            }
-            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
-            {
-                problems.Add(new ImportProblem(line, $"not a model profile: {e.Message}"));
-                continue;
-            }
-            var found = ModelProfileRules.Check(profile).ToList();
-            if (profile.Name.Length > 0 && !names.Add(profile.Name)) found.Add($"model profile '{profile.Name}' appears twice");
-            if (found.Count > 0) problems.Add(new ImportProblem(line, $"model profile '{profile.Name}': " + string.Join("; ", found)));
-            else profiles.Add(new ParsedModelProfile(profile, line));
-        }
-        return (profiles, problems);
+        var (profiles, problems) = ParseList<ModelProfile>(text, isJson, ModelProfilesKey, "model profile", p => p.Name, ModelProfileRules.Check);
+        return (profiles.Select(p => new ParsedModelProfile(p.Item, p.Line)).ToList(), problems);
     }
 
     public static (IReadOnlyList<ParsedPlan> Plans, IReadOnlyList<ImportProblem> Problems) Parse(string text, bool isJson)
+    {
+        var (plans, problems) = ParseList<ServicePlan>(text, isJson, PlansKey, "plan", p => p.Name, ServicePlanRules.Check);
+        return (plans.Select(p => new ParsedPlan(p.Item, p.Line)).ToList(), problems);
+    }
+
+    /// <summary>
+    /// The entries of one list of the file, each parsed as <typeparamref name="T"/> by Google.Protobuf from its JSON and
+    /// checked by <paramref name="rules"/>; a problem names the line its entry starts on.
+    /// </summary>
+    private static (List<(T Item, int Line)> Items, List<ImportProblem> Problems) ParseList<T>(string text, bool isJson, string list, string what,
+        Func<T, string> nameOf, Func<T, IEnumerable<string>> rules) where T : IMessage<T>, new()
     {
         var problems = new List<ImportProblem>();
         List<(int Line, string Json)> entries;
         try
         {
-            entries = isJson ? JsonEntries(text) : YamlEntries(text);
+            entries = isJson ? JsonEntries(text, list) : YamlEntries(text, list);
         }
         catch (YamlException e)
         {
@@ -104,30 +87,31 @@ public static class ServicePlanFile
             return ([], [new ImportProblem(1, e.Message)]);
         }
 
-        var plans = new List<ParsedPlan>();
+        var items = new List<(T, int)>();
         var firstLineOfName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (line, json) in entries)
         {
-            ServicePlan plan;
+            T item;
             try
             {
-                plan = Parser.Parse<ServicePlan>(json);
+                item = Parser.Parse<T>(json);
             }
             catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or FormatException)
             {
-                problems.Add(new ImportProblem(line, $"not a service plan: {e.Message}"));
+                problems.Add(new ImportProblem(line, $"not a {what}: {e.Message}"));
                 continue;
             }
-            var planProblems = ServicePlanRules.Check(plan).ToList();
-            if (plan.Name.Length > 0)
+            var found = rules(item).ToList();
+            var name = nameOf(item);
+            if (name.Length > 0)
             {
-                if (firstLineOfName.TryGetValue(plan.Name, out var first)) planProblems.Add($"plan '{plan.Name}' is already defined on line {first}");
-                else firstLineOfName[plan.Name] = line;
+                if (firstLineOfName.TryGetValue(name, out var first)) found.Add($"{what} '{name}' is already defined on line {first}");
+                else firstLineOfName[name] = line;
             }
-            if (planProblems.Count > 0) problems.Add(new ImportProblem(line, (plan.Name.Length > 0 ? $"plan '{plan.Name}': " : "") + string.Join("; ", planProblems)));
-            else plans.Add(new ParsedPlan(plan, line));
+            if (found.Count > 0) problems.Add(new ImportProblem(line, (name.Length > 0 ? $"{what} '{name}': " : "") + string.Join("; ", found)));
+            else items.Add((item, line));
         }
-        return (plans, problems);
+        return (items, problems);
     }
 
     private static List<(int, string)> YamlEntries(string text, string list = PlansKey)
