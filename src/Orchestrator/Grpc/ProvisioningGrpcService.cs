@@ -136,10 +136,16 @@ public sealed class ProvisioningGrpcService(
         {
             await foreach (var e in feed.ReadAsync(new FeedFilter(workflowId, serial), request.AfterPosition, request.Follow, stream.Token))
             {
-                // A follower that stops reading holds its page and the HTTP/2 window: it is ended, not waited for.
-                stream.CancelAfter(slowAfter);
-                await responseStream.WriteAsync(e.ToWire(), stream.Token);
-                stream.CancelAfter(Timeout.InfiniteTimeSpan);
+                // A follower that stops reading holds its page and the HTTP/2 window: it is ended, not waited for. The timer
+                // is armed only for a write that has to wait (most complete at once into the transport's buffer).
+                var write = responseStream.WriteAsync(e.ToWire(), stream.Token);
+                if (!write.IsCompleted)
+                {
+                    stream.CancelAfter(slowAfter);
+                    await write;
+                    stream.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+                else await write;
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

@@ -10,7 +10,10 @@ namespace Provisioning.Orchestrator.ServicePlans;
 public sealed class ModelProfileCatalog(IDocumentStore store, TimeProvider clock)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(15);
-    private (IReadOnlyList<ModelProfileDocument> Profiles, DateTimeOffset ReadAt)? _cached;
+    // One reference, swapped whole: readers on many threads never see half of an update.
+    private Snapshot? _cached;
+
+    private sealed record Snapshot(IReadOnlyList<ModelProfileDocument> Profiles, DateTimeOffset ReadAt);
 
     public async Task<ModelProfileDocument?> ForAsync(string? manufacturer, string? model, string? firmware, CancellationToken cancellationToken)
     {
@@ -21,13 +24,13 @@ public sealed class ModelProfileCatalog(IDocumentStore store, TimeProvider clock
     private async Task<IReadOnlyList<ModelProfileDocument>> AllAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (_cached is { } cached && now - cached.ReadAt < Freshness) return cached.Profiles;
+        if (Volatile.Read(ref _cached) is { } cached && now - cached.ReadAt < Freshness) return cached.Profiles;
         await using var session = store.QuerySession();
         var profiles = await session.Query<ModelProfileDocument>().ToListAsync(cancellationToken);
-        _cached = (profiles, now);
+        Volatile.Write(ref _cached, new Snapshot(profiles, now));
         return profiles;
     }
 
     /// <summary>After a change through the admin API: the next push reads the profiles again.</summary>
-    public void Invalidate() => _cached = null;
+    public void Invalidate() => Volatile.Write(ref _cached, null);
 }

@@ -131,7 +131,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(_dataDirectory, "pg_hba.conf"),
             "# Written by the orchestrator at every start (EmbeddedPostgres): passwords everywhere, loopback only.\n" +
             $"local all all {socketMethod}\nhost all all 127.0.0.1/32 scram-sha-256\n", cancellationToken);
-        await OwnAsync(_dataDirectory, cancellationToken, openParents: false);
+        // Only the files written here change owner (not the whole cluster, which may be large, at every start).
+        foreach (var file in new[] { SettingsFile, "postgresql.conf", "pg_hba.conf" })
+            await OwnAsync(Path.Combine(_dataDirectory, file), cancellationToken, openParents: false);
     }
 
     private async Task SecureLegacyClusterAsync(CancellationToken cancellationToken)
