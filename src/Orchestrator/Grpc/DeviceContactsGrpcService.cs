@@ -180,19 +180,10 @@ public sealed partial class DeviceContactsGrpcService(
             .Limit("realm", request.Realm, 256)
             .Check(request.Device is not null || !string.IsNullOrEmpty(request.Username), "device", "or username is required")
             .ThrowIfInvalid();
-        var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, context.CancellationToken);
+        var (record, route, stored) = await LookupStateAsync(request, context.CancellationToken);
         // Unregistered: the shared bootstrap may open the session, so the contact is on record (it never gets a workflow).
         if (record is null) return new LookupDeviceResponse { Registered = false, SharedBootstrapAllowed = true };
-        // Only a lookup by device (before waking it) needs the ConnectionRequestURL; a login by username does not.
-        var route = request.Device is { SerialNumber.Length: > 0 } && record.Protocol == DeviceProtocol.Cwmp
-            ? await RouteAsync(record.Id, context.CancellationToken)
-            : null;
-        DeviceCredential? credential = null;
-        if (record.Protocol == DeviceProtocol.Cwmp)
-        {
-            await using var query = store.QuerySession();
-            credential = await credentials.CurrentAsync(record, await query.LoadAsync<DeviceCredential>(record.Id, context.CancellationToken), context.CancellationToken);
-        }
+        var credential = record.Protocol == DeviceProtocol.Cwmp ? await credentials.CurrentAsync(record, stored, context.CancellationToken) : null;
         var offersPrevious = credentials.OffersPrevious(credential);
         return new LookupDeviceResponse
         {
@@ -226,10 +217,31 @@ public sealed partial class DeviceContactsGrpcService(
         return !record.Provisioned || options.Value.FactoryReset == FactoryResetPolicy.Reprovision;
     }
 
-    private async Task<DeviceRoute?> RouteAsync(string serial, CancellationToken cancellationToken)
+    /// <summary>
+    /// The device, its route (only a lookup by device, before waking it, needs the ConnectionRequestURL; a login by
+    /// username does not) and its credential state: one round trip when the lookup names a serial number the inventory
+    /// knows (every CPE's first Inform of a storm asks this way).
+    /// </summary>
+    private async Task<(DeviceRecord? Record, DeviceRoute? Route, DeviceCredential? Credential)> LookupStateAsync(LookupDeviceRequest request, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<DeviceRoute>(serial, cancellationToken);
+        if (request.Device is { SerialNumber.Length: > 0 } device)
+        {
+            var batch = session.CreateBatchQuery();
+            var recordLoad = batch.Load<DeviceRecord>(device.SerialNumber);
+            var routeLoad = batch.Load<DeviceRoute>(device.SerialNumber);
+            var credentialLoad = batch.Load<DeviceCredential>(device.SerialNumber);
+            await batch.Execute(cancellationToken);
+            if (await recordLoad is { } bySerial)
+                return (bySerial, bySerial.Protocol == DeviceProtocol.Cwmp ? await routeLoad : null, await credentialLoad);
+        }
+        var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, cancellationToken);
+        if (record is null) return (null, null, null);
+        var route = request.Device is { SerialNumber.Length: > 0 } && record.Protocol == DeviceProtocol.Cwmp
+            ? await session.LoadAsync<DeviceRoute>(record.Id, cancellationToken)
+            : null;
+        var credential = record.Protocol == DeviceProtocol.Cwmp ? await session.LoadAsync<DeviceCredential>(record.Id, cancellationToken) : null;
+        return (record, route, credential);
     }
 
     /// <summary>The route to record for this contact, or null when the recorded one is still right and recent.</summary>
