@@ -156,8 +156,12 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
                 _connection = connection;
                 await connection.SendAsync(connection.ConnectRecord(EndpointId, _options.ControllerEndpointId).ToByteArray(), stopping).ConfigureAwait(false);
                 _connected.TrySetResult();
+                // What the agent announces is decided by its state at boot, before the controller can add a Boot!
+                // subscription: deciding after the receive loop starts raced the controller's Add under load (the
+                // agent then sent Boot! on its first boot, which asks for no NotifyResp).
+                var holdsBootSubscription = FindBootSubscription() is not null;
                 var receive = connection.ReceiveAsync(bytes => OnRecordAsync(connection, bytes), stopping);
-                await AnnounceAsync(connection, stopping).ConfigureAwait(false);
+                await AnnounceAsync(connection, holdsBootSubscription, stopping).ConfigureAwait(false);
                 await receive.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -224,11 +228,11 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     }
 
     /// <summary>After connecting: Boot! if a Boot! subscription for this controller exists, else OnBoardRequest on first boot.</summary>
-    private async Task AnnounceAsync(IAgentConnection connection, CancellationToken stopping)
+    private async Task AnnounceAsync(IAgentConnection connection, bool holdsBootSubscription, CancellationToken stopping)
     {
         if (!_bootPending) return;
         _bootPending = false;
-        if (FindBootSubscription() is not null)
+        if (holdsBootSubscription)
         {
             await SendBootAsync(connection, _options.ControllerEndpointId, _bootCause, _bootCommandKey).ConfigureAwait(false);
             return;
