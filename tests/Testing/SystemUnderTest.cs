@@ -23,7 +23,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     {
         _settings = settings;
         ConnectionString = connectionString;
-        GrpcAddress = settings["Orchestrator:GrpcUrl"]!;
+        GrpcAddress = InProcessWiring.Dialable(settings["Orchestrator:GrpcUrl"]!);
         AcsUrl = new Uri(settings["Cwmp:AcsUrl"]!.TrimEnd('/') + "/");
         UspWebSocketUrl = new Uri(settings["Usp:WebSocketUrl"]!.Replace("https://", "wss://").Replace("http://", "ws://").TrimEnd('/') + settings["Usp:WebSocketPath"]);
         UspControllerEndpointId = settings["Usp:EndpointId"]!;
@@ -94,11 +94,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Auth:ApiKeys:test-operator:Role"] = "operator",
             ["Auth:InternalKey"] = InternalKey,
         };
-        all["Cwmp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
-        all["Usp:OrchestratorUrl"] = all["Orchestrator:GrpcUrl"];
-        all["Orchestrator:Adapters:Cwmp"] = all["Cwmp:GrpcUrl"];
-        all["Orchestrator:Adapters:Usp"] = all["Usp:GrpcUrl"];
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        // In-process adapters are wired by the orchestrator itself (InProcessWiring); separately hosted ones by the test.
+        if (all["Orchestrator:HostAdapters"] == "false")
+        {
+            all.TryAdd("Cwmp:OrchestratorUrl", all["Orchestrator:GrpcUrl"]);
+            all.TryAdd("Usp:OrchestratorUrl", all["Orchestrator:GrpcUrl"]);
+            all.TryAdd("Orchestrator:Adapters:Cwmp", all["Cwmp:GrpcUrl"]);
+            all.TryAdd("Orchestrator:Adapters:Usp", all["Usp:GrpcUrl"]);
+        }
 
         var system = new SystemUnderTest(all, connectionString) { _configure = configure };
         await system.StartOrchestratorAsync();

@@ -10,6 +10,8 @@ public static class OrchestratorApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        if (builder.Configuration.GetValue(HostedAdapters.Setting, defaultValue: true))
+            builder.Configuration.AddInMemoryCollection(InProcessWiring.Derive(builder.Configuration));
         builder.AddProvisioningTelemetry("cpe-orchestrator");
         await builder.AddProvisioningStoreAsync();
         builder.AddOrchestrator();
