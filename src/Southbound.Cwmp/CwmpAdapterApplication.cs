@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Provisioning.ServiceDefaults;
+using Provisioning.ServiceDefaults.Grpc;
 using Provisioning.ServiceDefaults.Security;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Cwmp.Extensions;
@@ -24,6 +25,7 @@ public static class CwmpAdapterApplication
         // https:// listeners serve Cwmp:Tls's certificate; the DeviceAdapter gRPC server wants the internal key.
         builder.RequireInternalKey().UseTlsCertificateFrom("Cwmp:Tls");
         builder.AddCwmpAdapter();
+        builder.AnswerMalformedRequestsWithInvalidArgument();
         var app = builder.Build();
         app.MapCwmpAdapter();
         return app;

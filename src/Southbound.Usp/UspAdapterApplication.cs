@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Provisioning.ServiceDefaults;
 using Provisioning.ServiceDefaults.Connections;
+using Provisioning.ServiceDefaults.Grpc;
 using Provisioning.ServiceDefaults.Security;
 using Provisioning.ServiceDefaults.Tls;
 using Provisioning.Southbound.Usp.Extensions;
@@ -41,6 +42,7 @@ public static class UspAdapterApplication
         builder.RequireInternalKey().UseTlsCertificateFrom("Usp:Tls");
         builder.AddUspController();
         builder.Services.AddSingleton(listeners);
+        builder.AnswerMalformedRequestsWithInvalidArgument();
 
         var app = builder.Build();
         app.UseConnectionBudgets();

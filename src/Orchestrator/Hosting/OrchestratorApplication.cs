@@ -1,5 +1,6 @@
 using Provisioning.Orchestrator.Extensions;
 using Provisioning.ServiceDefaults;
+using Provisioning.ServiceDefaults.Grpc;
 
 namespace Provisioning.Orchestrator.Hosting;
 
@@ -15,6 +16,7 @@ public static class OrchestratorApplication
         builder.AddProvisioningTelemetry("cpe-orchestrator");
         await builder.AddProvisioningStoreAsync();
         builder.AddOrchestrator();
+        builder.AnswerMalformedRequestsWithInvalidArgument();
 
         var app = builder.Build();
         app.MapOrchestrator();
