@@ -18,7 +18,7 @@ namespace Provisioning.Southbound.Cwmp.Sessions;
 /// carries the answer to the previous RPC and receives the next one, until an HTTP 204 ends the session.
 /// </summary>
 public sealed class AcsEndpoint(
-    CwmpSessionManager sessions,
+    CpeSessionRegistry sessions,
     KnownDevices devices,
     CpeAuthenticator authenticator,
     DeviceCredentialStore credentialStore,
@@ -254,7 +254,7 @@ public sealed class AcsEndpoint(
             activity.SetTag("cwmp.namespace", envelope.CwmpNamespace);
         }
 
-        var session = new CwmpSession(CwmpSessionManager.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
+        var session = new CwmpSession(CpeSessionRegistry.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
             credential ?? previous?.Credential, CpeAuthenticator.RemoteAddress(context));
         if (!sessions.TryOpen(session, options.MaxSessions))
         {
