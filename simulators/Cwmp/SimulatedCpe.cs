@@ -8,10 +8,10 @@ using Provisioning.Simulators.Cwmp.Soap;
 namespace Provisioning.Simulators.Cwmp;
 
 /// <summary>How one CWMP session of a simulated CPE went.</summary>
-public sealed record SessionResult(bool Succeeded, string? Error, IReadOnlyList<string> EventCodes, IReadOnlyList<string> AcsMethods, bool Dropped)
+public sealed record SessionResult(bool Succeeded, string? Error, IReadOnlyList<string> EventCodes, IReadOnlyList<string> RequestsFromAcs, bool Dropped)
 {
     public override string ToString() =>
-        $"{(Succeeded ? "ok" : "failed")} [{string.Join(", ", EventCodes)}] -> [{string.Join(", ", AcsMethods)}]{(Error is null ? "" : " " + Error)}";
+        $"{(Succeeded ? "ok" : "failed")} [{string.Join(", ", EventCodes)}] -> [{string.Join(", ", RequestsFromAcs)}]{(Error is null ? "" : " " + Error)}";
 }
 
 /// <summary>

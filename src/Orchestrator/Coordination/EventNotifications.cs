@@ -36,6 +36,6 @@ public sealed partial class EventNotifications(NpgsqlDataSource dataSource, Feed
         }
     }
 
-    [LoggerMessage(4001, LogLevel.Warning, "Listening for new events failed ({Error}); live followers fall back to polling until it reconnects")]
+    [LoggerMessage(4301, LogLevel.Warning, "Listening for new events failed ({Error}); live followers fall back to polling until it reconnects")]
     private static partial void ListenFailed(ILogger logger, string error);
 }

@@ -52,7 +52,7 @@ public static class CwmpAdapterExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<global::Grpc.Net.ClientFactory.GrpcClientFactory>()
             .CreateClient<DeviceContacts.DeviceContactsClient>(nameof(DeviceContacts.DeviceContactsClient)));
 
-        builder.Services.AddSingleton<CwmpSessionManager>();
+        builder.Services.AddSingleton<CpeSessionRegistry>();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddSingleton<DeviceCredentialStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -13,7 +13,7 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
 /// </summary>
 public sealed class DeviceAdapterService(
-    DeviceRpcRunner runner, CwmpSessionManager sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances,
+    DeviceRpcRunner runner, CpeSessionRegistry sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances,
     DeviceCredentialStore credentials)
     : DeviceAdapter.DeviceAdapterBase
 {

@@ -18,7 +18,7 @@ namespace Provisioning.Southbound.Cwmp.Sessions;
 /// carries the answer to the previous RPC and receives the next one, until an HTTP 204 ends the session.
 /// </summary>
 public sealed class AcsEndpoint(
-    CwmpSessionManager sessions,
+    CpeSessionRegistry sessions,
     KnownDevices devices,
     CpeAuthenticator authenticator,
     DeviceCredentialStore credentialStore,
@@ -34,40 +34,80 @@ public sealed class AcsEndpoint(
 
     public async Task HandleAsync(HttpContext context)
     {
-        var request = context.Request;
-        var cancellationToken = context.RequestAborted;
-        // By cookie; a request without any cookie may continue the session of its TCP connection (decided below).
-        var cookieless = request.Headers.Cookie.Count == 0;
-        var session = cookieless ? null : sessions.FindById(request.Cookies[CookieName]);
-        var connectionSession = cookieless ? sessions.FindByConnection(context.Connection.Id) : null;
-
-        if (session is null && connectionSession is null && sessions.Count >= options.MaxSessions)
+        var arrival = Arrive(context);
+        if (arrival.ByCookie is null && arrival.ByConnection is null && sessions.Count >= options.MaxSessions)
         {
             // Over capacity: refuse the new session before reading anything (the CPE retries later). The count is
             // checked again, atomically, when the session is opened.
             RefuseOverCapacity(context);
             return;
         }
+        if (ChallengedBeforeReading(context, arrival)) return;
 
+        var (answered, envelope) = await ReadEnvelopeAsync(context, arrival.ByCookie).ConfigureAwait(false);
+        if (answered) return;
+        if (envelope?.Body is Inform bounded && InformBounds.Violation(bounded) is { } violation)
+        {
+            await RefuseUnboundedInformAsync(context, envelope, violation).ConfigureAwait(false);
+            return;
+        }
+
+        (answered, var credential) = await AuthenticateAsync(context, envelope, arrival).ConfigureAwait(false);
+        if (answered) return;
+
+        var session = Resume(context, envelope, arrival);
+        await DispatchAsync(context, envelope, session, credential).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The sessions a request may belong to, known before its body is read: the one its cookie names, or (for a request
+    /// without any cookie) the one last used on its TCP connection. <see cref="Continued"/>: the session vouches for the
+    /// request, as it was authenticated (or last authenticated again) on this connection.
+    /// </summary>
+    private readonly record struct Arrival(CwmpSession? ByCookie, CwmpSession? ByConnection, bool Continued);
+
+    private Arrival Arrive(HttpContext context)
+    {
+        var request = context.Request;
+        // By cookie; a request without any cookie may continue the session of its TCP connection (decided in Resume).
+        var cookieless = request.Headers.Cookie.Count == 0;
+        var session = cookieless ? null : sessions.FindById(request.Cookies[CookieName]);
+        var connectionSession = cookieless ? sessions.FindByConnection(context.Connection.Id) : null;
         // A session vouches for the connection it was authenticated (or last authenticated again) on. Its cookie from
         // another connection is not enough: a cookie is easily copied, a connection is not.
         var continued = connectionSession is not null || (session is not null && session.ConnectionId == context.Connection.Id);
-        if (options.Auth.Enabled && !continued && authenticator.Precheck(context) is { } early)
-        {
-            if (session is not null && !early.Stale && request.Headers.Authorization.Count == 0
-                && session.RemoteAddress != CpeAuthenticator.RemoteAddress(context))
-                authenticator.ReportForeignCookie(context, session.SerialNumber, session.EventCodes);
-            Answer(context, early);
-            return;
-        }
+        return new Arrival(session, connectionSession, continued);
+    }
 
+    /// <summary>
+    /// The authentication precheck of a request its session does not vouch for, before the body is read. True when it
+    /// answered the request (a challenge, a refusal, or 503).
+    /// </summary>
+    private bool ChallengedBeforeReading(HttpContext context, Arrival arrival)
+    {
+        if (!options.Auth.Enabled || arrival.Continued || authenticator.Precheck(context) is not { } early) return false;
+        if (arrival.ByCookie is { } session && !early.Stale && context.Request.Headers.Authorization.Count == 0
+            && session.RemoteAddress != CpeAuthenticator.RemoteAddress(context))
+            authenticator.ReportForeignCookie(context, session.SerialNumber, session.EventCodes);
+        Answer(context, early);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the body (at most MaxEnvelopeBytes) and parses it: a null envelope for the empty POST. Answered when the
+    /// request got its answer here instead (413, 400 for broken framing, a fault for an envelope that does not parse,
+    /// in the namespace of <paramref name="session"/> when there is one).
+    /// </summary>
+    private async Task<(bool Answered, CwmpEnvelope? Envelope)> ReadEnvelopeAsync(HttpContext context, CwmpSession? session)
+    {
+        var request = context.Request;
+        var cancellationToken = context.RequestAborted;
         if (request.ContentLength > options.MaxEnvelopeBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            return;
+            return (true, null);
         }
 
-        CwmpEnvelope? envelope;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 4096, 256, options.MaxEnvelopeBytes + 1L));
         try
         {
@@ -93,7 +133,7 @@ public sealed class AcsEndpoint(
                     // truncated chunk): the client's mistake, one log line, no stack trace.
                     CwmpLog.BodyRejected(logger, context.Connection.RemoteIpAddress?.ToString(), ex.Message);
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    return;
+                    return (true, null);
                 }
                 if (read == 0) break;
                 length += read;
@@ -101,93 +141,102 @@ public sealed class AcsEndpoint(
             if (length > options.MaxEnvelopeBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                return;
+                return (true, null);
             }
-            if (IsBlank(buffer.AsSpan(0, length)))
+            if (IsBlank(buffer.AsSpan(0, length))) return (false, null);
+            try
             {
-                envelope = null;
+                return (false, CwmpReader.Read(buffer.AsMemory(0, length), limits));
             }
-            else
+            catch (CwmpProtocolException ex)
             {
-                try
-                {
-                    envelope = CwmpReader.Read(buffer.AsMemory(0, length), limits);
-                }
-                catch (CwmpProtocolException ex)
-                {
-                    CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, Printable(ex.Message));
-                    CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
-                    // In the namespace the CPE used, when its envelope got as far as naming one.
-                    var ns = session?.CwmpNamespace ?? CwmpNamespaces.Declared(buffer.AsSpan(0, length)) ?? CwmpNamespaces.Cwmp10;
-                    // The reader's message may quote the offending character (&#1; becomes U+0001), which XML cannot carry.
-                    var fault = CwmpFault.Acs(ex.FaultCode, Printable(ex.Message));
-                    if (ex.SoapFaultCode is { } soapFaultCode) fault = fault with { SoapFaultCode = soapFaultCode };
-                    await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty, fault), StatusCodes.Status400BadRequest).ConfigureAwait(false);
-                    return;
-                }
+                CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)ex.FaultCode, Printable(ex.Message));
+                CwmpTelemetry.RecordFault((uint)ex.FaultCode, "?");
+                // In the namespace the CPE used, when its envelope got as far as naming one.
+                var ns = session?.CwmpNamespace ?? CwmpNamespaces.Declared(buffer.AsSpan(0, length)) ?? CwmpNamespaces.Cwmp10;
+                // The reader's message may quote the offending character (&#1; becomes U+0001), which XML cannot carry.
+                var fault = CwmpFault.Acs(ex.FaultCode, Printable(ex.Message));
+                if (ex.SoapFaultCode is { } soapFaultCode) fault = fault with { SoapFaultCode = soapFaultCode };
+                await WriteAsync(context, new CwmpEnvelope(ns, CwmpHeader.Empty, fault), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+                return (true, null);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
 
-        if (envelope?.Body is Inform bounded && InformBounds.Violation(bounded) is { } violation)
+    /// <summary>An Inform out of bounds: refused before any lookup, session or log line names the device, as its text is not fit to be repeated.</summary>
+    private async Task RefuseUnboundedInformAsync(HttpContext context, CwmpEnvelope envelope, string violation)
+    {
+        CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)AcsFaultCode.InvalidArguments, violation);
+        CwmpTelemetry.RecordFault((uint)AcsFaultCode.InvalidArguments, "Inform");
+        await WriteAsync(context, new CwmpEnvelope(envelope.CwmpNamespace, new CwmpHeader { Id = SafeId(envelope.Header.Id) },
+            CwmpFault.Acs(AcsFaultCode.InvalidArguments, "Inform refused: " + violation)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Authenticates the request when authentication is on: an Inform as the device it names, a session's cookie from
+    /// another connection as the session's device, a request outside any session by its username alone. A request its
+    /// session vouches for is not checked again (a Digest header it carries anyway is observed). Answered when it did not
+    /// authenticate (a challenge, or 503); otherwise the credential it authenticated with, if it was asked for one.
+    /// </summary>
+    private async Task<(bool Answered, CpeCredential? Credential)> AuthenticateAsync(HttpContext context, CwmpEnvelope? envelope, Arrival arrival)
+    {
+        if (!options.Auth.Enabled) return (false, null);
+        var session = arrival.ByCookie;
+        CpeAuthResult? result = null;
+        if (envelope?.Body is Inform inform)
         {
-            // Refused before any lookup, session or log line names the device: its text is not fit to be repeated.
-            CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)AcsFaultCode.InvalidArguments, violation);
-            CwmpTelemetry.RecordFault((uint)AcsFaultCode.InvalidArguments, "Inform");
-            await WriteAsync(context, new CwmpEnvelope(envelope.CwmpNamespace, new CwmpHeader { Id = SafeId(envelope.Header.Id) },
-                CwmpFault.Acs(AcsFaultCode.InvalidArguments, "Inform refused: " + violation)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
-            return;
+            // Every Inform opens a session, so it authenticates, as the device it names.
+            var eventCodes = inform.Events.Select(e => e.EventCode).ToArray();
+            // A device that bootstraps again (a factory reset) starts over: what was cached about it may no longer hold.
+            if (Array.IndexOf(eventCodes, "0 BOOTSTRAP") >= 0) credentialStore.Forget(inform.DeviceId.SerialNumber);
+            result = await authenticator.AuthenticateDeviceAsync(context, DeviceRefOf(inform), eventCodes).ConfigureAwait(false);
         }
-
-        CpeCredential? credential = null;
-        if (options.Auth.Enabled)
+        else if (!arrival.Continued && session is not null)
         {
-            CpeAuthResult? result = null;
-            if (envelope?.Body is Inform inform)
-            {
-                // Every Inform opens a session, so it authenticates, as the device it names.
-                var eventCodes = inform.Events.Select(e => e.EventCode).ToArray();
-                // A device that bootstraps again (a factory reset) starts over: what was cached about it may no longer hold.
-                if (Array.IndexOf(eventCodes, "0 BOOTSTRAP") >= 0) credentialStore.Forget(inform.DeviceId.SerialNumber);
-                result = await authenticator.AuthenticateDeviceAsync(context, DeviceRefOf(inform), eventCodes).ConfigureAwait(false);
-            }
-            else if (!continued && session is not null)
-            {
-                // The session's cookie on another connection: the credentials must be the session's device's.
-                result = await authenticator.AuthenticateDeviceAsync(context, session.Identity.Device, session.EventCodes, session.Credential)
-                    .ConfigureAwait(false);
-            }
-            else if (!continued)
-            {
-                result = await authenticator.AuthenticateUserAsync(context).ConfigureAwait(false);
-            }
-            else if ((session ?? connectionSession)?.Credential is { } vouched && request.Headers.Authorization.Count > 0)
-            {
-                authenticator.Observe(context, vouched);
-            }
-            if (result is { } r)
-            {
-                if (r.Outcome != CpeAuthOutcome.Succeeded)
-                {
-                    Answer(context, r);
-                    return;
-                }
-                credential = r.Credential;
-            }
+            // The session's cookie on another connection: the credentials must be the session's device's.
+            result = await authenticator.AuthenticateDeviceAsync(context, session.Identity.Device, session.EventCodes, session.Credential)
+                .ConfigureAwait(false);
         }
+        else if (!arrival.Continued)
+        {
+            result = await authenticator.AuthenticateUserAsync(context).ConfigureAwait(false);
+        }
+        else if ((session ?? arrival.ByConnection)?.Credential is { } vouched && context.Request.Headers.Authorization.Count > 0)
+        {
+            authenticator.Observe(context, vouched);
+        }
+        if (result is not { } r) return (false, null);
+        if (r.Outcome != CpeAuthOutcome.Succeeded)
+        {
+            Answer(context, r);
+            return (true, null);
+        }
+        return (false, r.Credential);
+    }
 
-        // An Inform on a connection's session starts a new session (a connection may be shared: a proxy's kept-alive
-        // upstream carries many CPEs); anything else continues the connection's session.
-        if (connectionSession is not null && envelope?.Body is not Inform) session = connectionSession;
+    /// <summary>
+    /// The session the request continues, touched and now bound to this connection. An Inform on a connection's session
+    /// starts a new session (a connection may be shared: a proxy's kept-alive upstream carries many CPEs); anything else
+    /// continues the connection's session.
+    /// </summary>
+    private CwmpSession? Resume(HttpContext context, CwmpEnvelope? envelope, Arrival arrival)
+    {
+        var session = arrival.ByConnection is not null && envelope?.Body is not Inform ? arrival.ByConnection : arrival.ByCookie;
         if (session is not null)
         {
             session.Touch();
             sessions.BindConnection(session, context.Connection.Id);
         }
+        return session;
+    }
 
+    /// <summary>Answers the request by what it carries: the empty POST, an Inform, another ACS method, or the CPE's answer to an RPC.</summary>
+    private async Task DispatchAsync(HttpContext context, CwmpEnvelope? envelope, CwmpSession? session, CpeCredential? credential)
+    {
         switch (envelope?.Body)
         {
             case null:
@@ -254,7 +303,7 @@ public sealed class AcsEndpoint(
             activity.SetTag("cwmp.namespace", envelope.CwmpNamespace);
         }
 
-        var session = new CwmpSession(CwmpSessionManager.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
+        var session = new CwmpSession(CpeSessionRegistry.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
             credential ?? previous?.Credential, CpeAuthenticator.RemoteAddress(context));
         if (!sessions.TryOpen(session, options.MaxSessions))
         {

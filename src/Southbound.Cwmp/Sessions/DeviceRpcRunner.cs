@@ -21,7 +21,7 @@ public sealed record RpcOutcome(CwmpMessage? Response, StepFailure? Failure, Ses
 /// the CPE answered or the caller's token (the step's deadline) fired.
 /// </summary>
 public sealed class DeviceRpcRunner(
-    CwmpSessionManager sessions,
+    CpeSessionRegistry sessions,
     KnownDevices devices,
     DeviceCredentialStore credentials,
     ConnectionRequester connectionRequester)

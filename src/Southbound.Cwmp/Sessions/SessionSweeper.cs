@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Provisioning.Southbound.Cwmp.Sessions;
 
 /// <summary>Enforces the idle session timeout (Cwmp:SessionTimeout) and the unanswered-RPC timeout (Cwmp:UnansweredRpcTimeout).</summary>
-internal sealed class SessionSweeper(CwmpSessionManager sessions, CwmpOptions options) : BackgroundService
+internal sealed class SessionSweeper(CpeSessionRegistry sessions, CwmpOptions options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

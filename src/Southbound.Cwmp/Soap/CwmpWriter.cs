@@ -10,7 +10,7 @@ namespace Provisioning.Southbound.Cwmp.Soap;
 /// soap-env / soap-enc / xsd / xsi / cwmp declared on the Envelope, unqualified method children,
 /// soap-enc:arrayType on every array, xsi:type on every value, no XML declaration.
 /// </summary>
-public static class CwmpWriter
+public static partial class CwmpWriter
 {
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -79,6 +79,7 @@ public static class CwmpWriter
         w.WriteEndElement();
     }
 
+    /// <summary>The body's method element; its arguments are written by the message's own writer (CwmpWriter.AcsMethods.cs, CwmpWriter.CpeMethods.cs).</summary>
     private static void WriteMethod(XmlWriter w, CwmpMessage message, string ns)
     {
         if (message is CwmpFault fault)
@@ -87,172 +88,41 @@ public static class CwmpWriter
             return;
         }
         w.WriteStartElement("cwmp", message.MethodName, ns);
+        WriteArguments(w, message);
+        w.WriteEndElement();
+    }
+
+    private static void WriteArguments(XmlWriter w, CwmpMessage message)
+    {
         switch (message)
         {
-            case Inform m:
-                w.WriteStartElement("DeviceId");
-                w.WriteElementString("Manufacturer", m.DeviceId.Manufacturer);
-                w.WriteElementString("OUI", m.DeviceId.Oui);
-                w.WriteElementString("ProductClass", m.DeviceId.ProductClass);
-                w.WriteElementString("SerialNumber", m.DeviceId.SerialNumber);
-                w.WriteEndElement();
-                StartArray(w, "Event", "cwmp:EventStruct", m.Events.Count);
-                foreach (var e in m.Events)
-                {
-                    w.WriteStartElement("EventStruct");
-                    w.WriteElementString("EventCode", e.EventCode);
-                    w.WriteElementString("CommandKey", e.CommandKey);
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
-                Int(w, "MaxEnvelopes", m.MaxEnvelopes);
-                w.WriteElementString("CurrentTime", m.CurrentTime);
-                Int(w, "RetryCount", m.RetryCount);
-                WriteParameterValues(w, m.ParameterList);
-                break;
-            case InformResponse m:
-                Int(w, "MaxEnvelopes", m.MaxEnvelopes);
-                break;
-            case TransferComplete m:
-                w.WriteElementString("CommandKey", m.CommandKey);
-                WriteFaultStruct(w, m.Fault);
-                w.WriteElementString("StartTime", m.StartTime);
-                w.WriteElementString("CompleteTime", m.CompleteTime);
-                break;
-            case AutonomousTransferComplete m:
-                w.WriteElementString("AnnounceURL", m.AnnounceUrl);
-                w.WriteElementString("TransferURL", m.TransferUrl);
-                w.WriteElementString("IsDownload", m.IsDownload ? "1" : "0");
-                w.WriteElementString("FileType", m.FileType);
-                w.WriteElementString("FileSize", m.FileSize.ToString(CultureInfo.InvariantCulture));
-                w.WriteElementString("TargetFileName", m.TargetFileName);
-                WriteFaultStruct(w, m.Fault);
-                w.WriteElementString("StartTime", m.StartTime);
-                w.WriteElementString("CompleteTime", m.CompleteTime);
-                break;
-            case RequestDownload m:
-                w.WriteElementString("FileType", m.FileType);
-                StartArray(w, "FileTypeArg", "cwmp:ArgStruct", m.FileTypeArg.Count);
-                foreach (var arg in m.FileTypeArg)
-                {
-                    w.WriteStartElement("ArgStruct");
-                    w.WriteElementString("Name", arg.Key);
-                    w.WriteElementString("Value", arg.Value);
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
-                break;
-            case GetRpcMethodsResponse m:
-                WriteStrings(w, "MethodList", m.MethodList);
-                break;
-            case GetParameterNames m:
-                w.WriteElementString("ParameterPath", m.ParameterPath);
-                w.WriteElementString("NextLevel", m.NextLevel ? "1" : "0");
-                break;
-            case GetParameterNamesResponse m:
-                StartArray(w, "ParameterList", "cwmp:ParameterInfoStruct", m.ParameterList.Count);
-                foreach (var p in m.ParameterList)
-                {
-                    w.WriteStartElement("ParameterInfoStruct");
-                    w.WriteElementString("Name", p.Name);
-                    w.WriteElementString("Writable", p.Writable ? "1" : "0");
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
-                break;
-            case GetParameterValues m:
-                WriteStrings(w, "ParameterNames", m.ParameterNames);
-                break;
-            case GetParameterValuesResponse m:
-                WriteParameterValues(w, m.ParameterList);
-                break;
-            case SetParameterValues m:
-                WriteParameterValues(w, m.ParameterList);
-                w.WriteElementString("ParameterKey", m.ParameterKey);
-                break;
-            case SetParameterValuesResponse m:
-                Int(w, "Status", m.Status);
-                break;
-            case GetParameterAttributes m:
-                WriteStrings(w, "ParameterNames", m.ParameterNames);
-                break;
-            case GetParameterAttributesResponse m:
-                StartArray(w, "ParameterList", "cwmp:ParameterAttributeStruct", m.ParameterList.Count);
-                foreach (var p in m.ParameterList)
-                {
-                    w.WriteStartElement("ParameterAttributeStruct");
-                    w.WriteElementString("Name", p.Name);
-                    Int(w, "Notification", p.Notification);
-                    WriteStrings(w, "AccessList", p.AccessList);
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
-                break;
-            case SetParameterAttributes m:
-                StartArray(w, "ParameterList", "cwmp:SetParameterAttributesStruct", m.ParameterList.Count);
-                foreach (var p in m.ParameterList)
-                {
-                    w.WriteStartElement("SetParameterAttributesStruct");
-                    w.WriteElementString("Name", p.Name);
-                    w.WriteElementString("NotificationChange", p.NotificationChange ? "1" : "0");
-                    Int(w, "Notification", p.Notification);
-                    w.WriteElementString("AccessListChange", p.AccessListChange ? "1" : "0");
-                    WriteStrings(w, "AccessList", p.AccessList);
-                    w.WriteEndElement();
-                }
-                w.WriteEndElement();
-                break;
-            case AddObject m:
-                w.WriteElementString("ObjectName", m.ObjectName);
-                w.WriteElementString("ParameterKey", m.ParameterKey);
-                break;
-            case AddObjectResponse m:
-                w.WriteElementString("InstanceNumber", m.InstanceNumber.ToString(CultureInfo.InvariantCulture));
-                Int(w, "Status", m.Status);
-                break;
-            case DeleteObject m:
-                w.WriteElementString("ObjectName", m.ObjectName);
-                w.WriteElementString("ParameterKey", m.ParameterKey);
-                break;
-            case DeleteObjectResponse m:
-                Int(w, "Status", m.Status);
-                break;
-            case Reboot m:
-                w.WriteElementString("CommandKey", m.CommandKey);
-                break;
-            case Download m:
-                w.WriteElementString("CommandKey", m.CommandKey);
-                w.WriteElementString("FileType", m.FileType);
-                w.WriteElementString("URL", m.Url);
-                w.WriteElementString("Username", m.Username);
-                w.WriteElementString("Password", m.Password);
-                w.WriteElementString("FileSize", m.FileSize.ToString(CultureInfo.InvariantCulture));
-                w.WriteElementString("TargetFileName", m.TargetFileName);
-                w.WriteElementString("DelaySeconds", m.DelaySeconds.ToString(CultureInfo.InvariantCulture));
-                w.WriteElementString("SuccessURL", m.SuccessUrl);
-                w.WriteElementString("FailureURL", m.FailureUrl);
-                break;
-            case DownloadResponse m:
-                WriteTransferResponse(w, m.Status, m.StartTime, m.CompleteTime);
-                break;
-            case Upload m:
-                w.WriteElementString("CommandKey", m.CommandKey);
-                w.WriteElementString("FileType", m.FileType);
-                w.WriteElementString("URL", m.Url);
-                w.WriteElementString("Username", m.Username);
-                w.WriteElementString("Password", m.Password);
-                w.WriteElementString("DelaySeconds", m.DelaySeconds.ToString(CultureInfo.InvariantCulture));
-                break;
-            case UploadResponse m:
-                WriteTransferResponse(w, m.Status, m.StartTime, m.CompleteTime);
-                break;
-            case ScheduleInform m:
-                w.WriteElementString("DelaySeconds", m.DelaySeconds.ToString(CultureInfo.InvariantCulture));
-                w.WriteElementString("CommandKey", m.CommandKey);
-                break;
+            case Inform m: WriteInform(w, m); break;
+            case InformResponse m: WriteInformResponse(w, m); break;
+            case TransferComplete m: WriteTransferComplete(w, m); break;
+            case AutonomousTransferComplete m: WriteAutonomousTransferComplete(w, m); break;
+            case RequestDownload m: WriteRequestDownload(w, m); break;
+            case GetRpcMethodsResponse m: WriteGetRpcMethodsResponse(w, m); break;
+            case GetParameterNames m: WriteGetParameterNames(w, m); break;
+            case GetParameterNamesResponse m: WriteGetParameterNamesResponse(w, m); break;
+            case GetParameterValues m: WriteGetParameterValues(w, m); break;
+            case GetParameterValuesResponse m: WriteGetParameterValuesResponse(w, m); break;
+            case SetParameterValues m: WriteSetParameterValues(w, m); break;
+            case SetParameterValuesResponse m: WriteSetParameterValuesResponse(w, m); break;
+            case GetParameterAttributes m: WriteGetParameterAttributes(w, m); break;
+            case GetParameterAttributesResponse m: WriteGetParameterAttributesResponse(w, m); break;
+            case SetParameterAttributes m: WriteSetParameterAttributes(w, m); break;
+            case AddObject m: WriteAddObject(w, m); break;
+            case AddObjectResponse m: WriteAddObjectResponse(w, m); break;
+            case DeleteObject m: WriteDeleteObject(w, m); break;
+            case DeleteObjectResponse m: WriteDeleteObjectResponse(w, m); break;
+            case Reboot m: WriteReboot(w, m); break;
+            case Download m: WriteDownload(w, m); break;
+            case DownloadResponse m: WriteDownloadResponse(w, m); break;
+            case Upload m: WriteUpload(w, m); break;
+            case UploadResponse m: WriteUploadResponse(w, m); break;
+            case ScheduleInform m: WriteScheduleInform(w, m); break;
             // Methods without arguments: GetRPCMethods, FactoryReset and the empty responses.
         }
-        w.WriteEndElement();
     }
 
     private static void WriteFault(XmlWriter w, CwmpFault fault, string ns)

@@ -5,46 +5,47 @@ namespace Provisioning.Southbound.Cwmp.Telemetry;
 /// <summary>
 /// Source-generated log messages of the ACS. Never pass a password, key or Digest response here.
 /// Per-inform and per-session lines are Debug: an inform storm would otherwise log thousands of lines a
-/// second, and the cpe.inform span carries the same facts.
+/// second, and the cpe.inform span carries the same facts. Event ids 5000-5999 are the CWMP adapter's (the orchestrator
+/// has 1000-4999, the USP adapter 6000-6999, ServiceDefaults 9000-9999), so they stay unique when all three share a process.
 /// </summary>
 internal static partial class CwmpLog
 {
-    [LoggerMessage(1, LogLevel.Debug, "Inform from {SerialNumber} ({Oui}-{ProductClass}) events [{EventCodes}], session {SessionId}")]
+    [LoggerMessage(5001, LogLevel.Debug, "Inform from {SerialNumber} ({Oui}-{ProductClass}) events [{EventCodes}], session {SessionId}")]
     public static partial void InformReceived(ILogger logger, string serialNumber, string oui, string productClass, string eventCodes, string sessionId);
 
-    [LoggerMessage(2, LogLevel.Debug, "Session {SessionId} of {SerialNumber} ended: {Reason}")]
+    [LoggerMessage(5002, LogLevel.Debug, "Session {SessionId} of {SerialNumber} ended: {Reason}")]
     public static partial void SessionEnded(ILogger logger, string sessionId, string serialNumber, string reason);
 
-    [LoggerMessage(3, LogLevel.Warning, "Rejected envelope from {RemoteAddress}: fault {FaultCode} {Reason}")]
+    [LoggerMessage(5003, LogLevel.Warning, "Rejected envelope from {RemoteAddress}: fault {FaultCode} {Reason}")]
     public static partial void EnvelopeRejected(ILogger logger, string? remoteAddress, uint faultCode, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "CPE authentication failed for user '{Username}' from {RemoteAddress}: {Reason}")]
+    [LoggerMessage(5004, LogLevel.Warning, "CPE authentication failed for user '{Username}' from {RemoteAddress}: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string username, string? remoteAddress, string reason);
 
-    [LoggerMessage(5, LogLevel.Warning, "ReportDeviceContact for {SerialNumber} failed; continuing without a workflow")]
+    [LoggerMessage(5005, LogLevel.Warning, "ReportDeviceContact for {SerialNumber} failed; continuing without a workflow")]
     public static partial void ContactReportFailed(ILogger logger, Exception exception, string serialNumber);
 
-    [LoggerMessage(6, LogLevel.Information, "Connection Request to {SerialNumber} at {Url}: {Outcome} (attempt {Attempt})")]
+    [LoggerMessage(5006, LogLevel.Information, "Connection Request to {SerialNumber} at {Url}: {Outcome} (attempt {Attempt})")]
     public static partial void ConnectionRequestOutcome(ILogger logger, string serialNumber, string url, string outcome, int attempt);
 
-    [LoggerMessage(7, LogLevel.Warning, "Device {SerialNumber} answered {Method} with fault {FaultCode} {FaultString}")]
+    [LoggerMessage(5007, LogLevel.Warning, "Device {SerialNumber} answered {Method} with fault {FaultCode} {FaultString}")]
     public static partial void CpeFault(ILogger logger, string serialNumber, string method, uint faultCode, string faultString);
 
-    [LoggerMessage(8, LogLevel.Warning, "Session {SessionId}: unexpected {Method} from the CPE")]
+    [LoggerMessage(5008, LogLevel.Warning, "Session {SessionId}: unexpected {Method} from the CPE")]
     public static partial void UnexpectedMessage(ILogger logger, string sessionId, string method);
 
-    [LoggerMessage(9, LogLevel.Warning, "Device lookup for authentication failed")]
+    [LoggerMessage(5009, LogLevel.Warning, "Device lookup for authentication failed")]
     public static partial void LookupFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(10, LogLevel.Warning, "ReportRefusedContact failed; refused contacts are not on record until the orchestrator answers again")]
+    [LoggerMessage(5010, LogLevel.Warning, "ReportRefusedContact failed; refused contacts are not on record until the orchestrator answers again")]
     public static partial void RefusalReportFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Warning, "Cwmp:Auth:AllowBasicOverHttp is set: CPEs may send their password in clear text (HTTP Basic without TLS)")]
+    [LoggerMessage(5011, LogLevel.Warning, "Cwmp:Auth:AllowBasicOverHttp is set: CPEs may send their password in clear text (HTTP Basic without TLS)")]
     public static partial void BasicOverHttpAllowed(ILogger logger);
 
-    [LoggerMessage(12, LogLevel.Information, "The orchestrator refused the contact of {SerialNumber}; session {SessionId} ends")]
+    [LoggerMessage(5012, LogLevel.Information, "The orchestrator refused the contact of {SerialNumber}; session {SessionId} ends")]
     public static partial void ContactRefused(ILogger logger, string serialNumber, string sessionId);
 
-    [LoggerMessage(13, LogLevel.Warning, "Rejected request body from {RemoteAddress}: {Reason}")]
+    [LoggerMessage(5013, LogLevel.Warning, "Rejected request body from {RemoteAddress}: {Reason}")]
     public static partial void BodyRejected(ILogger logger, string? remoteAddress, string reason);
 }

@@ -2,65 +2,69 @@ using Microsoft.Extensions.Logging;
 
 namespace Provisioning.Southbound.Usp.Telemetry;
 
+/// <summary>
+/// Source-generated log messages of the USP adapter. Event ids 6000-6999 are its own (the orchestrator has 1000-4999, the
+/// CWMP adapter 5000-5999, ServiceDefaults 9000-9999), so they stay unique when all three share a process.
+/// </summary>
 internal static partial class UspLog
 {
-    [LoggerMessage(1, LogLevel.Information, "USP agent {EndpointId} connected over {Mtp}")]
+    [LoggerMessage(6001, LogLevel.Information, "USP agent {EndpointId} connected over {Mtp}")]
     public static partial void AgentConnected(ILogger logger, string endpointId, string mtp);
 
-    [LoggerMessage(2, LogLevel.Information, "USP agent {EndpointId} disconnected from {Mtp}")]
+    [LoggerMessage(6002, LogLevel.Information, "USP agent {EndpointId} disconnected from {Mtp}")]
     public static partial void AgentDisconnected(ILogger logger, string endpointId, string mtp);
 
-    [LoggerMessage(3, LogLevel.Warning, "USP WebSocket upgrade refused with {Status} for {EndpointId}: {Reason}")]
+    [LoggerMessage(6003, LogLevel.Warning, "USP WebSocket upgrade refused with {Status} for {EndpointId}: {Reason}")]
     public static partial void UpgradeRefused(ILogger logger, int status, string endpointId, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "Unparseable USP record from {EndpointId}: {Reason}")]
+    [LoggerMessage(6004, LogLevel.Warning, "Unparseable USP record from {EndpointId}: {Reason}")]
     public static partial void BadRecord(ILogger logger, string endpointId, string reason);
 
-    [LoggerMessage(5, LogLevel.Debug, "USP record ignored ({Reason}) from {EndpointId}")]
+    [LoggerMessage(6005, LogLevel.Debug, "USP record ignored ({Reason}) from {EndpointId}")]
     public static partial void RecordIgnored(ILogger logger, string endpointId, string reason);
 
-    [LoggerMessage(6, LogLevel.Warning, "USP agent {EndpointId} is not in the inventory: {Action}")]
+    [LoggerMessage(6006, LogLevel.Warning, "USP agent {EndpointId} is not in the inventory: {Action}")]
     public static partial void UnknownAgent(ILogger logger, string endpointId, string action);
 
-    [LoggerMessage(7, LogLevel.Warning, "First contact of USP agent {EndpointId} failed")]
+    [LoggerMessage(6007, LogLevel.Warning, "First contact of USP agent {EndpointId} failed")]
     public static partial void FirstContactFailed(ILogger logger, string endpointId, Exception exception);
 
-    [LoggerMessage(8, LogLevel.Information, "USP agent {EndpointId} reported {EventCodes}: orchestrator decided {Action} {WorkflowId}")]
+    [LoggerMessage(6008, LogLevel.Information, "USP agent {EndpointId} reported {EventCodes}: orchestrator decided {Action} {WorkflowId}")]
     public static partial void ContactReported(ILogger logger, string endpointId, string eventCodes, string action, string workflowId);
 
-    [LoggerMessage(9, LogLevel.Debug, "USP notification {Kind} from {EndpointId}")]
+    [LoggerMessage(6009, LogLevel.Debug, "USP notification {Kind} from {EndpointId}")]
     public static partial void Notification(ILogger logger, string endpointId, string kind);
 
-    [LoggerMessage(10, LogLevel.Warning, "USP MQTT transport error")]
+    [LoggerMessage(6010, LogLevel.Warning, "USP MQTT transport error")]
     public static partial void MqttError(ILogger logger, Exception exception);
 
-    [LoggerMessage(11, LogLevel.Information, "USP MQTT transport connected to {Broker}, listening on {Topic}")]
+    [LoggerMessage(6011, LogLevel.Information, "USP MQTT transport connected to {Broker}, listening on {Topic}")]
     public static partial void MqttConnected(ILogger logger, string broker, string topic);
 
-    [LoggerMessage(12, LogLevel.Debug, "USP request {MsgType} {MsgId} to {EndpointId} failed: {Reason}")]
+    [LoggerMessage(6012, LogLevel.Debug, "USP request {MsgType} {MsgId} to {EndpointId} failed: {Reason}")]
     public static partial void RequestFailed(ILogger logger, string endpointId, string msgType, string msgId, string reason);
 
-    [LoggerMessage(13, LogLevel.Warning, "USP agent {EndpointId} refused the {Step} during onboarding: error {Code} {Reason}")]
+    [LoggerMessage(6013, LogLevel.Warning, "USP agent {EndpointId} refused the {Step} during onboarding: error {Code} {Reason}")]
     public static partial void OnboardingStepRefused(ILogger logger, string endpointId, string step, uint code, string reason);
 
-    [LoggerMessage(14, LogLevel.Information, "Local MQTT broker on 127.0.0.1:{Port}: {State}")]
+    [LoggerMessage(6014, LogLevel.Information, "Local MQTT broker on 127.0.0.1:{Port}: {State}")]
     public static partial void LocalBroker(ILogger logger, string state, int port);
 
-    [LoggerMessage(15, LogLevel.Error, "MQTT is enabled with no broker configured and mosquitto is not installed (apt-get install -y mosquitto), nor does anything listen on 127.0.0.1:{Port}; set Usp__Mqtt__BrokerUrl to use another broker")]
+    [LoggerMessage(6015, LogLevel.Error, "MQTT is enabled with no broker configured and mosquitto is not installed (apt-get install -y mosquitto), nor does anything listen on 127.0.0.1:{Port}; set Usp__Mqtt__BrokerUrl to use another broker")]
     public static partial void LocalBrokerMissing(ILogger logger, int port);
 
-    [LoggerMessage(16, LogLevel.Warning, "mosquitto: {Line}")]
+    [LoggerMessage(6016, LogLevel.Warning, "mosquitto: {Line}")]
     public static partial void LocalBrokerSaid(ILogger logger, string line);
 
-    [LoggerMessage(17, LogLevel.Warning, "USP agent {EndpointId} refused over {Mtp} ({Reason}): {Detail} from {RemoteAddress}")]
+    [LoggerMessage(6017, LogLevel.Warning, "USP agent {EndpointId} refused over {Mtp} ({Reason}): {Detail} from {RemoteAddress}")]
     public static partial void ContactRefused(ILogger logger, string endpointId, string mtp, string reason, string detail, string remoteAddress);
 
-    [LoggerMessage(18, LogLevel.Debug, "ReportRefusedContact for USP agent {EndpointId} failed: {Status}")]
+    [LoggerMessage(6018, LogLevel.Debug, "ReportRefusedContact for USP agent {EndpointId} failed: {Status}")]
     public static partial void RefusalReportFailed(ILogger logger, string endpointId, string status);
 
-    [LoggerMessage(19, LogLevel.Warning, "Usp:Auth:AllowUnauthenticatedAgents is set: agents with neither a secret in the inventory nor a client certificate are managed on their word (not for production)")]
+    [LoggerMessage(6019, LogLevel.Warning, "Usp:Auth:AllowUnauthenticatedAgents is set: agents with neither a secret in the inventory nor a client certificate are managed on their word (not for production)")]
     public static partial void UnauthenticatedAgentsAllowed(ILogger logger);
 
-    [LoggerMessage(20, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
+    [LoggerMessage(6020, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
     public static partial void ContactRefusedByPolicy(ILogger logger, string endpointId);
 }

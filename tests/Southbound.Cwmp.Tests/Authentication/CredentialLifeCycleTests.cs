@@ -130,8 +130,8 @@ public sealed class CredentialLifeCycleTests
         var result = await h.AddDevice("SN-POLICY", configure: o => o with { AuthScheme = CpeAuthScheme.Digest }).BootstrapAsync();
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Empty(result.AcsMethods);
-        Assert.Null(h.Adapter.Services.GetRequiredService<CwmpSessionManager>().FindByDevice("SN-POLICY"));
+        Assert.Empty(result.RequestsFromAcs);
+        Assert.Null(h.Adapter.Services.GetRequiredService<CpeSessionRegistry>().FindByDevice("SN-POLICY"));
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public sealed class ConnectionRequestWireTests
         {
         }
         await Task.Delay(200); // the adapter's side of the call has ended too
-        Assert.Equal(0, h.Adapter.Services.GetRequiredService<CwmpSessionManager>().WaiterCount);
+        Assert.Equal(0, h.Adapter.Services.GetRequiredService<CpeSessionRegistry>().WaiterCount);
 
         // Its own periodic Inform, nothing to do for it: the session ends at the empty POST, not after the hold timeout (5 s here).
         var started = Stopwatch.StartNew();

@@ -30,7 +30,7 @@ public sealed class CwmpProvisioningTests(CwmpSystemFixture fixture)
             events.Select(e => e.PayloadCase.ToString()));
         Assert.Equal(["0 BOOTSTRAP", "1 BOOT"], events[0].ProvisioningRequested.EventCodes);
         Assert.Contains("LIVE", events[1].DeviceAuthenticated.ReachedVia.ToUpperInvariant());
-        Assert.Equal(["SetParameterValues", "GetParameterValues"], session.AcsMethods);
+        Assert.Equal(["SetParameterValues", "GetParameterValues"], session.RequestsFromAcs);
         Assert.Equal("Home-24", cpe.GetValue("Device.WiFi.SSID.1.SSID"));
         Assert.Equal("wifi-secret-24", cpe.GetValue("Device.WiFi.AccessPoint.1.Security.KeyPassphrase"));
         Assert.NotEqual("", cpe.ParameterKey);
@@ -73,9 +73,9 @@ public sealed class CwmpProvisioningTests(CwmpSystemFixture fixture)
         Assert.Equal(WorkflowResult.Success, workflow.Result);
         var events = await fixture.System.EventsAsync(workflow.WorkflowId);
         Assert.Equal(1, events.Single(e => e.PayloadCase == ProvisioningEvent.PayloadOneofCase.ConfigPushed).ConfigPushed.ApplyStatus);
-        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].AcsMethods);
+        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].RequestsFromAcs);
         Assert.Equal(["1 BOOT", "M Reboot"], cpe.History[1].EventCodes);
-        Assert.Equal(["GetParameterValues"], cpe.History[1].AcsMethods);
+        Assert.Equal(["GetParameterValues"], cpe.History[1].RequestsFromAcs);
     }
 
     [Fact]

@@ -19,13 +19,13 @@ public sealed class CapacityTests
         // Every contact is held for a workflow that never sends anything, so sessions stay open for the hold timeout.
         h.Orchestrator.Decide = _ => new Contracts.Southbound.DeviceContactDecision { Action = Contracts.Southbound.ContactAction.Provision, WorkflowId = "w" };
         var cpes = Enumerable.Range(0, 30).Select(i => h.AddDevice($"CAP{i:D3}", new CpeBehavior { AnswerDelay = TimeSpan.FromMilliseconds(100) })).ToList();
-        var manager = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
+        var registry = h.Adapter.Services.GetRequiredService<CpeSessionRegistry>();
 
         var peak = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
-            while (!sampling.IsCancellationRequested) { peak = Math.Max(peak, manager.Count); await Task.Delay(5); }
+            while (!sampling.IsCancellationRequested) { peak = Math.Max(peak, registry.Count); await Task.Delay(5); }
         });
         var results = await Task.WhenAll(cpes.Select(c => c.BootstrapAsync()));
         sampling.Cancel();

@@ -140,7 +140,7 @@ public sealed class HttpProtocolTests
 
         (status, headers, _) = await upstream.PostAsync(Inform("SN-PROXY-B"), BasicBootstrap);
         Assert.Equal(200, status);
-        var sessions = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
+        var sessions = h.Adapter.Services.GetRequiredService<CpeSessionRegistry>();
         Assert.NotNull(sessions.FindByDevice("SN-PROXY-A"));
         Assert.Equal(CookieFrom(headers).Split('=')[1], sessions.FindByDevice("SN-PROXY-B")!.Id);
     }
@@ -195,7 +195,7 @@ public sealed class HttpProtocolTests
         h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-dup" };
         var (_, headers1, _) = await RawPostAsync(h.AcsUrl, Inform("SN-DUP"), authorization: BasicBootstrap);
         var (_, headers2, _) = await RawPostAsync(h.AcsUrl, Inform("SN-DUP"), authorization: BasicBootstrap);
-        var sessions = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
+        var sessions = h.Adapter.Services.GetRequiredService<CpeSessionRegistry>();
         Assert.Equal(1, sessions.Count);
         Assert.Equal(CookieFrom(headers2).Split('=')[1], sessions.FindByDevice("SN-DUP")!.Id);
 
@@ -211,7 +211,7 @@ public sealed class HttpProtocolTests
     {
         await using var h = await AcsHarness.StartAsync(BasicOverHttp(("Cwmp:SessionTimeout", "0.5")));
         await RawPostAsync(h.AcsUrl, Inform("SN-TIMEOUT"), authorization: BasicBootstrap);
-        var sessions = h.Adapter.Services.GetRequiredService<CwmpSessionManager>();
+        var sessions = h.Adapter.Services.GetRequiredService<CpeSessionRegistry>();
         Assert.NotNull(sessions.FindByDevice("SN-TIMEOUT"));
         await Task.Delay(1500);
         Assert.Null(sessions.FindByDevice("SN-TIMEOUT"));

@@ -25,7 +25,7 @@ public sealed class SessionFlowTests
         var result = await cpe.BootstrapAsync();
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Empty(result.AcsMethods);
+        Assert.Empty(result.RequestsFromAcs);
         var report = Assert.Single(h.Orchestrator.Reports);
         Assert.Equal(["0 BOOTSTRAP", "1 BOOT"], report.EventCodes);
         Assert.Equal("SN-IDLE", report.Identity.Device.SerialNumber);
@@ -68,7 +68,7 @@ public sealed class SessionFlowTests
         var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.True(result.Succeeded, result.ToString());
-        Assert.Equal(["SetParameterValues", "GetParameterValues"], result.AcsMethods);
+        Assert.Equal(["SetParameterValues", "GetParameterValues"], result.RequestsFromAcs);
         Assert.Equal("wf-1", cpe.ParameterKey);
         Assert.Equal("correct horse", cpe.GetValue("Device.WiFi.AccessPoint.1.Security.KeyPassphrase"));
     }
@@ -96,8 +96,8 @@ public sealed class SessionFlowTests
         Assert.Equal("HomeNet", Assert.Single(verified.Values).Value);
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-APPLY"), WorkflowId = "wf-apply" });
         Assert.True((await first.WaitAsync(TimeSpan.FromSeconds(5))).Succeeded); // the bootstrap and the reboot's session
-        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].AcsMethods);
-        Assert.Equal(["GetParameterValues"], cpe.History[1].AcsMethods); // the held session after the reboot, no Connection Request
+        Assert.Equal(["SetParameterValues", "Reboot"], cpe.History[0].RequestsFromAcs);
+        Assert.Equal(["GetParameterValues"], cpe.History[1].RequestsFromAcs); // the held session after the reboot, no Connection Request
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SessionFlowTests
         var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
         // Probed: AccessPoint.2. (missing: added), VoiceService.1. (there), SIP.Client.2. (missing: added); then the push again.
         Assert.Equal(["SetParameterValues", "GetParameterNames", "AddObject", "GetParameterNames", "GetParameterNames", "AddObject", "SetParameterValues", "GetParameterValues"],
-            result.AcsMethods);
+            result.RequestsFromAcs);
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class SessionFlowTests
         Assert.Empty(pushed.CreatedInstances);
         Assert.Equal("WPA2-Personal", cpe.GetValue("Device.WiFi.AccessPoint.3.Security.ModeEnabled"));
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-KNOWN"), WorkflowId = "wf-known" });
-        Assert.Equal(["SetParameterValues"], (await session.WaitAsync(TimeSpan.FromSeconds(5))).AcsMethods);
+        Assert.Equal(["SetParameterValues"], (await session.WaitAsync(TimeSpan.FromSeconds(5))).RequestsFromAcs);
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class SessionFlowTests
         Assert.Equal(("Device.WiFi.SSID.1.SSIDD", 9005u), (pushed.Failure.ParameterFaults[0].Name, pushed.Failure.ParameterFaults[0].FaultCode));
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-TYPO"), WorkflowId = "wf-typo" });
         var result = await session.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(["SetParameterValues", "GetParameterNames"], result.AcsMethods); // SSID.1. exists: nothing added
+        Assert.Equal(["SetParameterValues", "GetParameterNames"], result.RequestsFromAcs); // SSID.1. exists: nothing added
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public sealed class SessionFlowTests
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-CR"), WorkflowId = "wf-3" });
         await cpe.WaitForSessionsAsync(2, TimeSpan.FromSeconds(5));
         Assert.Equal("Legacy", cpe.GetValue("InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID"));
-        Assert.Equal(["SetParameterValues"], cpe.History[1].AcsMethods);
+        Assert.Equal(["SetParameterValues"], cpe.History[1].RequestsFromAcs);
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public sealed class SessionFlowTests
 
         // The device reboots ("1 BOOT", "M Reboot") — the transfer is reported in its own follow-up session.
         await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("M Reboot"));
-        Assert.Equal(["Download", "Reboot"], cpe.History[0].AcsMethods);
+        Assert.Equal(["Download", "Reboot"], cpe.History[0].RequestsFromAcs);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class CwmpWriterTests
     }
 
     [Fact]
-    public void Every_acs_request_round_trips()
+    public void Every_cpe_method_round_trips()
     {
         Assert.Equal(new GetParameterNames("Device.WiFi.", true), RoundTrip<GetParameterNames>(new GetParameterNames("Device.WiFi.", true)));
         Assert.Equal(["Device.A"], RoundTrip<GetParameterValues>(new GetParameterValues(["Device.A"])).ParameterNames);
@@ -81,7 +81,7 @@ public sealed class CwmpWriterTests
     }
 
     [Fact]
-    public void Cpe_requests_and_acs_responses_round_trip()
+    public void Every_acs_method_and_its_response_round_trips()
     {
         var inform = new Inform(new DeviceIdStruct("Acme", "00D09E", "HGW", "SN1"), [new("0 BOOTSTRAP", ""), new("1 BOOT", "")], 1, "2026-01-01T00:00:00Z", 0,
             [new("Device.DeviceInfo.SoftwareVersion", "1.0", "xsd:string")]);

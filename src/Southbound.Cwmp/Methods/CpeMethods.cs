@@ -1,6 +1,6 @@
 namespace Provisioning.Southbound.Cwmp.Methods;
 
-// ACS -> CPE requests (TR-069 A.3.2) and the CPE's responses to them.
+// CPE methods (TR-069 A.3.2): the requests the CPE handles (the ACS sends them) and the CPE's responses to them.
 
 public sealed record GetParameterNames(string ParameterPath, bool NextLevel) : CwmpMessage
 {

@@ -9,7 +9,7 @@ namespace Provisioning.Southbound.Cwmp.Sessions;
 /// The open sessions, by ACS cookie, by device (serial number) and by the TCP connection they were last used on,
 /// and waiters for a device's next session.
 /// </summary>
-public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
+public sealed class CpeSessionRegistry(ILogger<CpeSessionRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, CwmpSession> byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CwmpSession> byDevice = new(StringComparer.Ordinal);
@@ -47,12 +47,6 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
         byDevice.TryGetValue(serialNumber, out var s) && !s.IsClosed ? s : null;
 
     /// <summary>
-    /// Registers a new session. One session per device: a second Inform while a session is open means the
-    /// CPE gave up on the old one (rebooted, lost its connection, timed out on its side). The old session is
-    /// closed as superseded: its RPC in flight fails (the CPE will never answer it there), its queued RPCs
-    /// move to the new session, and a workflow's hold carries over, so the work continues where the device now is.
-    /// </summary>
-    /// <summary>
     /// Opens the session unless <paramref name="maxSessions"/> are open already (a device replacing its own session
     /// always may). Checked and counted under one lock, so a burst of Informs cannot overshoot the capacity.
     /// </summary>
@@ -67,6 +61,12 @@ public sealed class CwmpSessionManager(ILogger<CwmpSessionManager> logger)
         return true;
     }
 
+    /// <summary>
+    /// Registers a new session. One session per device: a second Inform while a session is open means the
+    /// CPE gave up on the old one (rebooted, lost its connection, timed out on its side). The old session is
+    /// closed as superseded: its RPC in flight fails (the CPE will never answer it there), its queued RPCs
+    /// move to the new session, and a workflow's hold carries over, so the work continues where the device now is.
+    /// </summary>
     public void Open(CwmpSession session)
     {
         byId[session.Id] = session;

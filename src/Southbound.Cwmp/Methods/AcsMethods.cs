@@ -1,5 +1,8 @@
 namespace Provisioning.Southbound.Cwmp.Methods;
 
+// ACS methods (TR-069 A.3.3): the requests the ACS handles (the CPE sends them) and the ACS's responses to them;
+// GetRPCMethods, a generic method (A.3.1), goes both ways.
+
 /// <summary>DeviceIdStruct of an Inform.</summary>
 public readonly record struct DeviceIdStruct(string Manufacturer, string Oui, string ProductClass, string SerialNumber);
 
