@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Telemetry;
 using System.Diagnostics;
 using JasperFx;
 using Marten;
@@ -102,8 +103,8 @@ public sealed class WorkflowDriver(
         var deadline = Min(now + options.Value.StepTimeout(step), workflowDeadline);
 
         using var span = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.StepSpan(step.Name()));
-        span?.SetTag("cpe.workflow_id", context.WorkflowId.ToString());
-        span?.SetTag("cpe.serial_number", context.Summary.SerialNumber);
+        span?.SetTag(CpeSpanAttributes.WorkflowId, context.WorkflowId.ToString());
+        span?.SetTag(CpeSpanAttributes.SerialNumber, context.Summary.SerialNumber);
         var started = Stopwatch.GetTimestamp();
         StepOutcome outcome;
         using (var stepDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))

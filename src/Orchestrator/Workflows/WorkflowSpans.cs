@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Telemetry;
 using System.Diagnostics;
 using Provisioning.Orchestrator.Telemetry;
 
@@ -64,8 +65,8 @@ public static class WorkflowSpans
     private static void Tag(Activity? root, Guid workflowId, string serial, string oui, string productClass, string protocol, WorkflowTrigger trigger)
     {
         if (root is null) return;
-        root.SetTag("cpe.workflow_id", workflowId.ToString());
-        root.SetTag("cpe.serial_number", serial);
+        root.SetTag(CpeSpanAttributes.WorkflowId, workflowId.ToString());
+        root.SetTag(CpeSpanAttributes.SerialNumber, serial);
         root.SetTag("cpe.oui", oui);
         root.SetTag("cpe.product_class", productClass);
         root.SetTag("cpe.protocol", protocol);

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Telemetry;
 using System.Buffers;
 using System.Diagnostics;
 using Grpc.Core;
@@ -293,7 +294,7 @@ public sealed class AcsEndpoint(
         var activity = CwmpTelemetry.Source.StartActivity("cpe.inform", ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("cpe.serial_number", serial);
+            activity.SetTag(CpeSpanAttributes.SerialNumber, serial);
             activity.SetTag("cpe.oui", identity.Device.Oui);
             activity.SetTag("cpe.product_class", identity.Device.ProductClass);
             activity.SetTag("cpe.manufacturer", identity.Manufacturer);
@@ -358,7 +359,7 @@ public sealed class AcsEndpoint(
             else if (decision.Action == ContactAction.Provision)
             {
                 session.Hold(decision.WorkflowId);
-                activity?.SetTag("workflow.id", decision.WorkflowId);
+                activity?.SetTag(CpeSpanAttributes.WorkflowId, decision.WorkflowId);
             }
         }
         catch (RpcException ex)

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Telemetry;
 using System.Diagnostics;
 using Grpc.Core;
 using Provisioning.Contracts.Common;
@@ -91,9 +92,9 @@ public sealed class DeviceRpcRunner(
     {
         // Activity.Current is the incoming southbound gRPC call's span: the exchange becomes its child.
         using var activity = CwmpTelemetry.Source.StartActivity("cwmp." + request.MethodName, ActivityKind.Client);
-        activity?.SetTag("cpe.serial_number", device.SerialNumber);
+        activity?.SetTag(CpeSpanAttributes.SerialNumber, device.SerialNumber);
         activity?.SetTag("cwmp.method", request.MethodName);
-        if (!string.IsNullOrEmpty(workflowId)) activity?.SetTag("workflow.id", workflowId);
+        if (!string.IsNullOrEmpty(workflowId)) activity?.SetTag(CpeSpanAttributes.WorkflowId, workflowId);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -181,7 +182,7 @@ public sealed class DeviceRpcRunner(
         var back = sessions.WaitForSessionAsync(device.SerialNumber, cancellationToken, notThis: rebooting);
         rebooting.Release(); // the CPE reboots once its session ends
         using var activity = CwmpTelemetry.Source.StartActivity("cwmp.reboot_wait", ActivityKind.Internal);
-        activity?.SetTag("cpe.serial_number", device.SerialNumber);
+        activity?.SetTag(CpeSpanAttributes.SerialNumber, device.SerialNumber);
         try
         {
             var session = await back.ConfigureAwait(false);

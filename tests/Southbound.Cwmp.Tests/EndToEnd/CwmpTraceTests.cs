@@ -36,5 +36,9 @@ public sealed class CwmpTraceTests(CwmpSystemFixture fixture) : IDisposable
         Assert.Contains(exchanges, a => a.OperationName == "cwmp.SetParameterValues");
         Assert.Contains(exchanges, a => a.OperationName == "cwmp.GetParameterValues");
         Assert.All(exchanges, a => Assert.Equal(inform.TraceId, a.TraceId));
+        // One attribute name for the workflow id in every host's spans, so one filter finds the ACS's spans too.
+        Assert.Equal(workflow.WorkflowId, inform.GetTagItem("cpe.workflow_id"));
+        Assert.All(exchanges, a => Assert.Equal(workflow.WorkflowId, a.GetTagItem("cpe.workflow_id")));
+        Assert.DoesNotContain(stopped, a => a.GetTagItem("workflow.id") is not null);
     }
 }
