@@ -1,9 +1,8 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using System.ComponentModel.DataAnnotations;
 
 namespace Provisioning.Southbound.Cwmp;
 
-/// <summary>Settings under "Cwmp:" (env vars Cwmp__AcsUrl etc.). Durations accept "30" (seconds) or "00:00:30".</summary>
+/// <summary>Settings under "Cwmp:" (env vars Cwmp__AcsUrl etc.), bound and validated by SettingsSection. Durations are hh:mm:ss.</summary>
 public sealed record CwmpOptions
 {
     public const string Section = "Cwmp";
@@ -15,8 +14,10 @@ public sealed record CwmpOptions
     public string? AdapterAddress { get; init; }
 
     /// <summary>A session with no HTTP request for this long is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How long the CPE's empty POST may wait for a workflow's first RPC (well inside the CPE's own timeout).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan HoldTimeout { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>
     /// How long a held session waits for the workflow's next RPC after the last answer before it ends with 204.
@@ -24,39 +25,48 @@ public sealed record CwmpOptions
     /// outlast the orchestrator's step-to-step latency under load (a bootstrap storm measured several seconds),
     /// or the next step pays a Connection Request and a new session.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan IdleGrace { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>
     /// A CPE that holds an RPC this long without answering is taken to have dropped the session: the session is
     /// closed and the RPC's caller reaches the device again (Connection Request) within its deadline.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan UnansweredRpcTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>
     /// Bound on the ReportDeviceContact call made for an Inform (the CPE's empty POST waits for it) and on inventory
     /// lookups. In a 10,000-CPE storm on 2 cores contacts took 17 s (p50): a shorter bound makes most of them fail
     /// with 503, and every CPE's retry costs the orchestrator the same work again.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan ContactReportTimeout { get; init; } = TimeSpan.FromSeconds(25);
     /// <summary>Largest accepted envelope in bytes; larger bodies get HTTP 413.</summary>
+    [Range(1024, 67108864)]
     public int MaxEnvelopeBytes { get; init; } = 1024 * 1024;
     /// <summary>
     /// Capacity: open sessions beyond this get HTTP 503 with Retry-After at their first request, before any body
     /// is read or any lookup made, so an inform storm larger than the ACS queues nothing without bound.
     /// </summary>
+    [Range(0, 10000000)]
     public int MaxSessions { get; init; } = 20_000;
     /// <summary>Seconds a refused CPE is told to wait (CPEs add their own randomised back-off).</summary>
+    [Range(0, 86400)]
     public int RetryAfterSeconds { get; init; } = 30;
     /// <summary>
     /// Connections the kernel queues for the ACS before Kestrel accepts them. A storm's CPEs connect at once, and
     /// Kestrel's default (512) overflows: the kernel then drops handshakes and CPEs time out instead of being
     /// served or told 503. The kernel caps it at net.core.somaxconn.
     /// </summary>
+    [Range(1, 65535)]
     public int ListenBacklog { get; init; } = 4096;
     /// <summary>
     /// A kept-alive connection with no request for this long is closed (Kestrel's default is 130 s). A CPE sends its
     /// next POST at once and ends its session with the ACS's 204, so an idle connection is one holding a file for nothing.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>A connection that has not sent a request's headers within this long is closed (slow-header floods).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
@@ -66,53 +76,6 @@ public sealed record CwmpOptions
     public bool RebootToApply { get; init; } = true;
 
     public CwmpAuthOptions Auth { get; init; } = new();
-
-    public static CwmpOptions FromConfiguration(IConfiguration configuration)
-    {
-        var s = configuration.GetSection(Section);
-        var a = s.GetSection("Auth");
-        var defaults = new CwmpOptions();
-        var authDefaults = new CwmpAuthOptions();
-        return new CwmpOptions
-        {
-            AcsUrl = s["AcsUrl"] ?? defaults.AcsUrl,
-            GrpcUrl = s["GrpcUrl"] ?? defaults.GrpcUrl,
-            OrchestratorUrl = s["OrchestratorUrl"] ?? defaults.OrchestratorUrl,
-            AdapterAddress = s["AdapterAddress"],
-            SessionTimeout = Duration(s["SessionTimeout"], defaults.SessionTimeout),
-            HoldTimeout = Duration(s["HoldTimeout"], defaults.HoldTimeout),
-            IdleGrace = Duration(s["IdleGrace"], defaults.IdleGrace),
-            ContactReportTimeout = Duration(s["ContactReportTimeout"], defaults.ContactReportTimeout),
-            UnansweredRpcTimeout = Duration(s["UnansweredRpcTimeout"], defaults.UnansweredRpcTimeout),
-            MaxEnvelopeBytes = s.GetValue("MaxEnvelopeBytes", defaults.MaxEnvelopeBytes),
-            MaxSessions = s.GetValue("MaxSessions", defaults.MaxSessions),
-            RetryAfterSeconds = s.GetValue("RetryAfterSeconds", defaults.RetryAfterSeconds),
-            ListenBacklog = s.GetValue("ListenBacklog", defaults.ListenBacklog),
-            KeepAliveTimeout = Duration(s["KeepAliveTimeout"], defaults.KeepAliveTimeout),
-            RequestHeadersTimeout = Duration(s["RequestHeadersTimeout"], defaults.RequestHeadersTimeout),
-            RebootToApply = s.GetValue("RebootToApply", defaults.RebootToApply),
-            Auth = new CwmpAuthOptions
-            {
-                Enabled = a.GetValue("Enabled", authDefaults.Enabled),
-                AllowBasic = a.GetValue("AllowBasic", authDefaults.AllowBasic),
-                Realm = a["Realm"] ?? authDefaults.Realm,
-                BootstrapUsername = a["BootstrapUsername"] ?? authDefaults.BootstrapUsername,
-                BootstrapPassword = a["BootstrapPassword"] ?? authDefaults.BootstrapPassword,
-                AllowBasicOverHttp = a.GetValue("AllowBasicOverHttp", authDefaults.AllowBasicOverHttp),
-                MaxNonces = a.GetValue("MaxNonces", authDefaults.MaxNonces),
-                RefusalReportWindow = Duration(a["RefusalReportWindow"], authDefaults.RefusalReportWindow),
-                CacheDuration = Duration(a["CacheDuration"], authDefaults.CacheDuration),
-                NonceLifetime = Duration(a["NonceLifetime"], authDefaults.NonceLifetime),
-            },
-        };
-    }
-
-    private static TimeSpan Duration(string? text, TimeSpan fallback)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
-        return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
-    }
 }
 
 /// <summary>CPE authentication ("Cwmp:Auth:").</summary>
@@ -131,11 +94,15 @@ public sealed record CwmpAuthOptions
     public string? BootstrapUsername { get; init; } = "bootstrap";
     public string? BootstrapPassword { get; init; } = "bootstrap";
     /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Digest nonces remembered at most (about 250 bytes each: 25 MB when full); beyond it the oldest are forgotten (their CPEs get a stale challenge).</summary>
+    [Range(1, 10000000)]
     public int MaxNonces { get; init; } = 100_000;
     /// <summary>Equal refused contacts (same device or username, same reason) are reported to the orchestrator once per this window.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RefusalReportWindow { get; init; } = TimeSpan.FromMinutes(1);
 
     // Keep the bootstrap password out of any log of the options.

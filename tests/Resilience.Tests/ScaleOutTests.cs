@@ -48,7 +48,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
             ["Cwmp__AcsUrl"] = $"http://127.0.0.1:{cwmp[index].Acs}",
             ["Cwmp__GrpcUrl"] = $"http://127.0.0.1:{cwmp[index].Grpc}",
             ["Cwmp__OrchestratorUrl"] = index == 0 ? preferA.Address : preferB.Address,
-            ["Cwmp__HoldTimeout"] = "10",
+            ["Cwmp__HoldTimeout"] = "00:00:10",
             ["Logging__LogLevel__Default"] = "Warning",
         }.Concat(TestChannels.Environment).ToDictionary();
         await using var orchestratorA = new HostProcess("Provisioning.Orchestrator", Orchestrator("orchestrator-a", grpcA));

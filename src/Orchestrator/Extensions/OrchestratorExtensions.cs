@@ -13,6 +13,7 @@ using Provisioning.Orchestrator.Storage;
 using Provisioning.Orchestrator.Workflows;
 using Provisioning.Orchestrator.Workflows.Steps;
 using Provisioning.ServiceDefaults.Connections;
+using Provisioning.ServiceDefaults.Settings;
 using Provisioning.ServiceDefaults.Tls;
 
 namespace Provisioning.Orchestrator.Extensions;
@@ -50,13 +51,11 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton(new global::Grpc.Reflection.ReflectionV1ServiceImpl(described));
         builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
 
-        builder.Services.Configure<WorkflowOptions>(builder.Configuration.GetSection(WorkflowOptions.Section));
-        builder.Services.Configure<AdapterOptions>(builder.Configuration.GetSection(AdapterOptions.Section));
+        builder.AddSettings<WorkflowOptions>(WorkflowOptions.Section);
+        var adapters = builder.AddSettings<AdapterOptions>(AdapterOptions.Section);
         builder.Services.AddSingleton<AdapterRegistry>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<DeviceOptions>().Bind(builder.Configuration.GetSection(DeviceOptions.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidation>();
+        builder.AddSettings<DeviceOptions>(DeviceOptions.Section);
         builder.Services.AddSingleton<ContactRecorder>();
         builder.Services.AddHostedService<ContactCountFlusher>();
         builder.Services.AddSingleton<CredentialLifecycle>();
@@ -82,7 +81,6 @@ public static class OrchestratorExtensions
             builder.Services.AddHostedService<HostedAdapters>();
         }
 
-        var adapters = builder.Configuration.GetSection(AdapterOptions.Section).Get<AdapterOptions>() ?? new();
         AddAdapterClient(builder, DeviceAdapters.CwmpClient, adapters.Cwmp);
         AddAdapterClient(builder, DeviceAdapters.UspClient, adapters.Usp);
         return builder;
@@ -111,15 +109,5 @@ public static class OrchestratorExtensions
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
             })
             .AddInternalChannel(builder.Configuration, "Orchestrator:Tls");
-    }
-}
-
-/// <summary>Names every problem of the "Devices" settings at start, not only that there is one.</summary>
-internal sealed class DeviceOptionsValidation : IValidateOptions<DeviceOptions>
-{
-    public ValidateOptionsResult Validate(string? name, DeviceOptions options)
-    {
-        var problems = options.Problems().ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Provisioning.Orchestrator.Workflows;
 
 /// <summary>Deadlines and capacity of the workflow engine (configuration section "Workflow").</summary>
@@ -6,12 +8,17 @@ public sealed class WorkflowOptions
     public const string Section = "Workflow";
 
     /// <summary>Long enough for a Connection Request and the session that follows (the CPE has ~30 s to call back).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AuthenticateTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Only reads of the orchestrator's own store, but in a storm those queue for a connection behind every other workflow's writes.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan FetchProfileTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PushConfigTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>The whole workflow; past it the workflow ends timed_out whatever step it is in.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan WorkflowTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>
     /// How many workflows this instance drives at once; the rest wait in its queue. Admission control for a storm:
@@ -19,6 +26,7 @@ public sealed class WorkflowOptions
     /// each step waits longer, held CPE sessions expire between steps and each then costs a Connection Request. On
     /// the 2-core benchmark box a 10,000-CPE storm ended 786 workflows unreachable with 4,000 and 11 with 500.
     /// </summary>
+    [Range(1, 1000000)]
     public int MaxConcurrentWorkflows { get; set; } = 500;
     /// <summary>
     /// Whether a CWMP push also writes the inventory's credentials to the CPE (ManagementServer.Username/Password and
@@ -27,6 +35,7 @@ public sealed class WorkflowOptions
     /// </summary>
     public bool PushDeviceCredentials { get; set; } = true;
     /// <summary>Pause between attempts when an adapter is unavailable (it is retried until the step deadline).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan AdapterRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan StepTimeout(WorkflowStep step) => step switch

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ public static class CwmpAdapterExtensions
     /// <summary>Kestrel on exactly two listeners (HTTP/1.1 ACS, HTTP/2 cleartext gRPC) and the adapter's services.</summary>
     public static WebApplicationBuilder AddCwmpAdapter(this WebApplicationBuilder builder)
     {
-        var options = CwmpOptions.FromConfiguration(builder.Configuration);
+        var options = builder.AddSettings<CwmpOptions>(CwmpOptions.Section);
         builder.Services.AddSingleton(options);
 
         // Each listener holds a bounded number of connections, so a flood of silent TCP connections to the ACS port

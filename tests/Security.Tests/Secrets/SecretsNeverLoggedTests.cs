@@ -34,8 +34,8 @@ public sealed class SecretsNeverLoggedTests : IAsyncLifetime
             ["Workflow:AuthenticateTimeout"] = "00:00:05",
         }, builder => builder.Logging.AddProvider(_logs));
         var settings = _system.Settings.ToDictionary(kv => kv.Key, kv => kv.Value);
-        settings["Cwmp:Auth:CacheDuration"] = "0";
-        settings["Cwmp:IdleGrace"] = "1";
+        settings["Cwmp:Auth:CacheDuration"] = "00:00:00";
+        settings["Cwmp:IdleGrace"] = "00:00:01";
         _acs = CwmpAdapterApplication.Build([], b =>
         {
             b.Configuration.AddInMemoryCollection(settings);

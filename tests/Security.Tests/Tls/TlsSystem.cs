@@ -21,7 +21,7 @@ public static class TlsSystem
             ["Orchestrator:Adapters:Usp"] = uspGrpc,
             ["Cwmp:AcsUrl"] = $"https://127.0.0.1:{FreePort.Next()}",
             ["Usp:WebSocketUrl"] = $"https://127.0.0.1:{FreePort.Next()}",
-            ["Cwmp:Auth:CacheDuration"] = "0",
+            ["Cwmp:Auth:CacheDuration"] = "00:00:00",
         };
         foreach (var section in new[] { "Orchestrator:Tls", "Cwmp:Tls", "Usp:Tls" })
             foreach (var (key, value) in pki.For(section)) settings[key] = value;

@@ -31,7 +31,7 @@ public sealed class CredentialLifeCycleTests
     [Fact]
     public async Task The_previous_credential_is_accepted_while_the_lookup_offers_it_and_reported_as_previous()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:CacheDuration"] = "0" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:CacheDuration"] = "00:00:00" });
         h.Orchestrator.Inventory["SN-PREV"] = new InventoryEntry("SN-PREV", "new-user", "new-pw", Provisioned: true,
             PreviousUsername: "old-user", PreviousPassword: "old-pw");
         var keepsOld = Device(h, "SN-PREV", "old-user", "old-pw");

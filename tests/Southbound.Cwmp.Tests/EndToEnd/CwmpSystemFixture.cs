@@ -31,11 +31,11 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
             ["Workflow:VerifyTimeout"] = "00:00:05",
         });
         var settings = System.Settings.ToDictionary(kv => kv.Key, kv => kv.Value);
-        settings["Cwmp:HoldTimeout"] = "10";
-        settings["Cwmp:IdleGrace"] = "5";
+        settings["Cwmp:HoldTimeout"] = "00:00:10";
+        settings["Cwmp:IdleGrace"] = "00:00:05";
         settings["Cwmp:Auth:BootstrapUsername"] = "bootstrap";
         settings["Cwmp:Auth:BootstrapPassword"] = "bootstrap";
-        settings["Cwmp:Auth:CacheDuration"] = "0";
+        settings["Cwmp:Auth:CacheDuration"] = "00:00:00";
         // The interop variants include CPEs that speak Basic; without TLS that needs the operator's say-so.
         settings["Cwmp:Auth:AllowBasicOverHttp"] = "true";
         Adapter = CwmpAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(settings));

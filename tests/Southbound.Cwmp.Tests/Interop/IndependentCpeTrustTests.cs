@@ -54,7 +54,7 @@ public sealed class IndependentCpeTrustTests
     [Fact]
     public async Task A_cpe_that_keeps_its_old_credential_is_let_in_with_it_while_it_is_offered_as_previous()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:CacheDuration"] = "0" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:Auth:CacheDuration"] = "00:00:00" });
         // The push happened: the inventory has the new credential and offers the old one as previous.
         h.Orchestrator.Inventory["IND-OLD"] = new InventoryEntry("IND-OLD", "new-user", "new-pw", Provisioned: true,
             PreviousUsername: "old-user", PreviousPassword: "old-pw");

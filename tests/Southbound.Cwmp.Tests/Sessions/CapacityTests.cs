@@ -14,7 +14,7 @@ public sealed class CapacityTests
         {
             ["Cwmp:MaxSessions"] = "5",
             ["Cwmp:RetryAfterSeconds"] = "7",
-            ["Cwmp:HoldTimeout"] = "1",
+            ["Cwmp:HoldTimeout"] = "00:00:01",
         });
         // Every contact is held for a workflow that never sends anything, so sessions stay open for the hold timeout.
         h.Orchestrator.Decide = _ => new Contracts.Southbound.DeviceContactDecision { Action = Contracts.Southbound.ContactAction.Provision, WorkflowId = "w" };

@@ -15,7 +15,7 @@ public sealed class FleetRetryTests
     [Fact]
     public async Task Devices_whose_bootstrap_failed_inform_again_after_the_retry_wait_until_it_succeeds()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "1" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "00:00:01" });
         var failures = new ConcurrentDictionary<string, int>();
         // Each device's first two bootstraps are failed with 503 (the orchestrator could not take them).
         h.Orchestrator.Decide = r => failures.AddOrUpdate(r.Identity.Device.SerialNumber, 1, (_, n) => n + 1) <= 2
@@ -33,7 +33,7 @@ public sealed class FleetRetryTests
     [Fact]
     public async Task A_device_that_never_succeeds_stops_after_its_retries()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "1" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "00:00:01" });
         h.Orchestrator.Decide = _ => throw new RpcException(new Status(StatusCode.Unavailable, "orchestrator away"));
         h.AddDevice("RETRYNEVER");
 

@@ -12,8 +12,8 @@ public sealed class HttpIdleTimeoutTests
     {
         await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?>
         {
-            ["Cwmp:KeepAliveTimeout"] = "1",
-            ["Cwmp:RequestHeadersTimeout"] = "1",
+            ["Cwmp:KeepAliveTimeout"] = "00:00:01",
+            ["Cwmp:RequestHeadersTimeout"] = "00:00:01",
         });
 
         using var idle = new TcpClient();

@@ -209,7 +209,7 @@ public sealed class HttpProtocolTests
     [Fact]
     public async Task An_idle_session_times_out()
     {
-        await using var h = await AcsHarness.StartAsync(BasicOverHttp(("Cwmp:SessionTimeout", "0.5")));
+        await using var h = await AcsHarness.StartAsync(BasicOverHttp(("Cwmp:SessionTimeout", "00:00:00.500")));
         await RawPostAsync(h.AcsUrl, Inform("SN-TIMEOUT"), authorization: BasicBootstrap);
         var sessions = h.Adapter.Services.GetRequiredService<CpeSessionRegistry>();
         Assert.NotNull(sessions.FindByDevice("SN-TIMEOUT"));

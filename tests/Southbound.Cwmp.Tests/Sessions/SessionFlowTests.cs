@@ -330,7 +330,7 @@ public sealed class SessionFlowTests
     [Fact]
     public async Task A_device_that_drops_the_session_mid_rpc_is_reached_again_and_the_rpc_is_resent()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:UnansweredRpcTimeout"] = "1" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:UnansweredRpcTimeout"] = "00:00:01" });
         h.Orchestrator.Decide = _ => new DeviceContactDecision { Action = ContactAction.Provision, WorkflowId = "wf-7" };
         h.Orchestrator.Inventory["SN-DROP"] = new InventoryEntry("SN-DROP");
         var cpe = h.AddDevice("SN-DROP", new CpeBehavior { DropSessionOn = "SetParameterValues" });

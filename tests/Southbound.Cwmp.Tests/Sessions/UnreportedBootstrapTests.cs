@@ -8,7 +8,7 @@ public sealed class UnreportedBootstrapTests
     [Fact]
     public async Task A_bootstrap_the_orchestrator_never_heard_of_fails_the_session_so_the_CPE_retries_it()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "1" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "00:00:01" });
         h.Orchestrator.Decide = _ => throw new RpcException(new Status(StatusCode.Unavailable, "orchestrator restarting"));
         var cpe = h.AddDevice("UNREPORTED01");
 
@@ -26,7 +26,7 @@ public sealed class UnreportedBootstrapTests
     [Fact]
     public async Task A_periodic_inform_the_orchestrator_missed_still_ends_cleanly()
     {
-        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "1" });
+        await using var h = await AcsHarness.StartAsync(new Dictionary<string, string?> { ["Cwmp:HoldTimeout"] = "00:00:01" });
         h.Orchestrator.Decide = _ => throw new RpcException(new Status(StatusCode.Unavailable, "orchestrator restarting"));
         var cpe = h.AddDevice("UNREPORTED02");
 
