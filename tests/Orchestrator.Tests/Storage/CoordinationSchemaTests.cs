@@ -30,20 +30,39 @@ public sealed class CoordinationSchemaTests
     [Fact]
     public async Task A_database_made_by_the_earlier_hand_run_DDL_is_adopted_unchanged()
     {
+        var connectionString = await EarlierDatabaseAsync(EarlierDdl);
+
+        await using var store = Store(connectionString, coordination: true);
+        await AssertNothingToChangeAsync(store);
+    }
+
+    [Fact]
+    public async Task A_changed_notify_function_is_replaced_in_place_under_its_trigger()
+    {
+        // PostgreSQL refuses to drop a function a trigger uses, which is how Weasel would otherwise update it.
+        var connectionString = await EarlierDatabaseAsync(EarlierDdl.Replace("pg_notify('cpe_events', '')", "pg_notify('cpe_events', 'old')"));
+
+        await using var store = Store(connectionString, coordination: true);
+        var migration = await store.Storage.Database.CreateMigrationAsync();
+        Assert.Contains(migration.Deltas, d => d.SchemaObject.Identifier.Name == "cpe_notify_events" && d.Difference == SchemaPatchDifference.Update);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await AssertNothingToChangeAsync(store);
+        Assert.Contains("cpe_events_notify", await CoordinationObjectsAsync(connectionString));
+    }
+
+    /// <summary>Marten's own schema plus <paramref name="ddl"/>, as databases were before Marten owned these objects.</summary>
+    private static async Task<string> EarlierDatabaseAsync(string ddl)
+    {
         var connectionString = await PostgresServer.CreateDatabaseAsync("coordold");
         await using (var earlier = Store(connectionString, coordination: false))
         {
             await earlier.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         }
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(EarlierDdl, connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await using var store = Store(connectionString, coordination: true);
-        await AssertNothingToChangeAsync(store);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(ddl, connection);
+        await command.ExecuteNonQueryAsync();
+        return connectionString;
     }
 
     private static DocumentStore Store(string connectionString, bool coordination) => DocumentStore.For(options =>
