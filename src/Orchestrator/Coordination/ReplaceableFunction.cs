@@ -5,8 +5,9 @@ using Weasel.Postgresql.Functions;
 namespace Provisioning.Orchestrator.Coordination;
 
 /// <summary>
-/// A function a trigger depends on. Weasel updates a changed function by dropping and creating it, and PostgreSQL
-/// refuses to drop a function a trigger uses; CREATE OR REPLACE changes it in place and leaves the trigger alone.
+/// A function a trigger depends on. Weasel updates a changed function with DROP ... CASCADE and CREATE, which takes
+/// the trigger with it (and nothing recreates it until the next start: live followers lose their NOTIFY). CREATE OR
+/// REPLACE changes the function in place and leaves the trigger alone.
 /// </summary>
 public sealed class ReplaceableFunction(string schema, string name, string createOrReplace)
     : Function(PostgresqlProvider.Instance.Parse(schema, name), createOrReplace)

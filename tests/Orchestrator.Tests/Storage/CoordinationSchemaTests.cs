@@ -39,7 +39,7 @@ public sealed class CoordinationSchemaTests
     [Fact]
     public async Task A_changed_notify_function_is_replaced_in_place_under_its_trigger()
     {
-        // PostgreSQL refuses to drop a function a trigger uses, which is how Weasel would otherwise update it.
+        // Weasel would otherwise drop it with CASCADE, taking the trigger along.
         var connectionString = await EarlierDatabaseAsync(EarlierDdl.Replace("pg_notify('cpe_events', '')", "pg_notify('cpe_events', 'old')"));
 
         await using var store = Store(connectionString, coordination: true);
