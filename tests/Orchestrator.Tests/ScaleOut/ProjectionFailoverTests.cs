@@ -12,7 +12,7 @@ namespace Provisioning.Orchestrator.Tests.ScaleOut;
 /// <summary>
 /// Marten's HotCold daemon on two orchestrator instances over one database (Store:ProjectionDaemon=Elected): each
 /// async projection runs in exactly one instance, counts every event once, and moves to the other instance when
-/// its own stops.
+/// its own stops; a rebuild through either instance leaves them so.
 /// </summary>
 public sealed class ProjectionFailoverTests : IAsyncLifetime
 {
@@ -72,6 +72,31 @@ public sealed class ProjectionFailoverTests : IAsyncLifetime
         foreach (var serial in devices)
         {
             var history = await standby.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
+            Assert.Single(history.Entries);
+        }
+    }
+
+    [Fact]
+    public async Task A_rebuild_through_either_instance_counts_every_event_once_and_the_projections_keep_following()
+    {
+        var model = "Rebuilt-" + Guid.NewGuid().ToString("N")[..6];
+        var devices = await FailVerificationAsync(_first, model, 2);
+        await _first.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => Running(_first).Union(Running(_second)).Count() == AsyncProjections);
+
+        foreach (var through in new[] { _second, _first })
+        {
+            await through.Inventory.RebuildProjectionsAsync(new RebuildProjectionsRequest());
+            Assert.Equal(2, await FailuresOfAsync(_first, model));
+        }
+
+        // The paused share of the daemon runs again, and the share in the other instance never stopped.
+        devices.AddRange(await FailVerificationAsync(_second, model, 1));
+        await _second.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, await FailuresOfAsync(_second, model));
+        foreach (var serial in devices)
+        {
+            var history = await _first.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
             Assert.Single(history.Entries);
         }
     }
