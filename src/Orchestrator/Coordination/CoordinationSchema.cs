@@ -8,8 +8,8 @@ namespace Provisioning.Orchestrator.Coordination;
 /// <summary>
 /// The few tables and functions orchestrator instances coordinate through, next to Marten's: workflow leases, the
 /// lease check used inside every append (fencing), and the trigger that NOTIFYs live followers of new events.
-/// Marten's schema management owns them like its own tables: created or updated at start (under Marten's
-/// apply-changes lock, so instances starting together do not race) and listed by its schema commands.
+/// Marten's schema management owns them like its own tables: created or updated at start with the rest of the store
+/// (under Marten's apply-changes lock, so instances starting together do not race).
 /// </summary>
 public static class CoordinationSchema
 {
