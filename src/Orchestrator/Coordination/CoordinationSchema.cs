@@ -1,56 +1,52 @@
-using Npgsql;
+using Marten;
+using Weasel.Postgresql.Procedures;
+using Weasel.Postgresql.Tables;
+using Weasel.Postgresql.Tables.Indexes;
 
 namespace Provisioning.Orchestrator.Coordination;
 
 /// <summary>
 /// The few tables and functions orchestrator instances coordinate through, next to Marten's: workflow leases, the
 /// lease check used inside every append (fencing), and the trigger that NOTIFYs live followers of new events.
-/// Runs after Marten has created its schema (hosted services start in order).
+/// Marten's schema management owns them like its own tables: created or updated at start with the rest of the store
+/// (under Marten's apply-changes lock, so instances starting together do not race).
 /// </summary>
-public sealed class CoordinationSchema(NpgsqlDataSource dataSource) : IHostedService
+public static class CoordinationSchema
 {
     public const string EventsChannel = "cpe_events";
     public const string LeaseLostMessage = "lease lost";
 
-    private const string Sql = """
-        create table if not exists provisioning.cpe_workflow_leases (
-            workflow_id uuid primary key,
-            owner text not null,
-            expires_at timestamptz not null);
-        create index if not exists cpe_workflow_leases_owner on provisioning.cpe_workflow_leases (owner);
+    private const string Schema = "provisioning";
 
-        -- A procedure, so CALLing it inside a Marten batch adds no result set.
-        create or replace procedure provisioning.cpe_assert_lease(wid uuid, me text) language plpgsql as $$
-        begin
-            if not exists (select 1 from provisioning.cpe_workflow_leases where workflow_id = wid and owner = me) then
-                raise exception 'lease lost: workflow % is not held by %', wid, me;
-            end if;
-        end $$;
-
-        create or replace function provisioning.cpe_notify_events() returns trigger language plpgsql as $$
-        begin
-            perform pg_notify('cpe_events', '');
-            return null;
-        end $$;
-        create or replace trigger cpe_events_notify after insert on provisioning.mt_events
-            for each statement execute function provisioning.cpe_notify_events();
-        """;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public static void Register(StoreOptions options)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Several instances may start together: serialise the DDL.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("select pg_advisory_xact_lock(4242001)", connection, transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var command = new NpgsqlCommand(Sql, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
+        options.Storage.ExtendedSchemaObjects.Add(LeaseTable());
+        options.Storage.ExtendedSchemaObjects.Add(AssertLease());
+        options.Storage.ExtendedSchemaObjects.Add(EventsNotifyTrigger.NotifyFunction(Schema, EventsChannel));
+        // Marten creates its "extended" objects before its events table: the trigger on that table is a feature of
+        // its own, which Marten applies after the event store.
+        options.Storage.Add(new EventsNotifyTrigger(options, Schema));
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private static Table LeaseTable()
+    {
+        var table = new Table($"{Schema}.cpe_workflow_leases");
+        table.AddColumn("workflow_id", "uuid").AsPrimaryKey();
+        table.AddColumn("owner", "text").NotNull();
+        table.AddColumn("expires_at", "timestamptz").NotNull();
+        // PostgreSQL's own names, which databases made by the earlier hand-run DDL already carry.
+        table.PrimaryKeyName = "cpe_workflow_leases_pkey";
+        table.Indexes.Add(new IndexDefinition("cpe_workflow_leases_owner") { Columns = ["owner"] });
+        return table;
+    }
+
+    /// <summary>A procedure, so CALLing it inside a Marten batch adds no result set.</summary>
+    private static StoredProcedure AssertLease() => new($"{Schema}.cpe_assert_lease", $$"""
+        create or replace procedure {{Schema}}.cpe_assert_lease(wid uuid, me text) language plpgsql as $$
+        begin
+            if not exists (select 1 from {{Schema}}.cpe_workflow_leases where workflow_id = wid and owner = me) then
+                raise exception '{{LeaseLostMessage}}: workflow % is not held by %', wid, me;
+            end if;
+        end $$;
+        """);
 }

@@ -30,6 +30,7 @@ public static class StoreExtensions
     public static async Task<WebApplicationBuilder> AddProvisioningStoreAsync(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(ProvisioningStoreOptions.Section).Get<ProvisioningStoreOptions>() ?? new();
+        var daemonMode = settings.DaemonMode; // before the embedded cluster starts: a bad setting leaves nothing running
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -54,26 +55,21 @@ public static class StoreExtensions
             .Validate(o => !o.Problems().Any(), "Feed settings are not usable: see Feed:MaxStreams, MaxStreamsPerCaller, SlowFollowerTimeout, MaxConcurrentReads")
             .ValidateOnStart();
 
-        builder.Services.AddMarten(services =>
+        var marten = builder.Services.AddMarten(services =>
         {
             var options = new StoreOptions();
             ConfigureProvisioningStore(options, connectionString);
+            CoordinationSchema.Register(options);
             options.Listeners.Add(services.GetRequiredService<FeedSignal>());
             return options;
         }).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 
-        // After Marten's own schema: leases, the lease check, the NOTIFY trigger on new events.
-        builder.Services.AddHostedService<CoordinationSchema>();
-        builder.Services.AddHostedService<EventNotifications>();
+        // Marten's own daemon coordinator: Solo runs every async projection here; HotCold ("Elected") runs each one in
+        // the instance holding its advisory lock and moves it to another instance when that one stops. Disabled
+        // registers nothing (Marten then warns at start that the async projections will not run here, which is true).
+        if (daemonMode != DaemonMode.Disabled) marten.AddAsyncDaemon(daemonMode);
 
-        // Solo: this instance always runs the async projections. Elected: whichever instance holds the advisory
-        // lock does (several instances). Disabled: never here.
-        var solo = string.Equals(settings.ProjectionDaemon, "Solo", StringComparison.OrdinalIgnoreCase);
-        if (solo || string.Equals(settings.ProjectionDaemon, "Elected", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ProjectionDaemonLeader>(sp, !solo));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionDaemonLeader>());
-        }
+        builder.Services.AddHostedService<EventNotifications>();
 
         builder.Services.AddSingleton<IServiceProfileSource, MartenServiceProfileSource>();
         builder.Services.AddSingleton<ModelProfileCatalog>();

@@ -1,3 +1,5 @@
+using JasperFx.Events.Daemon;
+
 namespace Provisioning.Orchestrator.Storage;
 
 /// <summary>Where events and documents live (configuration section "Store").</summary>
@@ -5,10 +7,22 @@ public sealed class ProvisioningStoreOptions
 {
     public const string Section = "Store";
 
-    /// <summary>Solo: this instance runs the async projections. Elected: the instance holding an advisory lock does. Disabled: never here.</summary>
+    /// <summary>
+    /// Solo: this instance runs every async projection. Elected (Marten's HotCold): each async projection runs in the
+    /// one instance holding its advisory lock, and another instance takes it over when that one stops. Disabled: never here.
+    /// </summary>
     public string ProjectionDaemon { get; set; } = "Solo";
 
     /// <summary>The private cluster started when no connection string is configured.</summary>
     public string EmbeddedDataDirectory { get; set; } = ".data/postgres";
     public int EmbeddedPort { get; set; } = 55432;
+
+    /// <summary>Marten's daemon mode for <see cref="ProjectionDaemon"/>; a misspelt setting stops the start rather than silently running no projections.</summary>
+    public DaemonMode DaemonMode => ProjectionDaemon.ToLowerInvariant() switch
+    {
+        "solo" => DaemonMode.Solo,
+        "elected" or "hotcold" => DaemonMode.HotCold,
+        "disabled" => DaemonMode.Disabled,
+        _ => throw new InvalidOperationException($"Store:ProjectionDaemon is '{ProjectionDaemon}'; use Solo, Elected (or HotCold) or Disabled"),
+    };
 }
