@@ -66,7 +66,7 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
         builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
         builder.Services.AddSingleton<WorkflowDriver>();
-        builder.Services.Configure<CoordinationOptions>(builder.Configuration.GetSection(CoordinationOptions.Section));
+        builder.AddSettings<CoordinationOptions>(CoordinationOptions.Section);
         builder.Services.AddSingleton<WorkflowLeases>();
         builder.Services.AddSingleton<WorkflowRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowRunner>());

@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Settings;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using JasperFx;
 using JasperFx.Events.Daemon;
@@ -29,7 +30,7 @@ public static class StoreExtensions
     /// </summary>
     public static async Task<WebApplicationBuilder> AddProvisioningStoreAsync(this WebApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection(ProvisioningStoreOptions.Section).Get<ProvisioningStoreOptions>() ?? new();
+        var settings = builder.AddSettings<ProvisioningStoreOptions>(ProvisioningStoreOptions.Section);
         var daemonMode = settings.DaemonMode; // before the embedded cluster starts: a bad setting leaves nothing running
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using JasperFx.Events.Daemon;
 
 namespace Provisioning.Orchestrator.Storage;
@@ -15,6 +16,7 @@ public sealed class ProvisioningStoreOptions
 
     /// <summary>The private cluster started when no connection string is configured.</summary>
     public string EmbeddedDataDirectory { get; set; } = ".data/postgres";
+    [Range(1, 65535)]
     public int EmbeddedPort { get; set; } = 55432;
 
     /// <summary>Marten's daemon mode for <see cref="ProjectionDaemon"/>; a misspelt setting stops the start rather than silently running no projections.</summary>
