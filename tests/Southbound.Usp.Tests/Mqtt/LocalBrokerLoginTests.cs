@@ -96,6 +96,45 @@ public sealed class LocalBrokerLoginTests
     }
 
     [Fact]
+    public async Task With_anonymous_agents_allowed_an_anonymous_client_reads_an_anonymous_agents_topic_but_not_one_with_a_login()
+    {
+        var settings = new Dictionary<string, string?>(LoginsOnly) { ["Usp:Auth:AllowUnauthenticatedAgents"] = "true" };
+        var (host, broker, _) = await LocalBrokerHost.StartAsync(settings);
+        await using (host)
+        {
+            const string owned = "os::00D09E-OWNED1", anonymous = "os::00D09E-ANON1";
+            host.Orchestrator.RegisterWithSecret(owned, "owned-secret");
+            var toOwner = new ConcurrentQueue<string>();
+            var (ownerCode, owner) = await EventuallyConnectedAsync(broker, owned, "owned-secret", toOwner, clientId: "owner-of-owned1");
+            using var ownerOwn = owner;
+            Assert.Equal(MqttClientConnectResultCode.Success, ownerCode);
+            await owner.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/" + owned).Build());
+
+            // Anonymous clients whose client IDs name the agents (the ACL's %c): one is the anonymous agent, one an intruder.
+            var toIntruder = new ConcurrentQueue<string>();
+            var (intruderCode, intruder) = await ConnectAsync(broker, owned, username: null, password: null, toIntruder);
+            using var intruderOwn = intruder;
+            Assert.Equal(MqttClientConnectResultCode.Success, intruderCode);
+            await intruder.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/" + owned).Build());
+            var toAnonymous = new ConcurrentQueue<string>();
+            var (anonymousCode, anonymousAgent) = await ConnectAsync(broker, anonymous, username: null, password: null, toAnonymous);
+            using var anonymousOwn = anonymousAgent;
+            Assert.Equal(MqttClientConnectResultCode.Success, anonymousCode);
+            await anonymousAgent.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("usp/agent/" + anonymous).Build());
+
+            var (cCode, controller) = await ConnectAsync(broker, "controller-in-test", ControllerUser, ControllerPassword);
+            using var controllerOwn = controller;
+            Assert.Equal(MqttClientConnectResultCode.Success, cCode);
+            foreach (var to in (string[])[owned, anonymous])
+                await controller.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("usp/agent/" + to).WithPayload([1])
+                    .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await UspTestHost.EventuallyAsync(() => !toOwner.IsEmpty && !toAnonymous.IsEmpty, "each agent reads its own topic");
+            await Task.Delay(300);
+            Assert.Empty(toIntruder);
+        }
+    }
+
+    [Fact]
     public async Task An_agent_logged_in_as_A_cannot_read_Bs_topic_nor_take_over_Bs_session()
     {
         var (host, broker, _) = await LocalBrokerHost.StartAsync(LoginsOnly);

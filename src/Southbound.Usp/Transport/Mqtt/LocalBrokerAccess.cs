@@ -9,7 +9,7 @@ namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 /// Password are set); an agent with its own secret in the inventory logs in as <see cref="BrokerUsername"/> of its
 /// endpoint ID with that secret and may read only <c>usp/agent/&lt;endpoint id&gt;</c> (and below it) and write only to
 /// the controller's topic. Anonymous clients are let in only with <see cref="AllowAnonymousAgents"/>
-/// (Usp:Auth:AllowUnauthenticatedAgents), kept to the topic named by their client ID.
+/// (Usp:Auth:AllowUnauthenticatedAgents), kept to the topic named by their client ID unless an agent with a login owns it.
 /// </summary>
 /// <remarks>
 /// What this does not do: mosquitto does not tell a subscriber who published, so a record's from_id is still the
@@ -45,6 +45,16 @@ internal sealed record LocalBrokerAccess(string ControllerUsername, string Contr
                 pattern write {ControllerTopic}/#
 
                 """);
+            // Topic lines before the first user line are for anonymous clients only, and denials are checked first: the
+            // topic of an agent that has a login is not read by an anonymous client naming that agent's client ID.
+            foreach (var agent in agents)
+            {
+                text.Append($"""
+                    topic deny {agent.AgentTopic}
+                    topic deny {agent.AgentTopic}/#
+
+                    """);
+            }
         }
         text.Append($"""
             user {ControllerUsername}
