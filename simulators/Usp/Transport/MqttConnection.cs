@@ -77,6 +77,14 @@ internal sealed class MqttConnection : IAgentConnection
     public static string Username(string endpointId) =>
         endpointId.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The broker URL with the agent's secret in its user info, for callers that hand the connection only a URL (the
+    /// agent's connect loop passes no secret to MQTT yet).
+    /// </summary>
+    public static Uri? WithSecret(Uri? broker, string? secret) =>
+        broker is null || string.IsNullOrEmpty(secret) ? broker
+            : new Uri($"{broker.Scheme}://agent:{Uri.EscapeDataString(secret)}@{broker.Authority}{broker.PathAndQuery}");
+
     private static string? PasswordIn(Uri broker) =>
         broker.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? Uri.UnescapeDataString(broker.UserInfo[(colon + 1)..]) : null;
 

@@ -69,4 +69,7 @@ internal static partial class UspLog
 
     [LoggerMessage(22, LogLevel.Warning, "Local MQTT broker: the agents' logins cannot be taken from the orchestrator now ({Reason}); the broker keeps those it has")]
     public static partial void BrokerLoginsUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "Local MQTT broker: the agents' logins could not be written ({Reason}); the broker keeps those it has")]
+    public static partial void BrokerLoginsNotWritten(ILogger logger, string reason);
 }

@@ -108,7 +108,9 @@ public sealed class UspTestHost : IAsyncDisposable
             ServerCa = serverCa,
             WebSocketUrl = mqttBroker is null ? WebSocketUrl : null,
             // Over MQTT the secret is the agent's broker login; it travels in the broker URL's user info.
-            MqttBrokerUrl = mqttBroker is not null && secret is not null ? new UriBuilder(mqttBroker) { UserName = "agent", Password = secret }.Uri : mqttBroker,
+            MqttBrokerUrl = mqttBroker is not null && secret is not null
+                ? new Uri($"{mqttBroker.Scheme}://agent:{Uri.EscapeDataString(secret)}@{mqttBroker.Authority}{mqttBroker.PathAndQuery}")
+                : mqttBroker,
             ControllerTopic = MqttTopic,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),

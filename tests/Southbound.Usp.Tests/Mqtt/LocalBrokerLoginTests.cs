@@ -51,19 +51,19 @@ public sealed class LocalBrokerLoginTests
             // The simulator logs in with its own secret: its records reach the controller through the broker. The controller
             // still cannot tell who published a record (mosquitto does not say), so its admission is unchanged: an MQTT agent
             // is managed only where unauthenticated agents are allowed, and this one is put on record as not authenticated.
-            host.Orchestrator.RegisterWithSecret("os::00D09E-LOGIN1", "login1-secret");
-            var agent = host.StartAgent("LOGIN1", mqttBroker: broker, secret: "login1-secret");
+            host.Orchestrator.RegisterWithSecret("os::00D09E-LOGIN1", "login1:s3cret@/%x");
+            var agent = host.StartAgent("LOGIN1", mqttBroker: broker, secret: "login1:s3cret@/%x");
             await UspTestHost.EventuallyAsync(() => host.Orchestrator.RefusalsOf(agent.EndpointId).Any(r => r.Detail.Contains("MTP carries no agent credential", StringComparison.Ordinal)),
                 "the logged-in agent's record reached the controller");
 
-            var (right, rightClient) = await ConnectAsync(broker, "right", Username(agent.EndpointId), "login1-secret");
+            var (right, rightClient) = await ConnectAsync(broker, "right", Username(agent.EndpointId), "login1:s3cret@/%x");
             using (rightClient) Assert.Equal(MqttClientConnectResultCode.Success, right);
             var (wrong, wrongClient) = await ConnectAsync(broker, "wrong", Username(agent.EndpointId), "not-its-secret");
             using (wrongClient) Assert.Equal(MqttClientConnectResultCode.NotAuthorized, wrong);
             var (none, noneClient) = await ConnectAsync(broker, agent.EndpointId, username: null, password: null);
             using (noneClient) Assert.Equal(MqttClientConnectResultCode.NotAuthorized, none);
             // The endpoint ID as it is (with its ':') names no login: only the escaped form does.
-            var (raw, rawClient) = await ConnectAsync(broker, "raw", agent.EndpointId, "login1-secret");
+            var (raw, rawClient) = await ConnectAsync(broker, "raw", agent.EndpointId, "login1:s3cret@/%x");
             using (rawClient) Assert.Equal(MqttClientConnectResultCode.NotAuthorized, raw);
 
             // Nothing of the refused ones reached the controller: the only contact of this endpoint ID is the simulator's.

@@ -63,10 +63,17 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
             {
                 if (await ListAsync(stopping).ConfigureAwait(false) is not { } agents || agents.SequenceEqual(_agents)) continue;
                 // Only a change is written and signalled: mosquitto re-checks every connected client on a reload.
-                if (await _broker!.ReloadAsync(agents, stopping).ConfigureAwait(false))
+                try
                 {
-                    _agents = agents;
-                    UspLog.BrokerLoginsLoaded(logger, agents.Count);
+                    if (await _broker!.ReloadAsync(agents, stopping).ConfigureAwait(false))
+                    {
+                        _agents = agents;
+                        UspLog.BrokerLoginsLoaded(logger, agents.Count);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    UspLog.BrokerLoginsNotWritten(logger, ex.Message); // tried again at the next tick
                 }
             }
         }
@@ -82,9 +89,10 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
         {
             return await logins!.ListAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException && !_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException)
         {
-            UspLog.BrokerLoginsUnavailable(logger, ex.Message);
+            // Stopping cancels the call too: that is no outage to report.
+            if (!_stopping.IsCancellationRequested) UspLog.BrokerLoginsUnavailable(logger, ex.Message);
             return null;
         }
     }
