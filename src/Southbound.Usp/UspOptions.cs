@@ -86,10 +86,13 @@ public sealed class UspMqttOptions
     /// </summary>
     public bool? StartLocalBroker { get; set; }
     /// <summary>
-    /// The local broker keeps each agent to its own topic (client ID = endpoint ID, reading usp/agent/&lt;client id&gt;)
-    /// and only the controller's user may read the controller's topic.
+    /// The local broker keeps each agent to its own topic (an agent with its own secret logs in with it and reads
+    /// usp/agent/&lt;endpoint id&gt;; an anonymous one, where Usp:Auth:AllowUnauthenticatedAgents lets it in, reads
+    /// usp/agent/&lt;client id&gt;) and only the controller's user may read the controller's topic.
     /// </summary>
     public bool LocalBrokerAcl { get; set; } = true;
+    /// <summary>How often the local broker takes the agents' logins from the orchestrator again (new or changed secrets).</summary>
+    public TimeSpan LoginRefresh { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }
     public string? ClientId { get; set; }

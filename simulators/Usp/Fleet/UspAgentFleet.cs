@@ -31,7 +31,8 @@ public sealed class UspAgentFleet : IAsyncDisposable
         Identity = identity,
         Secret = secret,
         WebSocketUrl = webSocketUrl,
-        MqttBrokerUrl = webSocketUrl is null ? mqttBroker : null,
+        // Over MQTT the secret is the agent's broker login (username = its endpoint ID), carried in the broker URL.
+        MqttBrokerUrl = webSocketUrl is null ? Transport.MqttConnection.WithSecret(mqttBroker, secret) : null,
         ControllerEndpointId = controllerEndpointId,
         ControllerTopic = controllerTopic,
     };

@@ -37,7 +37,12 @@ internal sealed class MqttConnection : IAgentConnection
         };
     }
 
-    public static async Task<MqttConnection> ConnectAsync(Uri broker, string endpointId, string controllerTopic, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and subscribes to the agent's topic. With a secret (<paramref name="secret"/>, else the password of the broker
+    /// URL's user info, "mqtt://:secret@host:port") the agent logs in as its endpoint ID, as the controller's local broker
+    /// wants; without one it connects anonymously.
+    /// </summary>
+    public static async Task<MqttConnection> ConnectAsync(Uri broker, string endpointId, string controllerTopic, CancellationToken cancellationToken, string? secret = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var agentTopic = "usp/agent/" + endpointId;
@@ -45,15 +50,16 @@ internal sealed class MqttConnection : IAgentConnection
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port > 0 ? broker.Port : 1883)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            // The endpoint ID as client ID: a broker ACL pattern (usp/agent/%c) then keeps the agent to its own topic.
+            // The endpoint ID as client ID: an anonymous agent is kept to its own topic by an ACL pattern (usp/agent/%c);
+            // one that logs in, by its username.
             .WithClientId(endpointId)
             .WithUserProperty("usp-endpoint-id", connection._endpointIdBytes)
             .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
-            .Build();
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60));
+        if ((secret ?? PasswordIn(broker)) is { Length: > 0 } password) options.WithCredentials(Username(endpointId), password);
         try
         {
-            await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(agentTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -63,6 +69,24 @@ internal sealed class MqttConnection : IAgentConnection
         }
         return connection;
     }
+
+    /// <summary>
+    /// The broker username for an endpoint ID: ':' written "%3A" and '%' "%25" (mosquitto's password file cannot hold a
+    /// name with ':'), the controller's local broker's convention.
+    /// </summary>
+    public static string Username(string endpointId) =>
+        endpointId.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The broker URL with the agent's secret in its user info, for callers that hand the connection only a URL (the
+    /// agent's connect loop passes no secret to MQTT yet).
+    /// </summary>
+    public static Uri? WithSecret(Uri? broker, string? secret) =>
+        broker is null || string.IsNullOrEmpty(secret) ? broker
+            : new Uri($"{broker.Scheme}://agent:{Uri.EscapeDataString(secret)}@{broker.Authority}{broker.PathAndQuery}");
+
+    private static string? PasswordIn(Uri broker) =>
+        broker.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? Uri.UnescapeDataString(broker.UserInfo[(colon + 1)..]) : null;
 
     public Record ConnectRecord(string fromId, string toId) => new()
     {

@@ -29,6 +29,8 @@ public sealed record DeviceRecord
     /// <summary>USP: the agent's secret as hex SHA-256(salt bytes || UTF-8 secret) and its random 16-byte salt in hex.</summary>
     public string AgentSecretSha256 { get; init; } = "";
     public string AgentSecretSalt { get; init; } = "";
+    /// <summary>USP: the same secret as mosquitto's PBKDF2-SHA512 hash (<c>$7$...</c>), the agent's login to a local MQTT broker.</summary>
+    public string AgentBrokerPasswordHash { get; init; } = "";
     public bool Provisioned { get; init; }
     public DateTimeOffset? ProvisionedAt { get; init; }
 

@@ -52,6 +52,7 @@ public static class InventoryMapping
         BootstrapPassword = existing?.BootstrapPassword ?? "",
         AgentSecretSha256 = existing?.AgentSecretSha256 ?? "",
         AgentSecretSalt = existing?.AgentSecretSalt ?? "",
+        AgentBrokerPasswordHash = existing?.AgentBrokerPasswordHash ?? "",
         Provisioned = existing?.Provisioned ?? false,
         ProvisionedAt = existing?.ProvisionedAt,
     };

@@ -33,6 +33,8 @@ public sealed partial class DeviceSecrets(IDataProtectionProvider protection, IC
             BootstrapPassword = request.BootstrapPassword.Length > 0 ? Ha1Prefix + DigestCredential.Ha1(bootstrapUsername, Realm, request.BootstrapPassword) : record.BootstrapPassword,
             AgentSecretSha256 = agentHash,
             AgentSecretSalt = agentSalt,
+            // The broker checks logins itself and reads only its own hash form: made now, as the clear secret is kept nowhere.
+            AgentBrokerPasswordHash = request.AgentSecret.Length > 0 ? Contracts.Southbound.BrokerPasswordHash.Make(request.AgentSecret) : record.AgentBrokerPasswordHash,
         };
     }
 

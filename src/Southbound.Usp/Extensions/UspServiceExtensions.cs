@@ -52,7 +52,7 @@ public static class UspServiceExtensions
                 if (options.Mqtt.LocalBrokerAcl)
                 {
                     var topic = options.Mqtt.Topic is { Length: > 0 } t ? t : "usp/controller/" + options.EndpointId;
-                    access = LocalBrokerAccess.Generate(topic, options.Mqtt.Username, options.Mqtt.Password);
+                    access = LocalBrokerAccess.Generate(topic, options.Mqtt.Username, options.Mqtt.Password, options.Auth.AllowUnauthenticatedAgents);
                     // The controller logs in to its own broker as the one user that may read the controller's topic.
                     builder.Services.PostConfigure<UspOptions>(o =>
                     {
@@ -60,7 +60,10 @@ public static class UspServiceExtensions
                         o.Mqtt.Password = access.ControllerPassword;
                     });
                 }
-                builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
+                builder.Services.AddSingleton<BrokerLoginSource>();
+                builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access,
+                    access is null ? null : sp.GetRequiredService<BrokerLoginSource>(), options.Mqtt.LoginRefresh,
+                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
             }
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());

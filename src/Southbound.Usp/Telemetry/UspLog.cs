@@ -67,4 +67,13 @@ internal static partial class UspLog
 
     [LoggerMessage(6020, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
     public static partial void ContactRefusedByPolicy(ILogger logger, string endpointId);
+
+    [LoggerMessage(21, LogLevel.Information, "Local MQTT broker: {Count} agent logins loaded")]
+    public static partial void BrokerLoginsLoaded(ILogger logger, int count);
+
+    [LoggerMessage(22, LogLevel.Warning, "Local MQTT broker: the agents' logins cannot be taken from the orchestrator now ({Reason}); the broker keeps those it has")]
+    public static partial void BrokerLoginsUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(23, LogLevel.Warning, "Local MQTT broker: the agents' logins could not be written ({Reason}); the broker keeps those it has")]
+    public static partial void BrokerLoginsNotWritten(ILogger logger, string reason);
 }

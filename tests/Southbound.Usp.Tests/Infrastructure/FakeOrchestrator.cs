@@ -12,6 +12,10 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
 {
     public ConcurrentDictionary<string, bool> Registered { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, (string Sha256Hex, string SaltHex)> AgentSecrets { get; } = new(StringComparer.Ordinal);
+    /// <summary>The same secrets as mosquitto hashes: the broker logins ListAgentBrokerLogins answers with.</summary>
+    public ConcurrentDictionary<string, string> BrokerPasswordHashes { get; } = new(StringComparer.Ordinal);
+    /// <summary>Logins per ListAgentBrokerLogins page (small, so tests see paging).</summary>
+    public int BrokerLoginPageSize { get; set; } = 2;
     public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
     public ConcurrentQueue<string> Lookups { get; } = new();
     public ConcurrentQueue<RefusedContactReport> Refusals { get; } = new();
@@ -23,6 +27,7 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
     {
         Registered[endpointId] = true;
         AgentSecrets[endpointId] = Contracts.Southbound.AgentSecret.Verifier(secret);
+        BrokerPasswordHashes[endpointId] = Contracts.Southbound.BrokerPasswordHash.Make(secret);
     }
 
     public IReadOnlyList<DeviceContactReport> ReportsOf(string endpointId) =>
@@ -44,6 +49,16 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
             response.AgentSecretSha256 = secret.Sha256Hex;
             response.AgentSecretSalt = secret.SaltHex;
         }
+        return Task.FromResult(response);
+    }
+
+    public override Task<ListAgentBrokerLoginsResponse> ListAgentBrokerLogins(ListAgentBrokerLoginsRequest request, ServerCallContext context)
+    {
+        if (Unavailable) throw new RpcException(new Status(StatusCode.Unavailable, "orchestrator down (test)"));
+        var after = BrokerPasswordHashes.Where(l => string.CompareOrdinal(l.Key, request.AfterEndpointId) > 0).OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
+        var response = new ListAgentBrokerLoginsResponse();
+        response.Logins.Add(after.Take(BrokerLoginPageSize).Select(l => new AgentBrokerLogin { EndpointId = l.Key, PasswordHash = l.Value }));
+        if (after.Count > BrokerLoginPageSize) response.NextAfterEndpointId = after[BrokerLoginPageSize - 1].Key;
         return Task.FromResult(response);
     }
 

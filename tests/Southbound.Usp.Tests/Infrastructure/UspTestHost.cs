@@ -107,7 +107,10 @@ public sealed class UspTestHost : IAsyncDisposable
             ClientCertificate = certificate,
             ServerCa = serverCa,
             WebSocketUrl = mqttBroker is null ? WebSocketUrl : null,
-            MqttBrokerUrl = mqttBroker,
+            // Over MQTT the secret is the agent's broker login; it travels in the broker URL's user info.
+            MqttBrokerUrl = mqttBroker is not null && secret is not null
+                ? new Uri($"{mqttBroker.Scheme}://agent:{Uri.EscapeDataString(secret)}@{mqttBroker.Authority}{mqttBroker.PathAndQuery}")
+                : mqttBroker,
             ControllerTopic = MqttTopic,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),

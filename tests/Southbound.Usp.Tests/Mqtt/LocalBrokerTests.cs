@@ -8,17 +8,20 @@ namespace Provisioning.Southbound.Usp.Tests.Mqtt;
 /// <summary>A controller with MQTT on a local broker it starts itself (mosquitto on a free port), subscribed there.</summary>
 internal static class LocalBrokerHost
 {
-    public static async Task<(UspTestHost Host, Uri Broker, int Port)> StartAsync()
+    /// <param name="settings">More controller settings (e.g. Usp:Auth:AllowUnauthenticatedAgents, Usp:Mqtt:LoginRefresh).</param>
+    public static async Task<(UspTestHost Host, Uri Broker, int Port)> StartAsync(IDictionary<string, string?>? settings = null)
     {
         MosquittoBroker.FindExecutable(); // fails clearly where mosquitto is missing
         var port = FreePort.Next();
         var broker = new Uri($"mqtt://127.0.0.1:{port}");
-        var host = await UspTestHost.StartAsync(new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["Usp:Mqtt:Enabled"] = "true",
             ["Usp:Mqtt:BrokerUrl"] = broker.ToString(),
             ["Usp:Mqtt:StartLocalBroker"] = "true",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        var host = await UspTestHost.StartAsync(all);
         var transport = host.Services.GetRequiredService<UspMqttTransport>();
         await UspTestHost.EventuallyAsync(() => transport.IsReady, "controller subscribed at its own broker with its generated user");
         return (host, broker, port);

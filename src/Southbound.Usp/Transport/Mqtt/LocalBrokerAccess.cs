@@ -1,76 +1,82 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using Provisioning.Contracts.Southbound;
 
 namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 
 /// <summary>
 /// Who may do what on the local broker (TR-369 R-MQTT: an agent publishes to the controller and receives on its own
 /// topic only): the controller logs in with a user of its own (a password generated at start unless Usp:Mqtt:Username /
-/// Password are set), every other client is an agent whose client ID is its endpoint ID and who may read only
-/// <c>usp/agent/&lt;client id&gt;</c> (and below it) and write only to the controller's topic. A client that gives a
-/// username other than the controller's is refused by the broker.
+/// Password are set); an agent with its own secret in the inventory logs in as <see cref="BrokerUsername"/> of its
+/// endpoint ID with that secret and may read only <c>usp/agent/&lt;endpoint id&gt;</c> (and below it) and write only to
+/// the controller's topic. Anonymous clients are let in only with <see cref="AllowAnonymousAgents"/>
+/// (Usp:Auth:AllowUnauthenticatedAgents), kept to the topic named by their client ID unless an agent with a login owns it.
 /// </summary>
 /// <remarks>
-/// What this does not do: agents are still anonymous to the broker (their own broker passwords would need mosquitto's
-/// PBKDF2 hashes, and the inventory keeps only a salted SHA-256 verifier), so the client ID is the agent's word, and an
-/// agent may still publish a record naming another endpoint ID to the controller's topic.
+/// What this does not do: mosquitto does not tell a subscriber who published, so a record's from_id is still the
+/// publisher's word (an agent logged in as A may publish a record naming B to the controller's topic). The broker login
+/// keeps B's topic, and so what the controller sends B, from A; it does not authenticate B's records to the controller,
+/// which admits MQTT agents as before (only with Usp:Auth:AllowUnauthenticatedAgents).
 /// </remarks>
-internal sealed record LocalBrokerAccess(string ControllerUsername, string ControllerPassword, string ControllerTopic)
+internal sealed record LocalBrokerAccess(string ControllerUsername, string ControllerPassword, string ControllerTopic, bool AllowAnonymousAgents)
 {
-    public static LocalBrokerAccess Generate(string controllerTopic, string? username, string? password) =>
+    public static LocalBrokerAccess Generate(string controllerTopic, string? username, string? password, bool allowAnonymousAgents) =>
         new(string.IsNullOrEmpty(username) ? "usp-controller" : username,
             string.IsNullOrEmpty(password) ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)) : password,
-            controllerTopic);
+            controllerTopic, allowAnonymousAgents);
+
+    /// <summary>The controller's line of the password file, hashed once (its password does not change while it runs).</summary>
+    public string ControllerPasswordHash => _controllerPasswordHash ??= BrokerPasswordHash.Make(ControllerPassword);
+    private string? _controllerPasswordHash;
+
+    public string PasswordFileText(IEnumerable<BrokerLogin> agents) => PasswordFile.Text(ControllerUsername, ControllerPasswordHash, agents);
 
     /// <summary>The mosquitto ACL file's text.</summary>
-    public string AclFile() => $"""
-        # Every client (anonymous agents): its own topic, named by its client ID, and the controller's topic to publish to.
-        pattern read usp/agent/%c
-        pattern read usp/agent/%c/#
-        pattern write {ControllerTopic}
-        pattern write {ControllerTopic}/#
-
-        user {ControllerUsername}
-        topic read {ControllerTopic}
-        topic read {ControllerTopic}/#
-        topic write usp/agent/#
-
-        """;
-
-    /// <summary>
-    /// Writes the password file with mosquitto_passwd (mosquitto hashes with its own PBKDF2 format); false when the tool
-    /// is not installed.
-    /// </summary>
-    public async Task<bool> WritePasswordFileAsync(string path, CancellationToken cancellationToken)
+    public string AclFileText(IEnumerable<BrokerLogin> agents)
     {
-        if (PasswdExecutable() is not { } passwd) return false;
-        // -U reads "user:password" lines from the file and hashes them in place: the password never is an argument
-        // (visible in the process list).
-        await File.WriteAllTextAsync(path, $"{ControllerUsername}:{ControllerPassword}\n", cancellationToken).ConfigureAwait(false);
-        if (!OperatingSystem.IsWindows())
+        var text = new System.Text.StringBuilder();
+        if (AllowAnonymousAgents)
         {
-            // Started as root, mosquitto drops to its own user before it reads the file: it must be able to. What it
-            // then holds is a PBKDF2 hash of a random 32-character password, not the password.
-            var asRoot = Environment.UserName == "root";
-            File.SetUnixFileMode(path, asRoot ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead
-                : UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            if (asRoot) File.SetUnixFileMode(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            // Patterns apply to every client: an anonymous agent is kept to the topic its client ID names (its word).
+            text.Append($"""
+                # Anonymous agents: their own topic, named by their client ID, and the controller's topic to publish to.
+                pattern read usp/agent/%c
+                pattern read usp/agent/%c/#
+                pattern write {ControllerTopic}
+                pattern write {ControllerTopic}/#
+
+                """);
+            // Topic lines before the first user line are for anonymous clients only, and denials are checked first: the
+            // topic of an agent that has a login is not read by an anonymous client naming that agent's client ID.
+            foreach (var agent in agents)
+            {
+                text.Append($"""
+                    topic deny {agent.AgentTopic}
+                    topic deny {agent.AgentTopic}/#
+
+                    """);
+            }
         }
-        using var process = Process.Start(new ProcessStartInfo(passwd, ["-U", path])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("mosquitto_passwd did not start");
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0) throw new InvalidOperationException($"mosquitto_passwd exited with {process.ExitCode}");
-        return true;
-    }
+        text.Append($"""
+            user {ControllerUsername}
+            topic read {ControllerTopic}
+            topic read {ControllerTopic}/#
+            topic write usp/agent/#
 
-    private static string? PasswdExecutable()
-    {
-        string[] candidates = ["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd"];
-        var fromPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(p => Path.Combine(p, "mosquitto_passwd"));
-        return candidates.Concat(fromPath).FirstOrDefault(File.Exists);
+            """);
+        // One entry per agent rather than "pattern read usp/agent/%u": the username is the endpoint ID with its ':'
+        // escaped, while the agent's topic carries the endpoint ID as it is.
+        foreach (var agent in agents)
+        {
+            if (agent.Username == ControllerUsername) continue;
+            text.Append($"""
+                user {agent.Username}
+                topic read {agent.AgentTopic}
+                topic read {agent.AgentTopic}/#
+                topic write {ControllerTopic}
+                topic write {ControllerTopic}/#
+
+                """);
+        }
+        return text.ToString();
     }
 }
