@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Provisioning.Southbound.Usp;
 
 /// <summary>The "Usp" configuration section (env vars Usp__EndpointId etc.).</summary>
@@ -13,32 +15,41 @@ public sealed class UspOptions
     public string OrchestratorUrl { get; set; } = "http://127.0.0.1:50051";
 
     /// <summary>"refuse" (close / ignore the agent) or "quarantine" (keep it connected, report nothing).</summary>
+    [RegularExpression("(?i)refuse|quarantine", ErrorMessage = "must be refuse or quarantine")]
     public string UnknownAgents { get; set; } = "refuse";
 
     /// <summary>WebSocket ping interval; agents behind NAT lose idle connections otherwise.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+    [Range(0, 10000000)]
     public int MaxConnections { get; set; } = 50_000;
     /// <summary>
     /// Connections the kernel queues before Kestrel accepts them: agents reconnecting after an outage arrive at
     /// once, and Kestrel's default (512) overflows into dropped handshakes. Capped by net.core.somaxconn.
     /// </summary>
+    [Range(1, 65535)]
     public int ListenBacklog { get; set; } = 4096;
+    [Range(1, 10000)]
     public int MaxInFlightPerAgent { get; set; } = 8;
     /// <summary>Upper bound for one USP request; a gRPC deadline shortens it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Largest record accepted on an MTP.</summary>
+    [Range(1024, 67108864)]
     public int MaxRecordBytes { get; set; } = 1 << 20;
     /// <summary>ID of the persistent Boot! subscription created on first contact.</summary>
     public string BootSubscriptionId { get; set; } = "provisioning-boot";
     /// <summary>ID of the persistent Periodic! subscription created on first contact (paced by the plan's PeriodicNotifInterval).</summary>
     public string PeriodicSubscriptionId { get; set; } = "provisioning-periodic";
     /// <summary>How long Authenticate waits for an agent that is not connected (within the gRPC deadline).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A WebSocket agent that announces nothing (no WebSocketConnect record, no Boot!, no OnBoardRequest; older USP
     /// agents send no connect record) within this time of connecting is taken as a first contact all the same.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SilentAgentContactDelay { get; set; } = TimeSpan.FromSeconds(3);
 
     public UspMqttOptions Mqtt { get; set; } = new();
@@ -60,18 +71,25 @@ public sealed class UspAuthOptions
     /// <summary>Also bind a certificate by its subject CN equal to the endpoint ID (TR-369 wants the SAN URI urn:bbf:usp:id:...).</summary>
     public bool AcceptCommonName { get; set; } = true;
     /// <summary>How long a LookupDevice answer is reused: a reconnect storm must not become a lookup storm.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>Retry-After for an endpoint ID the inventory does not know: agents back off instead of retrying every few seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan UnknownAgentRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Retry-After for a missing, wrong or foreign credential.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RefusedRetryAfter { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Retry-After for an unauthenticated connection naming an agent that is connected (it is not displaced).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ConnectedRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Retry-After when the orchestrator cannot be asked (the agent is neither admitted nor refused).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan OrchestratorAwayRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>One ReportRefusedContact per endpoint ID and reason in this window; the rest are only counted here.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RefusalReportWindow { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>ReportRefusedContact calls in flight at once; more are dropped (and counted), never waited for.</summary>
+    [Range(1, 10000)]
     public int MaxRefusalReportsInFlight { get; set; } = 4;
 }
 
@@ -92,6 +110,7 @@ public sealed class UspMqttOptions
     /// </summary>
     public bool LocalBrokerAcl { get; set; } = true;
     /// <summary>How often the local broker takes the agents' logins from the orchestrator again (new or changed secrets).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan LoginRefresh { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }

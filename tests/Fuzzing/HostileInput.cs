@@ -4,7 +4,8 @@ namespace Provisioning.Fuzzing;
 
 /// <summary>
 /// Runs one target over generated inputs and holds it to the three promises for hostile input: only the defined
-/// error types escape, no input takes longer than <see cref="PerInputLimit"/> (a hang), and no input allocates more
+/// error types escape, no input takes more than <see cref="PerInputLimit"/> of its thread's CPU (a hang or a
+/// pathological parse; see <see cref="ThreadCpuTime"/>), and no input allocates more
 /// than the given bound (unbounded allocation).
 /// </summary>
 public sealed class HostileInput(string target, Func<Exception, bool> isDefinedError, long allocationBound, TimeSpan perInputLimit)
@@ -20,7 +21,7 @@ public sealed class HostileInput(string target, Func<Exception, bool> isDefinedE
     public void Check<T>(T input, Action<T> parse, Func<T, string> describe)
     {
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        var started = Stopwatch.GetTimestamp();
+        var started = ThreadCpuTime.Now();
         try
         {
             parse(input);
@@ -37,10 +38,10 @@ public sealed class HostileInput(string target, Func<Exception, bool> isDefinedE
         {
             Interlocked.Increment(ref _inputs);
         }
-        var elapsed = Stopwatch.GetElapsedTime(started);
+        var elapsed = ThreadCpuTime.Now() - started;
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         if (elapsed > PerInputLimit)
-            throw new InvalidOperationException($"{target}: {elapsed.TotalMilliseconds:F0} ms (limit {PerInputLimit.TotalMilliseconds:F0}) for {describe(input)}");
+            throw new InvalidOperationException($"{target}: {elapsed.TotalMilliseconds:F0} ms of CPU (limit {PerInputLimit.TotalMilliseconds:F0}) for {describe(input)}");
         if (allocated > allocationBound)
             throw new InvalidOperationException($"{target}: allocated {allocated:N0} bytes (bound {allocationBound:N0}) for {describe(input)}");
     }

@@ -224,7 +224,8 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
             return ws;
         }
         var topic = _options.ControllerTopic ?? "usp/controller/" + _options.ControllerEndpointId;
-        return await MqttConnection.ConnectAsync(_options.MqttBrokerUrl!, EndpointId, topic, timeout.Token).ConfigureAwait(false);
+        // Its own secret is its broker password too (the local broker gives each agent with a secret a login).
+        return await MqttConnection.ConnectAsync(_options.MqttBrokerUrl!, EndpointId, topic, timeout.Token, _options.Secret).ConfigureAwait(false);
     }
 
     /// <summary>After connecting: Boot! if a Boot! subscription for this controller exists, else OnBoardRequest on first boot.</summary>

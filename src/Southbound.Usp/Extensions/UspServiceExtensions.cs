@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,7 @@ public static class UspServiceExtensions
     public static IHostApplicationBuilder AddUspController(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(UspOptions.Section);
-        builder.Services.Configure<UspOptions>(section);
-        var options = section.Get<UspOptions>() ?? new UspOptions();
+        var options = builder.AddSettings<UspOptions>(UspOptions.Section);
 
         builder.Services.AddSingleton<AgentRegistry>();
         builder.Services.AddSingleton<AgentDirectory>();
