@@ -28,6 +28,7 @@ public sealed class CredentialLifecycleTests : DeviceDoorSystem
         Assert.Equal("pending", (await System.Inventory.GetDeviceAsync(new GetDeviceRequest { SerialNumber = serial })).CredentialState);
 
         // Still on the old one: accepted, and on record as not adopted (once per window, counted).
+        await WithinOneContactWindowAsync(TimeSpan.FromSeconds(20));
         await Door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
         await Door.ContactAsync(device, ContactCredential.Previous, "2 PERIODIC");
         var notAdopted = await Door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Kind == "credential_not_adopted" && c.Count == 2));

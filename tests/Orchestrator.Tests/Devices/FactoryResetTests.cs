@@ -97,6 +97,7 @@ public sealed class FactoryResetRefusedTests() : DeviceDoorSystem(("Devices:Fact
         await DeviceDoor.ProvisionedAsync(Helper, serial);
         var workflows = await Door.WorkflowCountAsync();
 
+        await WithinOneContactWindowAsync(TimeSpan.FromSeconds(20));
         var first = await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Device, "0 BOOTSTRAP");
         var second = await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Device, "0 BOOTSTRAP");
 

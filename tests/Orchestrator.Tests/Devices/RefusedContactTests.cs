@@ -16,6 +16,7 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     {
         var serial = await Helper.RegisterAsync(new DeviceScript());
 
+        await WithinOneContactWindowAsync(TimeSpan.FromSeconds(20));
         var acks = new List<bool>();
         for (var i = 0; i < 5; i++) acks.Add((await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.WrongPassword)).Recorded);
         var replayed = await Door.RefuseAsync(DeviceDoor.Cwmp(serial), RefusalReason.Replayed, "nonce count replayed");
@@ -111,6 +112,7 @@ public sealed class RefusedContactTests(Xunit.Abstractions.ITestOutputHelper out
     public async Task An_unregistered_device_bootstrapping_again_is_counted_not_stored_again()
     {
         var serial = Helper.NewSerial("NOBODY");
+        await WithinOneContactWindowAsync(TimeSpan.FromSeconds(20));
         for (var i = 0; i < 3; i++) await Door.ContactAsync(DeviceDoor.Cwmp(serial), ContactCredential.Bootstrap, "0 BOOTSTRAP");
 
         var history = await Door.HistoryAsync(serial, h => h.Contacts.Any(c => c.Count == 3));
