@@ -5,17 +5,21 @@ namespace Provisioning.Contracts.Southbound;
 /// <summary>
 /// An adapter's short memory of the orchestrator's LookupDevice answers, so an inform or reconnect storm of thousands of
 /// devices does not become a storm of lookups: answers are kept for a while, concurrent lookups of one key share a call,
-/// a failure (an outage) is never kept, and expired entries go when the table outgrows its bound.
+/// a failure (an outage) is never kept, and expired entries go when the table outgrows its bound. Ages are read from
+/// the <see cref="TimeProvider"/> (tests advance a fake one instead of sleeping through the duration).
 /// </summary>
-public sealed class LookupCache<T>(TimeSpan duration, int maxEntries = 100_000)
+public sealed class LookupCache<T>(TimeSpan duration, int maxEntries = 100_000, TimeProvider? time = null)
 {
     private readonly ConcurrentDictionary<string, (Task<T> Lookup, long ExpiresAt)> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly long _durationMilliseconds = (long)duration.TotalMilliseconds;
     private long _lastPrune;
 
+    private long NowMilliseconds => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+
     public async Task<T> GetAsync(string key, Func<Task<T>> lookup, CancellationToken cancellationToken)
     {
-        var now = Environment.TickCount64;
+        var now = NowMilliseconds;
         if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAt > now)
             return await entry.Lookup.WaitAsync(cancellationToken).ConfigureAwait(false);
 

@@ -36,9 +36,9 @@ public sealed record DeviceAdmission(bool Registered, IReadOnlyList<CpeCredentia
 /// inform storm of thousands of devices does not become a storm of lookups. Concurrent lookups of the
 /// same key share one call.
 /// </summary>
-public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient contacts, CwmpOptions options, ILogger<DeviceCredentialStore> logger)
+public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient contacts, CwmpOptions options, TimeProvider time, ILogger<DeviceCredentialStore> logger)
 {
-    private readonly LookupCache<LookupDeviceResponse?> cache = new(options.Auth.CacheDuration);
+    private readonly LookupCache<LookupDeviceResponse?> cache = new(options.Auth.CacheDuration, time: time);
     private readonly string? bootstrapHa1 = options.Auth.BootstrapUsername is { Length: > 0 } user && options.Auth.BootstrapPassword is { } password
         ? DigestHeader.Ha1(user, options.Auth.Realm, password)
         : null;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Provisioning.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,7 @@ public static class UspServiceExtensions
         var section = builder.Configuration.GetSection(UspOptions.Section);
         var options = builder.AddSettings<UspOptions>(UspOptions.Section);
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentRegistry>();
         builder.Services.AddSingleton<AgentDirectory>();
         builder.Services.AddSingleton<RefusedContacts>();
