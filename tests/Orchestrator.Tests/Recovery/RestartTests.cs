@@ -62,13 +62,6 @@ public sealed class RestartTests : IAsyncLifetime
         }
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition) =>
+        Eventually.TrueAsync(condition, "the workflow reached push_config", TimeSpan.FromSeconds(20));
 }

@@ -125,13 +125,6 @@ public sealed class ProjectionFailoverTests : IAsyncLifetime
     private static async Task<long> FailuresOfAsync(SystemUnderTest system, string model) =>
         (await system.Provisioning.GetFailureReportAsync(new GetFailureReportRequest())).Rows.Where(r => r.Model == model).Sum(r => (long)r.Count);
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the async projections did not settle on the instances");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) =>
+        Eventually.TrueAsync(condition, "the async projections settled on the instances", TimeSpan.FromSeconds(30));
 }

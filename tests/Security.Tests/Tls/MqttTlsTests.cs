@@ -93,8 +93,7 @@ public sealed class MqttTlsTests : IAsyncLifetime
             b.Logging.AddProvider(logs);
         });
         await controller.StartAsync();
-        var until = DateTime.UtcNow + wait;
-        while (DateTime.UtcNow < until && !logs.Lines.Any(l => l.Contains("MQTT transport connected"))) await Task.Delay(50);
+        await Eventually.HoldsAsync(() => logs.Lines.Any(l => l.Contains("MQTT transport connected")), wait);
         await controller.StopAsync();
         return logs;
     }

@@ -67,7 +67,7 @@ public sealed class ConnectionFloodTests : IAsyncLifetime
                 silent.Add(tcp);
             }
             var budget = adapter.Services.GetServices<ConnectionBudget>().Single(b => b.Listener == ConnectionBudgets.Acs);
-            await WaitUntilAsync(() => budget.OpenConnections <= Budget, TimeSpan.FromSeconds(10));
+            await Eventually.HoldsAsync(() => budget.OpenConnections <= Budget, TimeSpan.FromSeconds(10));
             Assert.True(budget.OpenConnections <= Budget, $"the ACS holds {budget.OpenConnections} connections, its budget is {Budget}");
 
             var cpe = fleet.Add(new SimulatedCpeOptions { SerialNumber = serial, AcsUrl = acs, Username = "bootstrap", Password = "bootstrap" });
@@ -100,10 +100,4 @@ public sealed class ConnectionFloodTests : IAsyncLifetime
             return true;
         }
     });
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
-    }
 }

@@ -1,3 +1,4 @@
+using Provisioning.Testing;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Southbound.Cwmp.Tests.EndToEnd;
@@ -144,9 +145,7 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         await using var cpe = IndependentCpe.Start(Arguments(serial,
             ["--own-credential", "--event", "2 PERIODIC", "--connection-requests", "1", "--ready-file", ready,
              .. challenge switch { "query" => ["--cr-query"], "broken-http" => ["--cr-broken-http"], _ => new[] { "--cr-challenge", challenge } }]));
-        var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        if (!File.Exists(ready)) Assert.Fail("the CPE's periodic session did not end: " + await cpe.WaitAsync());
+        if (!await Eventually.HoldsAsync(() => File.Exists(ready), Patience)) Assert.Fail("the CPE's periodic session did not end: " + await cpe.WaitAsync());
 
         var started = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
         {
@@ -172,9 +171,7 @@ public sealed class IndependentCpeTests(CwmpSystemFixture fixture)
         File.Delete(ready);
         await using var cpe = IndependentCpe.Start(Arguments(serial,
             ["--own-credential", "--event", "2 PERIODIC", "--cr-refuse-all", "--periodic-inform-after", "2", "--ready-file", ready]));
-        var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        if (!File.Exists(ready)) Assert.Fail("the CPE's first session did not end: " + await cpe.WaitAsync());
+        if (!await Eventually.HoldsAsync(() => File.Exists(ready), Patience)) Assert.Fail("the CPE's first session did not end: " + await cpe.WaitAsync());
 
         var started = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest { Device = Identity(serial), RequestId = Guid.NewGuid().ToString() });
         var workflow = await fixture.System.WaitForTerminalAsync(started.Workflow.WorkflowId, Patience);

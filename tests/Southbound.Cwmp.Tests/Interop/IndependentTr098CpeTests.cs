@@ -1,3 +1,4 @@
+using Provisioning.Testing;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
 using Provisioning.Southbound.Cwmp.Tests.EndToEnd;
@@ -92,9 +93,7 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         File.Delete(ready);
         await using var cpe = IndependentCpe.Start(Arguments(serial,
             ["--data-model", "tr098", "--own-credential", "--event", "2 PERIODIC", "--connection-requests", "1", "--ready-file", ready]));
-        var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        if (!File.Exists(ready)) Assert.Fail("the CPE's periodic session did not end: " + await cpe.WaitAsync());
+        if (!await Eventually.HoldsAsync(() => File.Exists(ready), Patience)) Assert.Fail("the CPE's periodic session did not end: " + await cpe.WaitAsync());
 
         var started = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
         {
@@ -125,9 +124,7 @@ public sealed class IndependentTr098CpeTests(CwmpSystemFixture fixture)
         await using var cpe = IndependentCpe.Start(Arguments(serial,
             ["--data-model", "tr098", "--cr-username", "admin", "--cr-password", "factory", "--connection-requests", "1", "--ready-file", ready]));
         var first = await fixture.System.WaitForDeviceWorkflowAsync(serial, w => w.State != WorkflowState.Running, Patience);
-        var deadline = DateTime.UtcNow + Patience;
-        while (!File.Exists(ready) && DateTime.UtcNow < deadline) await Task.Delay(100);
-        if (!File.Exists(ready)) Assert.Fail("the CPE's bootstrap session did not end: " + await cpe.WaitAsync());
+        if (!await Eventually.HoldsAsync(() => File.Exists(ready), Patience)) Assert.Fail("the CPE's bootstrap session did not end: " + await cpe.WaitAsync());
 
         var again = await fixture.System.Provisioning.ProvisionDeviceAsync(new ProvisionDeviceRequest
         {

@@ -120,29 +120,12 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
         return new RefusedContactAck { Recorded = true };
     }
 
-    public async Task<RefusedContactReport> WaitForRefusalAsync(Func<RefusedContactReport, bool> match, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Refusals.FirstOrDefault(match);
-            if (found is not null) return found;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"no matching refused contact; got [{string.Join(", ", Refusals.Select(r => $"{r.Device?.SerialNumber}/{r.Username}/{r.Reason}"))}]");
-    }
+    public Task<RefusedContactReport> WaitForRefusalAsync(Func<RefusedContactReport, bool> match, TimeSpan? timeout = null) =>
+        Eventually.FoundAsync(() => Refusals.FirstOrDefault(match),
+            () => $"no matching refused contact; got [{string.Join(", ", Refusals.Select(r => $"{r.Device?.SerialNumber}/{r.Username}/{r.Reason}"))}]", timeout);
 
-    public async Task<DeviceContactReport> WaitForReportAsync(Func<DeviceContactReport, bool> match, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Reports.FirstOrDefault(match);
-            if (found is not null) return found;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("no matching contact report");
-    }
+    public Task<DeviceContactReport> WaitForReportAsync(Func<DeviceContactReport, bool> match, TimeSpan? timeout = null) =>
+        Eventually.FoundAsync(() => Reports.FirstOrDefault(match), () => "no matching contact report", timeout);
 
     private static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
 

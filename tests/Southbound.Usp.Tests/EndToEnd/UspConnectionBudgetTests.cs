@@ -1,3 +1,4 @@
+using Provisioning.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Provisioning.Contracts.Common;
@@ -38,9 +39,8 @@ public sealed class UspConnectionBudgetTests
 
             Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}; agent {report}");
             // The listener held no more than its budget: the rest of the flood was closed by the controller.
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-            int closed;
-            while ((closed = silent.Count(ClosedByPeer)) < Flood - Budget && DateTime.UtcNow < until) await Task.Delay(100);
+            await Eventually.HoldsAsync(() => silent.Count(ClosedByPeer) >= Flood - Budget, TimeSpan.FromSeconds(5));
+            var closed = silent.Count(ClosedByPeer);
             Assert.True(closed >= Flood - Budget, $"{closed} of {Flood} silent connections closed by the controller; its budget is {Budget}");
         }
         finally

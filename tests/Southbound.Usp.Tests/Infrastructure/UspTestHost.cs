@@ -121,15 +121,8 @@ public sealed class UspTestHost : IAsyncDisposable
         return agent;
     }
 
-    public static async Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until) Assert.Fail("timed out waiting: " + because);
-            await Task.Delay(20);
-        }
-    }
+    public static Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(condition, because, timeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Provisioning.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Provisioning.Contracts.Common;
@@ -34,8 +35,7 @@ public sealed class IndependentAgentPeriodicTests(UspSystemFixture fixture)
         var workflow = await IndependentAgentRun.FirstTerminalAsync(fixture, serial);
         Assert.True(workflow.Result == WorkflowResult.Success, $"{workflow}; agent {(agent.HasExited ? await agent.StopAsync() : null)}");
         // Every second now: a few of them are reported contacts.
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (periodicContacts.Count < 2 && DateTime.UtcNow < until) await Task.Delay(100);
+        await Eventually.HoldsAsync(() => periodicContacts.Count >= 2, TimeSpan.FromSeconds(15));
         var report = await agent.StopAsync();
 
         Assert.True(report.ExitCode == 0, report.ToString());
