@@ -58,7 +58,7 @@ internal static class DeviceCommand
                 Time(entry.StartedAt),
                 EventText.Cell(entry.WorkflowId),
                 EventText.Cell(ProtoNames.Short(entry.Trigger)),
-                result switch { "success" => "[green]success[/]", "" => "running", _ => $"[red]{EventText.Cell(result)}[/]" },
+                entry.Result switch { WorkflowResult.Success => $"[green]{result}[/]", WorkflowResult.Unspecified => "running", _ => $"[red]{EventText.Cell(result)}[/]" },
                 EventText.Cell(ProtoNames.Short(entry.FailedStep)),
                 entry.FaultCode == 0 ? "" : entry.FaultCode.ToString(CultureInfo.InvariantCulture),
                 EventText.Cell(entry.ServicePlan),

@@ -158,16 +158,16 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
             var outcome = _outcomes.GetValueOrDefault(device.SerialNumber);
             var (result, step, fault) = outcome?.PayloadCase switch
             {
-                ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => ("success", "", ""),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => (ProtoNames.Short(WorkflowResult.Success), "", ""),
                 ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => (
                     ProtoNames.Short(outcome.ProvisioningFailed.Result),
                     ProtoNames.Short(outcome.ProvisioningFailed.Step),
                     outcome.ProvisioningFailed.FaultCode == 0 ? "" : outcome.ProvisioningFailed.FaultCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled => ("cancelled", "", ""),
+                ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled => (ProtoNames.Short(WorkflowResult.Cancelled), "", ""),
                 _ => ("no result yet", "", ""),
             };
             asExpected &= result == expected;
-            var colour = result == "success" ? "green" : result == expected ? "yellow" : "red";
+            var colour = result == ProtoNames.Short(WorkflowResult.Success) ? "green" : result == expected ? "yellow" : "red";
             table.AddRow(
                 Markup.Escape(device.SerialNumber),
                 ProtoNames.Short(device.Protocol),
@@ -209,13 +209,13 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         Commands.FailuresCommand.WriteTable(report, startedAt.AddMinutes(-1), DateTimeOffset.UtcNow, console);
     }
 
-    public static string Expected(DemoBehavior behavior) => behavior switch
+    public static string Expected(DemoBehavior behavior) => ProtoNames.Short(behavior switch
     {
-        DemoBehavior.Healthy => "success",
-        DemoBehavior.RejectsSsid => "config_push_failed",
-        DemoBehavior.IgnoresSsid => "verification_failed",
-        _ => "no_profile",
-    };
+        DemoBehavior.Healthy => WorkflowResult.Success,
+        DemoBehavior.RejectsSsid => WorkflowResult.ConfigPushFailed,
+        DemoBehavior.IgnoresSsid => WorkflowResult.VerificationFailed,
+        _ => WorkflowResult.NoProfile,
+    });
 
     private static string Describe(DemoScenario scenario) => string.Join(", ",
         scenario.Devices.GroupBy(d => (d.Protocol, Healthy: d.Behavior == DemoBehavior.Healthy))

@@ -65,6 +65,7 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, FetchProfileStep>();
         builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
         builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
+        builder.Services.AddSingleton<WorkflowStore>();
         builder.Services.AddSingleton<WorkflowDriver>();
         builder.AddSettings<CoordinationOptions>(CoordinationOptions.Section);
         builder.Services.AddSingleton<WorkflowLeases>();

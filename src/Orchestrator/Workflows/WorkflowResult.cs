@@ -38,6 +38,11 @@ public enum WorkflowTrigger
     FactoryReset,
 }
 
+/// <summary>
+/// The one spelling of results and steps outside the store (logs, metric tags, spans, failure reasons); it is the API's
+/// enum names lowercased, which is how the CLI spells them (WorkflowNamesTests keeps the two one). Stored events keep
+/// the C# names (Marten's EnumStorage.AsString), so existing streams replay.
+/// </summary>
 public static class WorkflowNames
 {
     public static string Name(this WorkflowResult result) => result switch

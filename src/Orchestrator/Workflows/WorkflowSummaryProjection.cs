@@ -4,96 +4,126 @@ using Provisioning.Orchestrator.Workflows.Events;
 
 namespace Provisioning.Orchestrator.Workflows;
 
-/// <summary>Inline projection of a workflow stream into its <see cref="WorkflowSummary"/>.</summary>
+/// <summary>
+/// The one fold of a workflow stream into its <see cref="WorkflowSummary"/>: Marten runs <see cref="Evolve"/> inline
+/// (same transaction as the events), and the driver runs the same <see cref="Fold"/> on the events it has just
+/// decided, so it does not read back after every step what it has just written.
+/// </summary>
 public partial class WorkflowSummaryProjection : SingleStreamProjection<WorkflowSummary, Guid>
 {
-    public WorkflowSummary Create(IEvent<ProvisioningRequested> e) => new()
+    private static readonly WorkflowSummaryProjection Instance = new();
+
+    /// <summary>The summary with <paramref name="appended"/> folded in, as the store will project them.</summary>
+    public static WorkflowSummary Fold(WorkflowSummary summary, IReadOnlyList<IWorkflowEvent> appended, DateTimeOffset at)
+    {
+        var version = summary.Version;
+        foreach (var data in appended)
+        {
+            version++;
+            summary = Instance.Evolve(summary, summary.Id, Stored(data, summary.Id, version, at)) ?? summary;
+        }
+        summary.Version = version;
+        return summary;
+    }
+
+    /// <summary>The summary the first event of a new stream projects to.</summary>
+    public static WorkflowSummary Start(Guid workflowId, ProvisioningRequested requested, DateTimeOffset at)
+    {
+        var summary = Instance.Evolve(null, workflowId, Stored(requested, workflowId, 1, at))!;
+        summary.Version = 1;
+        return summary;
+    }
+
+    // Only the first event creates the summary; an event type with no case here (none today) leaves it as it is.
+    public override WorkflowSummary? Evolve(WorkflowSummary? snapshot, Guid id, IEvent e) => (snapshot, e.Data) switch
+    {
+        (null, ProvisioningRequested requested) => Requested(e, requested),
+        (null, _) => null,
+        ({ } s, DeviceAuthenticated authenticated) => s with
+        {
+            CurrentStep = WorkflowStep.FetchProfile,
+            Manufacturer = authenticated.Manufacturer,
+            Model = authenticated.Model,
+            FirmwareVersion = authenticated.FirmwareVersion,
+            DataModelRoot = authenticated.DataModelRoot,
+            CustomerId = authenticated.CustomerId,
+            LocationId = authenticated.LocationId,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ServiceProfileFetched fetched) => s with
+        {
+            CurrentStep = WorkflowStep.PushConfig,
+            ServicePlan = fetched.ServicePlan,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ConfigPushed pushed) => s with
+        {
+            CurrentStep = WorkflowStep.Verify,
+            CreatedInstances = pushed.CreatedInstances ?? [],
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ConfigVerified) => s with { UpdatedAt = e.Timestamp },
+        ({ } s, WorkflowResumed) => s with
+        {
+            Resumptions = s.Resumptions + 1,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ProvisioningSucceeded) => s with
+        {
+            Status = WorkflowStatus.Succeeded,
+            Result = WorkflowResult.Success,
+            CurrentStep = null,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+            CompletedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ProvisioningFailed failed) => s with
+        {
+            Status = WorkflowStatus.Failed,
+            Result = failed.Result,
+            FailedStep = failed.Step,
+            FailureReason = failed.Reason,
+            FaultCode = failed.FaultCode,
+            Mismatches = failed.Mismatches,
+            ParameterFaults = failed.ParameterFaults,
+            CurrentStep = null,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+            CompletedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, ProvisioningCancelled cancelled) => s with
+        {
+            Status = WorkflowStatus.Cancelled,
+            Result = WorkflowResult.Cancelled,
+            FailedStep = s.CurrentStep,
+            FailureReason = cancelled.Reason,
+            CurrentStep = null,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+            CompletedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, _) => s,
+    };
+
+    private static WorkflowSummary Requested(IEvent e, ProvisioningRequested requested) => new()
     {
         Id = e.StreamId,
-        SerialNumber = e.Data.Device.SerialNumber,
-        Oui = e.Data.Device.Oui,
-        ProductClass = e.Data.Device.ProductClass,
-        Protocol = e.Data.Device.Protocol,
-        EndpointId = e.Data.Device.EndpointId,
+        SerialNumber = requested.Device.SerialNumber,
+        Oui = requested.Device.Oui,
+        ProductClass = requested.Device.ProductClass,
+        Protocol = requested.Device.Protocol,
+        EndpointId = requested.Device.EndpointId,
         Status = WorkflowStatus.Running,
         CurrentStep = WorkflowStep.Authenticate,
-        ServicePlanOverride = e.Data.ServicePlanOverride,
-        RequestId = e.Data.RequestId,
-        Trigger = e.Data.Trigger,
-        RetryOf = e.Data.RetryOf,
-        TraceId = e.Data.Trace.TraceId,
-        RootSpanId = e.Data.Trace.SpanId,
+        ServicePlanOverride = requested.ServicePlanOverride,
+        RequestId = requested.RequestId,
+        Trigger = requested.Trigger,
+        RetryOf = requested.RetryOf,
+        TraceId = requested.Trace.TraceId,
+        RootSpanId = requested.Trace.SpanId,
         CreatedAt = EventTime.Stored(e.Timestamp),
         UpdatedAt = EventTime.Stored(e.Timestamp),
-        Deadline = e.Data.Deadline,
-        EventCodes = e.Data.EventCodes,
+        Deadline = requested.Deadline,
+        EventCodes = requested.EventCodes,
     };
 
-    public WorkflowSummary Apply(IEvent<DeviceAuthenticated> e, WorkflowSummary s) => s with
-    {
-        CurrentStep = WorkflowStep.FetchProfile,
-        Manufacturer = e.Data.Manufacturer,
-        Model = e.Data.Model,
-        FirmwareVersion = e.Data.FirmwareVersion,
-        DataModelRoot = e.Data.DataModelRoot,
-        CustomerId = e.Data.CustomerId,
-        LocationId = e.Data.LocationId,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ServiceProfileFetched> e, WorkflowSummary s) => s with
-    {
-        CurrentStep = WorkflowStep.PushConfig,
-        ServicePlan = e.Data.ServicePlan,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ConfigPushed> e, WorkflowSummary s) => s with
-    {
-        CurrentStep = WorkflowStep.Verify,
-        CreatedInstances = e.Data.CreatedInstances ?? [],
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ConfigVerified> e, WorkflowSummary s) => s with { UpdatedAt = e.Timestamp };
-
-    public WorkflowSummary Apply(IEvent<WorkflowResumed> e, WorkflowSummary s) => s with
-    {
-        Resumptions = s.Resumptions + 1,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ProvisioningSucceeded> e, WorkflowSummary s) => s with
-    {
-        Status = WorkflowStatus.Succeeded,
-        Result = WorkflowResult.Success,
-        CurrentStep = null,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-        CompletedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ProvisioningFailed> e, WorkflowSummary s) => s with
-    {
-        Status = WorkflowStatus.Failed,
-        Result = e.Data.Result,
-        FailedStep = e.Data.Step,
-        FailureReason = e.Data.Reason,
-        FaultCode = e.Data.FaultCode,
-        Mismatches = e.Data.Mismatches,
-        ParameterFaults = e.Data.ParameterFaults,
-        CurrentStep = null,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-        CompletedAt = EventTime.Stored(e.Timestamp),
-    };
-
-    public WorkflowSummary Apply(IEvent<ProvisioningCancelled> e, WorkflowSummary s) => s with
-    {
-        Status = WorkflowStatus.Cancelled,
-        Result = WorkflowResult.Cancelled,
-        FailedStep = s.CurrentStep,
-        FailureReason = e.Data.Reason,
-        CurrentStep = null,
-        UpdatedAt = EventTime.Stored(e.Timestamp),
-        CompletedAt = EventTime.Stored(e.Timestamp),
-    };
+    private static Event<T> Stored<T>(T data, Guid streamId, long version, DateTimeOffset at) where T : notnull =>
+        new(data) { StreamId = streamId, Version = version, Timestamp = at };
 }

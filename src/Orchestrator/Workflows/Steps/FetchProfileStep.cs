@@ -16,9 +16,9 @@ public sealed class FetchProfileStep(WorkflowContextLoader loader) : IWorkflowSt
         Activity.Current?.SetTag("cpe.customer_id", device?.CustomerId);
         Activity.Current?.SetTag("cpe.location_id", device?.LocationId);
         Activity.Current?.SetTag("cpe.service_plan", WorkflowContextLoader.PlanName(context));
-        var (profile, failure) = await loader.ProfileAsync(context, cancellationToken);
-        if (failure is not null) return StepOutcome.Failed(failure);
-        var rendered = profile!;
+        var lookup = await loader.ProfileAsync(context, cancellationToken);
+        if (WorkflowDecision.WithoutProfile(lookup) is { } failure) return StepOutcome.Failed(failure);
+        var rendered = lookup.Profile!;
 
         Activity.Current?.SetTag("cpe.rendered.parameter_count", rendered.Parameters.Count);
         return StepOutcome.Done(new ServiceProfileFetched(

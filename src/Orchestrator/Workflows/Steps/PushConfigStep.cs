@@ -25,9 +25,9 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
 
     public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
     {
-        var (profile, failure) = await loader.ProfileAsync(context, cancellationToken);
-        if (failure is not null) return StepOutcome.Failed(failure);
-        var rendered = profile!;
+        var lookup = await loader.ProfileAsync(context, cancellationToken);
+        if (WorkflowDecision.WithoutProfile(lookup) is { } failure) return StepOutcome.Failed(failure);
+        var rendered = lookup.Profile!;
 
         var span = Activity.Current;
         span?.SetTag("cpe.service_plan", rendered.PlanName);
@@ -51,7 +51,7 @@ public sealed class PushConfigStep(WorkflowContextLoader loader, DeviceAdapters 
         var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.PushConfigAsync(request, o));
         if (callFailure is not null) return StepOutcome.Failed(callFailure);
-        if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));
+        if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(WorkflowDecision.FromAdapter(Step, adapterFailure));
         if (context.Device is { } device && rendered.Parameters.Any(ServicePlans.ManagementCredentials.IsDevicePassword))
         {
             // The device accepted its own credential: until it proves it, what it used for this session stays offered.

@@ -7,8 +7,8 @@ using Provisioning.Orchestrator.Workflows.Events;
 namespace Provisioning.Orchestrator.Workflows.Steps;
 
 /// <summary>
-/// Calls an adapter with the step's deadline, retrying while the adapter itself is unavailable, and turns
-/// what comes back (a StepFailure or a gRPC status) into the workflow's terms.
+/// Calls an adapter with the step's deadline, retrying while the adapter itself is unavailable; a gRPC status that
+/// ends the step is put in the workflow's terms by <see cref="WorkflowDecision"/>.
 /// </summary>
 public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
 {
@@ -35,73 +35,31 @@ public sealed class SouthboundCalls(IOptions<WorkflowOptions> options)
                 }
                 catch (OperationCanceledException)
                 {
-                    return (default, AdapterUnavailable(step, e));
+                    return (default, WorkflowDecision.AdapterUnavailable(step, e));
                 }
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)
             {
                 // The last attempt at an unavailable adapter may still be connecting when the deadline comes.
-                if (unavailable is not null) return (default, AdapterUnavailable(step, unavailable));
-                return (default, new StepFailureDetail(WorkflowResult.TimedOut, $"{step.Name()}: the device did not answer before the step deadline"));
+                if (unavailable is not null) return (default, WorkflowDecision.AdapterUnavailable(step, unavailable));
+                return (default, WorkflowDecision.DeviceDidNotAnswer(step));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
             {
-                return (default, AdapterUnavailable(step, e));
+                return (default, WorkflowDecision.AdapterUnavailable(step, e));
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
             {
-                if (unavailable is not null) return (default, AdapterUnavailable(step, unavailable));
+                if (unavailable is not null) return (default, WorkflowDecision.AdapterUnavailable(step, unavailable));
                 // Our own deadline or a cancel, not the adapter's doing: let the driver tell which.
                 throw new OperationCanceledException(cancellationToken);
             }
             catch (RpcException e)
             {
-                return (default, new StepFailureDetail(FaultResult(step), $"{step.Name()}: adapter error {e.StatusCode} ({e.Status.Detail})"));
+                return (default, WorkflowDecision.AdapterError(step, e));
             }
         }
     }
-
-    private static StepFailureDetail AdapterUnavailable(WorkflowStep step, RpcException e) =>
-        new(WorkflowResult.DeviceUnreachable, $"{step.Name()}: adapter unavailable ({e.Status.Detail})");
-
-    /// <summary>Maps an adapter's StepFailure to the workflow's terminal result.</summary>
-    public static StepFailureDetail FromAdapter(WorkflowStep step, StepFailure failure)
-    {
-        var faultString = DeviceText.Printable(failure.FaultString, 1024);
-        var result = failure.Kind switch
-        {
-            FailureKind.Unreachable => WorkflowResult.DeviceUnreachable,
-            FailureKind.Timeout => WorkflowResult.TimedOut,
-            FailureKind.IdentityMismatch => WorkflowResult.UnknownDevice,
-            _ => FaultResult(step),
-        };
-        var reason = failure.FaultCode != 0
-            ? $"{step.Name()}: device fault {failure.FaultCode} {faultString}".TrimEnd()
-            : $"{step.Name()}: {Describe(failure.Kind)}{(string.IsNullOrEmpty(faultString) ? "" : $" ({faultString})")}";
-        return new StepFailureDetail(
-            result,
-            reason,
-            failure.FaultCode,
-            string.IsNullOrEmpty(faultString) ? null : faultString,
-            failure.ParameterFaults.Take(100).Select(f => new ParameterFaultRecord(DeviceText.Printable(f.Name), f.FaultCode, DeviceText.Printable(f.FaultString))).ToList());
-    }
-
-    private static WorkflowResult FaultResult(WorkflowStep step) => step switch
-    {
-        WorkflowStep.PushConfig => WorkflowResult.ConfigPushFailed,
-        WorkflowStep.Verify => WorkflowResult.VerificationFailed,
-        _ => WorkflowResult.DeviceUnreachable,
-    };
-
-    private static string Describe(FailureKind kind) => kind switch
-    {
-        FailureKind.Unreachable => "device unreachable",
-        FailureKind.Timeout => "device did not answer in time",
-        FailureKind.IdentityMismatch => "device identity does not match",
-        FailureKind.DeviceFault => "device fault",
-        FailureKind.ProtocolError => "protocol error",
-        _ => "failed",
-    };
 
     public static IEnumerable<InstanceNumbering> ToWire(IEnumerable<CreatedInstance> instances) =>
         instances.Select(i => new InstanceNumbering { Requested = i.Requested, Actual = i.Actual });

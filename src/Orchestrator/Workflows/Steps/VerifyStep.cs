@@ -14,9 +14,9 @@ public sealed class VerifyStep(WorkflowContextLoader loader, DeviceAdapters adap
 
     public async Task<StepOutcome> ExecuteAsync(WorkflowContext context, DateTime deadlineUtc, CancellationToken cancellationToken)
     {
-        var (profile, failure) = await loader.ProfileAsync(context, cancellationToken);
-        if (failure is not null) return StepOutcome.Failed(failure);
-        var rendered = profile!;
+        var lookup = await loader.ProfileAsync(context, cancellationToken);
+        if (WorkflowDecision.WithoutProfile(lookup) is { } failure) return StepOutcome.Failed(failure);
+        var rendered = lookup.Profile!;
 
         var target = WorkflowContextLoader.Target(context);
         var request = new VerifyRequest { Device = SouthboundCalls.ToRef(target), WorkflowId = context.WorkflowId.ToString() };
@@ -26,7 +26,7 @@ public sealed class VerifyStep(WorkflowContextLoader loader, DeviceAdapters adap
         var adapter = adapters.For(target.Protocol, await loader.RouteAsync(context, cancellationToken));
         var (response, callFailure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.VerifyAsync(request, o));
         if (callFailure is not null) return StepOutcome.Failed(callFailure);
-        if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(SouthboundCalls.FromAdapter(Step, adapterFailure));
+        if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(WorkflowDecision.FromAdapter(Step, adapterFailure));
 
         var actual = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var value in response.Values) actual[value.Name] = value.Value;
@@ -35,11 +35,7 @@ public sealed class VerifyStep(WorkflowContextLoader loader, DeviceAdapters adap
         if (mismatches.Count > 0)
         {
             OrchestratorTelemetry.VerifyMismatches.Add(mismatches.Count);
-            var names = string.Join(", ", mismatches.Take(5).Select(m => m.Name));
-            return StepOutcome.Failed(new(
-                WorkflowResult.VerificationFailed,
-                $"verify: {mismatches.Count} parameter(s) read back differently: {names}{(mismatches.Count > 5 ? ", ..." : "")}",
-                Mismatches: mismatches));
+            return StepOutcome.Failed(WorkflowDecision.VerificationFailed(mismatches));
         }
         return StepOutcome.Done(new ConfigVerified(context.Summary.SerialNumber, rendered.Parameters.Count, TraceRef.Current));
     }

@@ -6,7 +6,10 @@ using Provisioning.Orchestrator.Workflows.Events;
 
 namespace Provisioning.Orchestrator.Workflows.Steps;
 
-/// <summary>Fills what a step needs from earlier steps, from the store, when a resumed run did not see them.</summary>
+/// <summary>
+/// Fills what a step needs from earlier steps, from the store, when a resumed run did not see them. It only loads:
+/// what a missing piece means for the workflow is <see cref="WorkflowDecision"/>'s to say.
+/// </summary>
 public sealed class WorkflowContextLoader(
     IDocumentStore store,
     IServiceProfileSource profiles,
@@ -92,16 +95,14 @@ public sealed class WorkflowContextLoader(
             : context.Device?.ServicePlan ?? "";
 
     /// <summary>Renders the profile (again, after a resume: secrets are never stored, only re-rendered).</summary>
-    public async Task<(RenderedProfile? Profile, StepFailureDetail? Failure)> ProfileAsync(WorkflowContext context, CancellationToken cancellationToken)
+    public async Task<ProfileLookup> ProfileAsync(WorkflowContext context, CancellationToken cancellationToken)
     {
-        if (context.Profile is not null) return (context.Profile, null);
+        if (context.Profile is not null) return ProfileLookup.Found(context.Profile);
         await DeviceAsync(context, cancellationToken);
         var planName = PlanName(context);
-        if (string.IsNullOrWhiteSpace(planName))
-            return (null, new StepFailureDetail(WorkflowResult.NoProfile, "fetch_profile: the device has no service plan in the inventory"));
+        if (string.IsNullOrWhiteSpace(planName)) return new(null, planName, ProfileMissing.NoPlanAssigned);
         var plan = await profiles.FindPlanAsync(planName, cancellationToken);
-        if (plan is null)
-            return (null, new StepFailureDetail(WorkflowResult.NoProfile, $"fetch_profile: service plan '{planName}' not found"));
+        if (plan is null) return new(null, planName, ProfileMissing.PlanNotFound);
         try
         {
             var protocol = Target(context).Protocol;
@@ -117,11 +118,11 @@ public sealed class WorkflowContextLoader(
             if (await modelProfiles.ForAsync(summary.Manufacturer, summary.Model, summary.FirmwareVersion, cancellationToken) is { } model)
                 profile = profile with { Parameters = model.Apply(profile.Parameters), ModelProfile = model.Name };
             context.Profile = profile;
-            return (context.Profile, null);
+            return ProfileLookup.Found(profile);
         }
         catch (ArgumentException e)
         {
-            return (null, new StepFailureDetail(WorkflowResult.NoProfile, $"fetch_profile: service plan '{planName}' cannot be rendered: {e.Message}"));
+            return new(null, planName, ProfileMissing.NotRenderable, e.Message);
         }
     }
 }
