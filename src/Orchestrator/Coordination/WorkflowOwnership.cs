@@ -13,26 +13,27 @@ public sealed partial class WorkflowOwnership(
     WorkflowLeases leases,
     WorkflowRunner runner,
     IOptions<CoordinationOptions> options,
+    TimeProvider time,
     ILogger<WorkflowOwnership> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var nextRenew = DateTime.UtcNow + options.Value.RenewInterval;
-        var nextScan = DateTime.UtcNow;
+        var nextRenew = time.GetUtcNow() + options.Value.RenewInterval;
+        var nextScan = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (DateTime.UtcNow >= nextRenew)
+                if (time.GetUtcNow() >= nextRenew)
                 {
                     foreach (var lost in await leases.RenewAsync(runner.Owned, stoppingToken))
                     {
                         LeaseLost(logger, lost);
                         runner.Abandon(lost);
                     }
-                    nextRenew = DateTime.UtcNow + options.Value.RenewInterval;
+                    nextRenew = time.GetUtcNow() + options.Value.RenewInterval;
                 }
-                if (DateTime.UtcNow >= nextScan)
+                if (time.GetUtcNow() >= nextScan)
                 {
                     var taken = 0;
                     foreach (var orphan in await leases.FindOrphansAsync(1000, stoppingToken))
@@ -42,10 +43,10 @@ public sealed partial class WorkflowOwnership(
                         taken++;
                     }
                     if (taken > 0) TookOver(logger, taken, leases.Me);
-                    nextScan = DateTime.UtcNow + options.Value.ScanInterval;
+                    nextScan = time.GetUtcNow() + options.Value.ScanInterval;
                 }
-                var wait = (nextRenew < nextScan ? nextRenew : nextScan) - DateTime.UtcNow;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, stoppingToken);
+                var wait = (nextRenew < nextScan ? nextRenew : nextScan) - time.GetUtcNow();
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -54,7 +55,7 @@ public sealed partial class WorkflowOwnership(
             catch (NpgsqlException e)
             {
                 StoreUnavailable(logger, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
             }
         }
     }
