@@ -26,6 +26,8 @@ public sealed class FollowerCrowd : IAsyncDisposable
     public int Count => _followers.Count;
     public DateTimeOffset OpenedAt { get; private set; }
     public double OpenSeconds { get; private set; }
+    /// <summary>When the last follower had its answer (opening 1,000 streams on a busy box takes tens of seconds).</summary>
+    public DateTimeOffset AllOpenAt => OpenedAt + TimeSpan.FromSeconds(OpenSeconds);
     public int Accepted => _followers.Count(f => f.Outcome is CrowdOutcome.Accepted or CrowdOutcome.Ended);
 
     public async Task OpenAsync(long livePosition, CancellationToken cancellationToken)
@@ -44,7 +46,7 @@ public sealed class FollowerCrowd : IAsyncDisposable
     public Dictionary<string, object?> Figures()
     {
         static string Describe(CrowdFollower f) =>
-            f.Status is { } s ? $"{s.StatusCode}: {(s.Detail.Length > 90 ? s.Detail[..90] + "…" : s.Detail)}" : "";
+            f.Status is { } s ? $"{s.StatusCode}: {(s.Detail.Length > 160 ? s.Detail[..160] + "…" : s.Detail)}" : "";
         Dictionary<string, object?> Count(IEnumerable<CrowdFollower> followers) =>
             followers.GroupBy(Describe).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => (object?)g.Count());
         var refused = _followers.Where(f => f.Outcome == CrowdOutcome.Refused).ToList();

@@ -39,7 +39,7 @@ public sealed record StormOptions
     /// <summary>Operator keys the stalled and slow followers are spread over (1: one OSS's key, as in the issue).</summary>
     public int FollowerCallers { get; init; } = 1;
     /// <summary>
-    /// How long the stalled followers stay open, from when they opened, before they are drained and closed: longer than
+    /// How long the stalled followers stay open, from when the last of them opened, before they are drained and closed: longer than
     /// Feed:SlowFollowerTimeout (30 s), so the server's ending of them is seen even when the storm is shorter.
     /// </summary>
     public TimeSpan StalledHold { get; init; } = TimeSpan.FromSeconds(40);
@@ -62,7 +62,7 @@ public sealed record StormOptions
           --stalled-followers N  N event followers (operator key) open from position 0 and never read, beside the measured one
           --slow-followers N     N event followers (operator key) follow live and read one event a second
           --follower-callers K   operator keys the stalled and slow followers are spread over (default 1)
-          --stalled-hold S       the stalled/slow followers stay open S seconds from opening, at least the storm (default 40)
+          --stalled-hold S       the stalled/slow followers stay open S seconds after the last opened, at least the storm (default 40)
         """;
 
     public static StormOptions Parse(string[] args)

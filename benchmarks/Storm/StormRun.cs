@@ -178,12 +178,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
     }
 
     /// <summary>
-    /// Keeps the crowd open until <see cref="StormOptions.StalledHold"/> after it opened (so the server's slow-follower
+    /// Keeps the crowd open until <see cref="StormOptions.StalledHold"/> after its last follower opened (so the server's slow-follower
     /// timeout can fire even after a short storm), then reads each stalled one to its status.
     /// </summary>
     private async Task ReleaseCrowdAsync(OrchestratorProcess orchestrator, FollowerCrowd crowd, CancellationToken cancellationToken)
     {
-        var hold = crowd.OpenedAt + options.StalledHold - DateTimeOffset.UtcNow;
+        var hold = crowd.AllOpenAt + options.StalledHold - DateTimeOffset.UtcNow;
         if (hold > TimeSpan.Zero)
         {
             Say($"holding the crowd open {hold.TotalSeconds:F0} s more (--stalled-hold {options.StalledHold.TotalSeconds:F0})");
