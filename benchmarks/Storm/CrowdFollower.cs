@@ -39,7 +39,9 @@ public sealed class CrowdFollower : IAsyncDisposable
     public CrowdFollower(string grpcUrl, string operatorKey, CrowdBehaviour behaviour)
     {
         Behaviour = behaviour;
-        _channel = GrpcChannel.ForAddress(grpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() });
+        // The channel owns its handler, so closing the follower closes its connection: otherwise the connection idles
+        // open for a minute and counts against the orchestrator's northbound connection budget (Limits:Connections).
+        _channel = GrpcChannel.ForAddress(grpcUrl, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), DisposeHttpClient = true });
         _headers = new Metadata { { "authorization", $"Bearer {operatorKey}" } };
     }
 

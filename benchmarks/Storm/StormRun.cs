@@ -222,9 +222,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
                 if (hold > TimeSpan.Zero) await Task.Delay(hold, cancellationToken);
                 figures["rss_held_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
                 await crowd.DrainAsync(TimeSpan.FromSeconds(3), cancellationToken);
-                var ended = crowd.Figures();
-                figures["ended_by_server"] = ended["ended_by_server"];
-                figures["still_open_at_end"] = ended["still_open_at_end"];
+                foreach (var (key, value) in crowd.Figures()) figures.TryAdd(key, value);
             }
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             figures["rss_after_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
