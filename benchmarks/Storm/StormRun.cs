@@ -226,7 +226,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             }
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
             figures["rss_after_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
-            Say($"crowd wave {wave}: {string.Join(", ", figures.Select(f => $"{f.Key}={f.Value}"))}");
+            Say($"crowd wave {wave}: {string.Join(", ", figures.Where(f => f.Value is not Dictionary<string, object?>).Select(f => $"{f.Key}={f.Value}"))}");
             waves.Add(figures);
         }
         _report["crowd_waves"] = waves;
