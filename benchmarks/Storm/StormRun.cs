@@ -125,7 +125,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);
             await crowd.DisposeAsync();
-            // What the storm (and the crowd) left behind once it is over: a bounded feed gives its memory back.
+            // What the storm (and the crowd) left behind once it is over (an idle process keeps its heap; --crowd-waves tells kept from leaked).
             await Task.Delay(TimeSpan.FromSeconds(5), overall.Token);
             _report["rss_before_storm_mb"] = Round(rssBeforeStorm);
             lock (_rssSamples) _report["rss_peak_storm_mb"] = Round(_rssSamples.Skip(firstStormSample).DefaultIfEmpty(0).Max());
