@@ -44,6 +44,12 @@ public sealed class OrchestratorProcess : IAsyncDisposable
     private static readonly string AdminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private static readonly string InternalKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>
+    /// Operator-role keys of this run (never printed), one per caller of the stalled/slow follower crowd: the feed's
+    /// per-caller cap counts streams per key, so how many keys they share decides which cap they meet.
+    /// </summary>
+    public IReadOnlyList<string> OperatorKeys { get; private init; } = [];
+
     public const string UspControllerEndpointId = "self::provisioning-controller";
 
     public int Pid => _process.Id;
@@ -63,7 +69,8 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         get { lock (_errors) return _categories.OrderByDescending(c => c.Value).Take(12).ToDictionary(c => c.Key, c => c.Value); }
     }
 
-    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings, string logPath, CancellationToken cancellationToken)
+    public static async Task<OrchestratorProcess> StartAsync(string dll, string connectionString, bool perfMap, IReadOnlyDictionary<string, string> extraSettings,
+        int operatorKeys, string logPath, CancellationToken cancellationToken)
     {
         string Url() => $"http://127.0.0.1:{FreePort()}";
         var grpc = Url();
@@ -89,6 +96,12 @@ public sealed class OrchestratorProcess : IAsyncDisposable
             ["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x4000000",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        var operators = Enumerable.Range(1, operatorKeys).Select(_ => Convert.ToHexString(RandomNumberGenerator.GetBytes(24))).ToList();
+        for (var i = 0; i < operators.Count; i++)
+        {
+            env[$"Auth__ApiKeys__storm-operator-{i + 1}__Key"] = operators[i];
+            env[$"Auth__ApiKeys__storm-operator-{i + 1}__Role"] = "operator";
+        }
         env["Cwmp__OrchestratorUrl"] = grpc;
         env["Usp__OrchestratorUrl"] = grpc;
         env["Orchestrator__Adapters__Cwmp"] = env["Cwmp__GrpcUrl"];
@@ -110,6 +123,7 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         {
             _log = new StreamWriter(logPath) { AutoFlush = false },
             LogPath = logPath,
+            OperatorKeys = operators,
         };
         process.OutputDataReceived += (_, e) => orchestrator.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => orchestrator.OnOutput(e.Data);

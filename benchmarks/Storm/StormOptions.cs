@@ -32,11 +32,25 @@ public sealed record StormOptions
     /// </summary>
     public int Warmup { get; init; } = 500;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Followers (operator keys) that open StreamProvisioningEvents from position 0 and never read (issue #16).</summary>
+    public int StalledFollowers { get; init; }
+    /// <summary>Followers (operator keys) that open StreamProvisioningEvents live and read one event a second.</summary>
+    public int SlowFollowers { get; init; }
+    /// <summary>Operator keys the stalled and slow followers are spread over (1: one OSS's key, as in the issue).</summary>
+    public int FollowerCallers { get; init; } = 1;
+    /// <summary>
+    /// How long the stalled followers stay open, from when the last of them opened, before they are drained and closed: longer than
+    /// Feed:SlowFollowerTimeout (30 s), so the server's ending of them is seen even when the storm is shorter.
+    /// </summary>
+    public TimeSpan StalledHold { get; init; } = TimeSpan.FromSeconds(40);
+    /// <summary>The crowd opened this many times in all (further waves after the storm): is its memory kept or leaked?</summary>
+    public int CrowdWaves { get; init; } = 1;
 
     public const string Usage = """
         usage: Provisioning.Benchmarks.Storm [--devices N] [--protocol cwmp|usp|mix] [--concurrency C]
                [--connect-only N] [--usp-rate R] [--warmup W] [--smoke] [--connection-string CS] [--orchestrator PATH.dll]
                [--output DIR] [--no-reference] [--perf] [--timeout SECONDS]
+               [--stalled-followers N] [--slow-followers N] [--follower-callers K] [--stalled-hold SECONDS] [--crowd-waves W]
           --devices N        devices bootstrapped in the storm (default 10000; with --connect-only: agents provisioned over the connected ones, default 0)
           --protocol P       cwmp (default), usp, or mix (half each)
           --concurrency C    CWMP sessions / USP agents started at once (default: all)
@@ -47,6 +61,11 @@ public sealed record StormOptions
           --orchestrator-env KEY=VALUE  extra environment for the orchestrator (repeatable), e.g. DOTNET_gcServer=0
           --connection-options "K=V;..."  Npgsql keywords added to the storm's and the reference's connection strings
           --perf             perf record the orchestrator during the storm (perf map enabled)
+          --stalled-followers N  N event followers (operator key) open from position 0 and never read, beside the measured one
+          --slow-followers N     N event followers (operator key) follow live and read one event a second
+          --follower-callers K   operator keys the stalled and slow followers are spread over (default 1)
+          --stalled-hold S       the stalled/slow followers stay open S seconds after the last opened, at least the storm (default 40)
+          --crowd-waves W        open the crowd W times in all (W-1 more after the storm) and report RSS per wave (default 1)
         """;
 
     public static StormOptions Parse(string[] args)
@@ -77,6 +96,11 @@ public sealed record StormOptions
                 "--no-reference" => options with { Reference = false },
                 "--perf" => options with { Perf = true },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(NextInt()) },
+                "--stalled-followers" => options with { StalledFollowers = NextInt() },
+                "--slow-followers" => options with { SlowFollowers = NextInt() },
+                "--follower-callers" => options with { FollowerCallers = NextInt() },
+                "--stalled-hold" => options with { StalledHold = TimeSpan.FromSeconds(NextInt()) },
+                "--crowd-waves" => options with { CrowdWaves = NextInt() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -85,7 +109,9 @@ public sealed record StormOptions
         // Near 20,000 agents both ends of every WebSocket are on this box, at its limit of open files: a warm-up's
         // extra CPE sessions then fail with "too many open files" (19,500 agents + 500 warm-up devices did).
         if (options.ConnectOnly > 0 && !warmupGiven) options = options with { Warmup = 0 };
-        if (options.Devices < 0 || options.ConnectOnly < 0) throw new ArgumentException("counts must not be negative");
+        if (options.Devices < 0 || options.ConnectOnly < 0 || options.StalledFollowers < 0 || options.SlowFollowers < 0)
+            throw new ArgumentException("counts must not be negative");
+        if (options.FollowerCallers < 1 || options.CrowdWaves < 1) throw new ArgumentException("--follower-callers and --crowd-waves must be at least 1");
         if (options.ConnectOnly > 0 && options.Devices > options.ConnectOnly)
             throw new ArgumentException("--devices must not exceed --connect-only (the storm runs over the connected agents)");
         return options;

@@ -12,6 +12,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 {
     private readonly Dictionary<string, object?> _report = new();
     private readonly List<double> _rssSamples = [];
+    private static readonly TimeSpan CrowdSettle = TimeSpan.FromSeconds(5);
 
     private static void Say(string line) => Console.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {line}");
 
@@ -36,8 +37,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         var extraSettings = new Dictionary<string, string>(options.OrchestratorEnvironment);
         if (connectOnly) extraSettings.TryAdd("Usp__UnknownAgents", "quarantine");
         _report["orchestrator_environment"] = extraSettings.ToDictionary(e => e.Key, e => (object?)e.Value);
+        var crowdSize = options.StalledFollowers + options.SlowFollowers;
         await using (var orchestrator = await OrchestratorProcess.StartAsync(dll, stormDb, options.Perf, extraSettings,
-                   Path.Combine(outputDirectory, $"orchestrator-{stamp}.log"), overall.Token))
+                   crowdSize > 0 ? options.FollowerCallers : 0, Path.Combine(outputDirectory, $"orchestrator-{stamp}.log"), overall.Token))
         {
             Say($"orchestrator pid {orchestrator.Pid}, gRPC {orchestrator.GrpcUrl}, ACS {orchestrator.AcsUrl}, USP {orchestrator.UspWebSocketUrl}");
             _report["orchestrator_rss_idle_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
@@ -77,6 +79,22 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             var watched = cwmpSerials.Concat(uspSerials).ToList();
             await using var follower = new EventFollower(orchestrator.Provisioning, watched, afterPosition);
             await Task.Delay(500); // the follow stream is open before the first contact
+            var rssBeforeStorm = orchestrator.Memory()?.RssMb ?? 0;
+            int firstStormSample;
+            lock (_rssSamples) firstStormSample = _rssSamples.Count;
+            await using var crowd = new FollowerCrowd(orchestrator.GrpcUrl, orchestrator.OperatorKeys, options.StalledFollowers, options.SlowFollowers);
+            if (crowd.Count > 0)
+            {
+                Say($"opening {options.StalledFollowers} stalled and {options.SlowFollowers} slow followers over {options.FollowerCallers} operator key(s)");
+                var cpu0 = ProcessStats.CpuSeconds(orchestrator.Pid);
+                await crowd.OpenAsync(afterPosition, overall.Token);
+                Say($"  {crowd.Accepted}/{crowd.Count} admitted in {crowd.OpenSeconds:F1} s; orchestrator RSS {orchestrator.Memory()?.RssMb:F0} MB; settling {CrowdSettle.TotalSeconds:F0} s");
+                // Admitted stalled followers first read history until their HTTP/2 window is full: that cost is the
+                // opening's (reported apart), so the storm meets followers that have already stalled, as in the issue.
+                await Task.Delay(CrowdSettle, overall.Token);
+                _report["crowd_open_orchestrator_cpu_s"] = Round(ProcessStats.CpuSeconds(orchestrator.Pid) - cpu0);
+                _report["rss_crowd_open_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+            }
             var profile = new StormProfile(orchestrator.Pid, database.PostmasterPid, stormDb);
             await profile.StartAsync();
             using var perf = options.Perf ? PerfRecorder.Start(orchestrator.Pid, Path.Combine(outputDirectory, $"perf-{stamp}.data")) : null;
@@ -104,6 +122,15 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
+
+            if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);
+            await crowd.DisposeAsync();
+            // What the storm (and the crowd) left behind once it is over (an idle process keeps its heap; --crowd-waves tells kept from leaked).
+            await Task.Delay(TimeSpan.FromSeconds(5), overall.Token);
+            _report["rss_before_storm_mb"] = Round(rssBeforeStorm);
+            lock (_rssSamples) _report["rss_peak_storm_mb"] = Round(_rssSamples.Skip(firstStormSample).DefaultIfEmpty(0).Max());
+            _report["rss_after_storm_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+            if (crowdSize > 0 && options.CrowdWaves > 1) await FurtherCrowdWavesAsync(orchestrator, afterPosition, overall.Token);
 
             await sampling.CancelAsync();
             await sampler;
@@ -148,12 +175,61 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         [
             "devices", "protocol", "concurrency", "duration_s", "completed", "workflows_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
             "store_reference_per_second", "ratio_to_store", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
-            "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb", "non_success_count", "non_success",
+            "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb",
+            "rss_before_storm_mb", "rss_crowd_open_mb", "rss_peak_storm_mb", "rss_crowd_held_mb", "crowd_open_orchestrator_cpu_s", "rss_after_storm_mb", "follower_stream_errors", "follower_last_stream_error",
+            "stalled_followers", "non_success_count", "non_success",
         ];
         var ordered = new Dictionary<string, object?>();
         foreach (var key in first) if (report.TryGetValue(key, out var value)) ordered[key] = value;
         foreach (var (key, value) in report) ordered.TryAdd(key, value);
         return ordered;
+    }
+
+    /// <summary>
+    /// Keeps the crowd open until <see cref="StormOptions.StalledHold"/> after its last follower opened (so the server's slow-follower
+    /// timeout can fire even after a short storm), then reads each stalled one to its status.
+    /// </summary>
+    private async Task ReleaseCrowdAsync(OrchestratorProcess orchestrator, FollowerCrowd crowd, CancellationToken cancellationToken)
+    {
+        var hold = crowd.AllOpenAt + options.StalledHold - DateTimeOffset.UtcNow;
+        if (hold > TimeSpan.Zero)
+        {
+            Say($"holding the crowd open {hold.TotalSeconds:F0} s more (--stalled-hold {options.StalledHold.TotalSeconds:F0})");
+            await Task.Delay(hold, cancellationToken);
+        }
+        _report["rss_crowd_held_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+        await crowd.DrainAsync(TimeSpan.FromSeconds(3), cancellationToken);
+        _report["stalled_followers"] = crowd.Figures();
+        Say($"crowd: {string.Join(", ", crowd.Figures().Where(f => f.Value is int or long).Select(f => $"{f.Key}={f.Value}"))}");
+    }
+
+    /// <summary>
+    /// The same crowd again, after the storm, wave after wave: memory a bounded feed merely keeps for reuse stays level
+    /// from one wave to the next, memory it leaks grows with each.
+    /// </summary>
+    private async Task FurtherCrowdWavesAsync(OrchestratorProcess orchestrator, long afterPosition, CancellationToken cancellationToken)
+    {
+        var waves = new List<Dictionary<string, object?>>();
+        for (var wave = 2; wave <= options.CrowdWaves; wave++)
+        {
+            var figures = new Dictionary<string, object?> { ["wave"] = wave };
+            await using (var crowd = new FollowerCrowd(orchestrator.GrpcUrl, orchestrator.OperatorKeys, options.StalledFollowers, options.SlowFollowers))
+            {
+                await crowd.OpenAsync(afterPosition, cancellationToken);
+                figures["accepted"] = crowd.Accepted;
+                figures["rss_open_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+                var hold = crowd.AllOpenAt + options.StalledHold - DateTimeOffset.UtcNow;
+                if (hold > TimeSpan.Zero) await Task.Delay(hold, cancellationToken);
+                figures["rss_held_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+                await crowd.DrainAsync(TimeSpan.FromSeconds(3), cancellationToken);
+                foreach (var (key, value) in crowd.Figures()) figures.TryAdd(key, value);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            figures["rss_after_mb"] = Round(orchestrator.Memory()?.RssMb ?? 0);
+            Say($"crowd wave {wave}: {string.Join(", ", figures.Where(f => f.Value is not Dictionary<string, object?>).Select(f => $"{f.Key}={f.Value}"))}");
+            waves.Add(figures);
+        }
+        _report["crowd_waves"] = waves;
     }
 
     private static void PrintSummary(Dictionary<string, object?> report)
