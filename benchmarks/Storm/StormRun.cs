@@ -344,8 +344,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
     public sealed record NonSuccess(string SerialNumber, string WorkflowId, string Result, string Step, string Reason);
 
-    private static string ResultName(WorkflowResult result) => result.ToString().ToLowerInvariant();
-    private static string StepName(WorkflowStep step) => step == WorkflowStep.Unspecified ? "" : step.ToString().ToLowerInvariant();
+    // The contract's wire names (config_push_failed, push_config), as the CLI and the metrics spell them.
+    private static string ResultName(WorkflowResult result) => Provisioning.Contracts.Naming.WireNames.Short(result);
+    private static string StepName(WorkflowStep step) => Provisioning.Contracts.Naming.WireNames.Short(step);
 
     private async Task<bool> WaitForTerminalAsync(EventFollower follower, int expected, OrchestratorProcess orchestrator, CancellationToken cancellationToken)
     {
