@@ -62,11 +62,13 @@ public static class UspServiceExtensions
                         o.Mqtt.Password = access.ControllerPassword;
                     });
                 }
+                builder.Services.AddSingleton(new BrokerReaders(access is not null && !options.Auth.AllowUnauthenticatedAgents));
                 builder.Services.AddSingleton<BrokerLoginSource>();
                 builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access,
                     access is null ? null : sp.GetRequiredService<BrokerLoginSource>(), options.Mqtt.LoginRefresh,
                     sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
             }
+            builder.Services.TryAddSingleton(BrokerReaders.Unproven); // a broker of someone else's: nothing proven
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
         }

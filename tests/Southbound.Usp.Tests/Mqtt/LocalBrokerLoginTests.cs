@@ -43,18 +43,18 @@ public sealed class LocalBrokerLoginTests
     private static string Username(string endpointId) => Transport.Mqtt.BrokerUsername.Of(endpointId);
 
     [Fact]
-    public async Task With_anonymous_agents_off_an_agent_with_its_own_secret_gets_through_the_broker_and_wrong_or_no_password_is_refused()
+    public async Task With_anonymous_agents_off_an_agent_with_its_own_secret_is_onboarded_and_wrong_or_no_password_is_refused()
     {
         var (host, broker, _) = await LocalBrokerHost.StartAsync(LoginsOnly);
         await using (host)
         {
-            // The simulator logs in with its own secret: its records reach the controller through the broker. The controller
-            // still cannot tell who published a record (mosquitto does not say), so its admission is unchanged: an MQTT agent
-            // is managed only where unauthenticated agents are allowed, and this one is put on record as not authenticated.
+            // The simulator logs in with its own secret and asks to be answered on its own topic, which the broker lets
+            // only it read (BrokerReaders): it is onboarded as authenticated by its secret, with anonymous agents off.
             host.Orchestrator.RegisterWithSecret("os::00D09E-LOGIN1", "login1:s3cret@/%x");
             var agent = host.StartAgent("LOGIN1", mqttBroker: broker, secret: "login1:s3cret@/%x");
-            await UspTestHost.EventuallyAsync(() => host.Orchestrator.RefusalsOf(agent.EndpointId).Any(r => r.Detail.Contains("MTP carries no agent credential", StringComparison.Ordinal)),
-                "the logged-in agent's record reached the controller");
+            await UspTestHost.EventuallyAsync(() => host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "the logged-in agent onboarded");
+            Assert.Equal(Contracts.Southbound.ContactCredential.AgentSecret, host.Orchestrator.ReportsOf(agent.EndpointId)[0].Credential);
+            Assert.Empty(host.Orchestrator.RefusalsOf(agent.EndpointId));
 
             var (right, rightClient) = await ConnectAsync(broker, "right", Username(agent.EndpointId), "login1:s3cret@/%x");
             using (rightClient) Assert.Equal(MqttClientConnectResultCode.Success, right);
@@ -66,10 +66,46 @@ public sealed class LocalBrokerLoginTests
             var (raw, rawClient) = await ConnectAsync(broker, "raw", agent.EndpointId, "login1:s3cret@/%x");
             using (rawClient) Assert.Equal(MqttClientConnectResultCode.NotAuthorized, raw);
 
-            // Nothing of the refused ones reached the controller: the only contact of this endpoint ID is the simulator's.
-            Assert.Empty(host.Orchestrator.ReportsOf(agent.EndpointId));
+            // Nothing of the refused ones reached the controller: the only contacts of this endpoint ID are the simulator's.
+            Assert.All(host.Orchestrator.ReportsOf(agent.EndpointId), r => Assert.Equal(Contracts.Southbound.ContactCredential.AgentSecret, r.Credential));
         }
     }
+
+    [Fact]
+    public async Task With_anonymous_agents_off_a_record_claiming_another_agent_and_asking_answers_on_its_own_topic_is_ignored()
+    {
+        var (host, broker, _) = await LocalBrokerHost.StartAsync(LoginsOnly);
+        await using (host)
+        {
+            const string a = "os::00D09E-CLAIMA", b = "os::00D09E-CLAIMB";
+            host.Orchestrator.RegisterWithSecret(a, "secret-of-a");
+            host.Orchestrator.RegisterWithSecret(b, "secret-of-b");
+            var heard = new ConcurrentQueue<string>();
+            var (code, impostor) = await EventuallyConnectedAsync(broker, a, "secret-of-a", heard);
+            using var own = impostor;
+            Assert.Equal(MqttClientConnectResultCode.Success, code);
+            await impostor.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(BrokerReadersTopic(a) + "/#").Build());
+
+            // A publishes B's connect record and asks to be answered on a topic of its own.
+            var record = new Provisioning.Usp.Records.Record
+            {
+                Version = "1.3", FromId = b, ToId = UspTestHost.ControllerId,
+                MqttConnect = new Provisioning.Usp.Records.MQTTConnectRecord
+                {
+                    Version = Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V5, SubscribedTopic = BrokerReadersTopic(a) + "/as-b",
+                },
+            };
+            await impostor.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(host.MqttTopic ?? "usp/controller/" + UspTestHost.ControllerId)
+                .WithPayload(Google.Protobuf.MessageExtensions.ToByteArray(record)).WithResponseTopic(BrokerReadersTopic(a) + "/as-b")
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+            await Task.Delay(1000);
+            Assert.Empty(host.Orchestrator.ReportsOf(b));
+            Assert.Empty(heard);
+        }
+    }
+
+    private static string BrokerReadersTopic(string endpointId) => "usp/agent/" + endpointId;
 
     [Fact]
     public async Task With_anonymous_agents_allowed_an_agent_that_logs_in_is_onboarded_through_the_local_broker()

@@ -12,10 +12,9 @@ namespace Provisioning.Southbound.Usp.Transport.Mqtt;
 /// (Usp:Auth:AllowUnauthenticatedAgents), kept to the topic named by their client ID unless an agent with a login owns it.
 /// </summary>
 /// <remarks>
-/// What this does not do: mosquitto does not tell a subscriber who published, so a record's from_id is still the
-/// publisher's word (an agent logged in as A may publish a record naming B to the controller's topic). The broker login
-/// keeps B's topic, and so what the controller sends B, from A; it does not authenticate B's records to the controller,
-/// which admits MQTT agents as before (only with Usp:Auth:AllowUnauthenticatedAgents).
+/// Mosquitto does not tell a subscriber who published, so a record's from_id is the publisher's word (an agent logged in
+/// as A may publish a record naming B). The login keeps B's topic, and so what the controller sends B, from A; with
+/// anonymous agents off that is what admits B (<see cref="BrokerReaders"/>): answers only on B's own topic.
 /// </remarks>
 internal sealed record LocalBrokerAccess(string ControllerUsername, string ControllerPassword, string ControllerTopic, bool AllowAnonymousAgents)
 {

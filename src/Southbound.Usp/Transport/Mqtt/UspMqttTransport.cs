@@ -18,6 +18,7 @@ internal sealed class UspMqttTransport(
     AgentRegistry registry,
     RecordDispatcher dispatcher,
     Agents.Authentication.AgentAuthentication authentication,
+    BrokerReaders readers,
     IOptions<UspOptions> options,
     ILogger<UspMqttTransport> logger) : BackgroundService
 {
@@ -167,6 +168,12 @@ internal sealed class UspMqttTransport(
         var agentTopic = record.RecordTypeCase == Provisioning.Usp.Records.Record.RecordTypeOneofCase.MqttConnect && record.MqttConnect.SubscribedTopic is { Length: > 0 } subscribed
             ? subscribed
             : !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic : ReplyToIn(message.Topic);
+        if (!string.IsNullOrEmpty(agentTopic) && !readers.Allows(endpointId, agentTopic))
+        {
+            UspTelemetry.CountIgnored("reply_topic_not_own");
+            UspLog.RecordIgnored(logger, endpointId, "answers asked on a topic only another agent may read");
+            return;
+        }
         var session = registry.Find(endpointId);
         // A new session only when the agent (re)connects or is not known over MQTT yet; its messages may name
         // other Response Topics without that being a new connection.
@@ -185,7 +192,8 @@ internal sealed class UspMqttTransport(
             var mqtt311 = string.IsNullOrEmpty(message.ResponseTopic)
                 && (ReplyToIn(message.Topic) is not null
                     || record.MqttConnect?.Version == Provisioning.Usp.Records.MQTTConnectRecord.Types.MQTTVersion.V311);
-            session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic, mqtt311));
+            session = registry.Connect(endpointId, new MqttAgentLink(this, agentTopic, mqtt311),
+                readers.Proven ? Provisioning.Contracts.Southbound.ContactCredential.AgentSecret : Provisioning.Contracts.Southbound.ContactCredential.Unspecified);
             if (session is null)
             {
                 // An agent of this endpoint ID is connected over WebSocket and authenticated or first: a publish naming
