@@ -52,9 +52,7 @@ public static class StoreExtensions
         builder.Services.AddSingleton<SequenceGaps>();
         builder.Services.AddSingleton<EventFeed>();
         builder.Services.AddSingleton<FeedAdmission>();
-        builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.Section))
-            .Validate(o => !o.Problems().Any(), "Feed settings are not usable: see Feed:MaxStreams, MaxStreamsPerCaller, SlowFollowerTimeout, MaxConcurrentReads")
-            .ValidateOnStart();
+        builder.AddSettings<FeedOptions>(FeedOptions.Section);
 
         var marten = builder.Services.AddMarten(services =>
         {
