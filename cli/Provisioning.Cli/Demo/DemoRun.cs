@@ -25,6 +25,8 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
     private const string SsidParameter = "Device.WiFi.SSID.1.SSID";
 
     private readonly ConcurrentDictionary<string, ProvisioningEvent> _outcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<SessionResult>> _cpeSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedUspAgent> _agents = new(StringComparer.Ordinal);
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +41,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         var serials = scenario.Devices.Select(d => d.SerialNumber).ToHashSet(StringComparer.Ordinal);
         var events = ShowEventsAsync(serials, await StreamHead.EstimateAsync(connection, cancellationToken), stop.Token);
 
+        IReadOnlyList<string> unreached = [];
         await using (var fleet = await CwmpFleet.StartAsync())
         {
             var agents = new List<SimulatedUspAgent>();
@@ -51,9 +54,16 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
                 foreach (var device in scenario.Devices)
                 {
                     if (device.Protocol == DeviceProtocol.Cwmp)
-                        sessions.Add(fleet.Add(CpeOptions(device), CpeBehaviorOf(device)).BootstrapAsync(stop.Token));
+                    {
+                        var session = fleet.Add(CpeOptions(device), CpeBehaviorOf(device)).BootstrapAsync(stop.Token);
+                        sessions.Add(session);
+                        _cpeSessions[device.SerialNumber] = session;
+                    }
                     else if (StartUspAgent(scenario, device) is { } agent)
+                    {
                         agents.Add(agent);
+                        _agents[device.SerialNumber] = agent;
+                    }
                     await Task.Delay(pause, cancellationToken);
                 }
 
@@ -64,6 +74,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
                 await stop.CancelAsync();
                 foreach (var session in sessions) await IgnoreCancellation(session);
                 await IgnoreCancellation(events);
+                unreached = Unreached(scenario);
             }
             finally
             {
@@ -72,6 +83,7 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         }
 
         var asExpected = ShowSummary(scenario);
+        foreach (var line in unreached) console.MarkupLine("[red]" + Markup.Escape(line) + "[/]");
         await ShowFailureReportAsync(startedAt, scenario, cancellationToken);
         var example = scenario.Devices.FirstOrDefault(d => d.Behavior == DemoBehavior.RejectsSsid) ?? scenario.Devices[0];
         console.MarkupLine(Markup.Escape(
@@ -144,6 +156,26 @@ public sealed class DemoRun(ServerConnection connection, IAnsiConsole console, D
         DemoBehavior.IgnoresSsid => new CpeBehavior().Ignoring(SsidParameter),
         _ => new CpeBehavior(),
     };
+
+    /// <summary>
+    /// Devices with no outcome whose simulator never got through to the adapter, said plainly with the URL it used: a
+    /// demo pointed at the wrong port used to end with "see their events above" and no events.
+    /// </summary>
+    private IReadOnlyList<string> Unreached(DemoScenario scenario)
+    {
+        var lines = new List<string>();
+        foreach (var device in scenario.Devices.Where(d => !_outcomes.ContainsKey(d.SerialNumber)))
+        {
+            if (_cpeSessions.TryGetValue(device.SerialNumber, out var session) && !(session.IsCompletedSuccessfully && session.Result.RequestsFromAcs.Count > 0))
+            {
+                var why = session.IsCompletedSuccessfully ? session.Result.Error : session.Exception?.GetBaseException().Message ?? "still trying when the demo ended";
+                lines.Add($"{device.SerialNumber}: no CWMP session with the ACS at {options.AcsUrl} ({why}); is the ACS listening there? (--acs-url)");
+            }
+            else if (_agents.TryGetValue(device.SerialNumber, out var agent) && !agent.IsConnected && agent.Statistics.Connects == 0)
+                lines.Add($"{device.SerialNumber}: the USP agent never connected to the controller at {options.UspUrl} ({agent.LastRefusal?.Message ?? agent.LastConnectError?.Message ?? "no answer"}); is the controller listening there? (--usp-url)");
+        }
+        return lines;
+    }
 
     private bool ShowSummary(DemoScenario scenario)
     {

@@ -41,4 +41,18 @@ public sealed class DemoCommandTests : IAsyncLifetime
         Assert.Contains(report.Split('\n'), l => l.Contains("no_profile"));
         Assert.DoesNotContain("demo-wifi-key", run.Console);
     }
+
+    /// <summary>Pointed at a port where no ACS listens, the demo says so for each CPE instead of "see their events above".</summary>
+    [Fact]
+    public async Task Demo_pointed_at_no_acs_says_that_no_device_reached_it_at_that_url()
+    {
+        var nowhere = $"http://127.0.0.1:{FreePort.Next()}/";
+        var run = await CliRun.ExecuteAsync(
+        [
+            "demo", "--server", _system.GrpcAddress, "--token", SystemUnderTest.AdminKey, "--acs-url", nowhere, "--no-usp", "--duration", "5",
+        ]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Matches(@"DEMO\w+C1: no CWMP session with the ACS at " + System.Text.RegularExpressions.Regex.Escape(nowhere), run.Console);
+    }
 }
