@@ -1,27 +1,36 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Provisioning.Testing;
 
-/// <summary>Every log line of a host, formatted and with its structured values, for tests that search what was logged.</summary>
+/// <summary>
+/// Every log line of a host, formatted with its structured values, for tests that search what was logged: Microsoft's
+/// FakeLogger collecting (<see cref="Collector"/> holds the records themselves), read as lines.
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
-    public ConcurrentQueue<string> Lines { get; } = new();
+    private readonly FakeLoggerProvider _provider;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose() { }
-
-    private sealed class Logger(CapturedLogs owner, string category) : ILogger
+    public CapturedLogs()
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        Collector = new FakeLogCollector(Microsoft.Extensions.Options.Options.Create(new FakeLogCollectorOptions()));
+        _provider = new FakeLoggerProvider(Collector);
+    }
 
-        public bool IsEnabled(LogLevel logLevel) => true;
+    public FakeLogCollector Collector { get; }
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
-        }
+    /// <summary>"Level Category: message key=value ... exception", one per record so far.</summary>
+    public IReadOnlyList<string> Lines => Collector.GetSnapshot().Select(Line).ToList();
+
+    public void Clear() => Collector.Clear();
+
+    public ILogger CreateLogger(string categoryName) => _provider.CreateLogger(categoryName);
+
+    public void Dispose() => _provider.Dispose();
+
+    private static string Line(FakeLogRecord record)
+    {
+        var values = record.StructuredState is { } pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+        return $"{record.Level} {record.Category}: {record.Message} {values} {record.Exception}";
     }
 }

@@ -43,7 +43,7 @@ public sealed class GeneratedKeysTests : IDisposable
         await new DeviceContacts.DeviceContactsClient(system.Invoker(keys.InternalKey)).LookupDeviceAsync(new LookupDeviceRequest { Username = "x" });
 
         await system.StopOrchestratorAsync();
-        logs.Lines.Clear();
+        logs.Clear();
         await system.StartOrchestratorAsync();
 
         var again = System.Text.Json.JsonSerializer.Deserialize<GeneratedKeys>(await File.ReadAllTextAsync(file))!;
