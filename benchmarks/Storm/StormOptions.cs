@@ -32,6 +32,8 @@ public sealed record StormOptions
     /// </summary>
     public int Warmup { get; init; } = 500;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>"bootstrap" (default) or "periodic" (<see cref="PeriodicStorm"/>: registered devices' periodic Informs).</summary>
+    public string Scenario { get; init; } = "bootstrap";
 
     public const string Usage = """
         usage: Provisioning.Benchmarks.Storm [--devices N] [--protocol cwmp|usp|mix] [--concurrency C]
@@ -47,6 +49,7 @@ public sealed record StormOptions
           --orchestrator-env KEY=VALUE  extra environment for the orchestrator (repeatable), e.g. DOTNET_gcServer=0
           --connection-options "K=V;..."  Npgsql keywords added to the storm's and the reference's connection strings
           --perf             perf record the orchestrator during the storm (perf map enabled)
+          --scenario S       bootstrap (default) or periodic: N provisioned devices' periodic Informs (see PeriodicStorm)
         """;
 
     public static StormOptions Parse(string[] args)
@@ -76,6 +79,7 @@ public sealed record StormOptions
                 "--output" => options with { OutputDirectory = Next() },
                 "--no-reference" => options with { Reference = false },
                 "--perf" => options with { Perf = true },
+                "--scenario" => options with { Scenario = Next().ToLowerInvariant() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(NextInt()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
