@@ -35,14 +35,19 @@ public sealed class DeviceChangesNotifyTrigger(StoreOptions options, string sche
 
     protected override IEnumerable<ISchemaObject> schemaObjects()
     {
+        // One trigger per event: PostgreSQL reads several events back in its own order, which Weasel then takes for a
+        // changed trigger to recreate at every start.
         foreach (var table in Tables)
         {
-            yield return new Trigger($"{schema}.cpe_{table}_notify", $"{schema}.{table}", $"{schema}.cpe_notify_device_change()")
+            foreach (var (name, events) in new[] { ("insert", TriggerEvents.Insert), ("update", TriggerEvents.Update), ("delete", TriggerEvents.Delete) })
             {
-                Timing = TriggerTiming.After,
-                Events = TriggerEvents.Insert | TriggerEvents.Update | TriggerEvents.Delete,
-                ForEachRow = true,
-            };
+                yield return new Trigger($"{schema}.cpe_{table}_{name}_notify", $"{schema}.{table}", $"{schema}.cpe_notify_device_change()")
+                {
+                    Timing = TriggerTiming.After,
+                    Events = events,
+                    ForEachRow = true,
+                };
+            }
         }
     }
 }
