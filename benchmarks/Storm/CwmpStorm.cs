@@ -53,6 +53,8 @@ public sealed class CwmpStorm : IAsyncDisposable
     }
 
     public CountingHandler Counter => _counter;
+    /// <summary>The simulated CPEs, for scenarios that drive their sessions themselves (e.g. periodic Informs).</summary>
+    public IReadOnlyList<SimulatedCpe> Devices => [.. _devices.Values];
     public ConcurrentDictionary<string, DateTimeOffset> FirstInformSent { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, SessionResult> Sessions { get; } = new(StringComparer.Ordinal);
     /// <summary>Failed first sessions retried (TR-069 session retry policy) over the whole storm.</summary>

@@ -45,6 +45,8 @@ public sealed record StormOptions
     public TimeSpan StalledHold { get; init; } = TimeSpan.FromSeconds(40);
     /// <summary>The crowd opened this many times in all (further waves after the storm): is its memory kept or leaked?</summary>
     public int CrowdWaves { get; init; } = 1;
+    /// <summary>"bootstrap" (default) or "periodic" (<see cref="PeriodicStorm"/>: registered devices' periodic Informs).</summary>
+    public string Scenario { get; init; } = "bootstrap";
 
     public const string Usage = """
         usage: Provisioning.Benchmarks.Storm [--devices N] [--protocol cwmp|usp|mix] [--concurrency C]
@@ -66,6 +68,7 @@ public sealed record StormOptions
           --follower-callers K   operator keys the stalled and slow followers are spread over (default 1)
           --stalled-hold S       the stalled/slow followers stay open S seconds after the last opened, at least the storm (default 40)
           --crowd-waves W        open the crowd W times in all (W-1 more after the storm) and report RSS per wave (default 1)
+          --scenario S       bootstrap (default) or periodic: N provisioned devices' periodic Informs (see PeriodicStorm)
         """;
 
     public static StormOptions Parse(string[] args)
@@ -95,6 +98,7 @@ public sealed record StormOptions
                 "--output" => options with { OutputDirectory = Next() },
                 "--no-reference" => options with { Reference = false },
                 "--perf" => options with { Perf = true },
+                "--scenario" => options with { Scenario = Next().ToLowerInvariant() },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(NextInt()) },
                 "--stalled-followers" => options with { StalledFollowers = NextInt() },
                 "--slow-followers" => options with { SlowFollowers = NextInt() },

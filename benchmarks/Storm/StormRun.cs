@@ -440,7 +440,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         lock (trigger) foreach (var (serial, at) in startedAt) trigger[serial] = at;
     }
 
-    private static string Password(string serial) => "pw-" + serial;
+    internal static string Password(string serial) => "pw-" + serial;
 
     private string WithOptions(string connectionString)
     {
@@ -478,7 +478,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         return follower.LastPosition;
     }
 
-    private static async Task RegisterPlanAsync(OrchestratorProcess orchestrator)
+    internal static async Task RegisterPlanAsync(OrchestratorProcess orchestrator)
     {
         await orchestrator.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest
         {
@@ -500,7 +500,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         }, deadline: DateTime.UtcNow.AddSeconds(30));
     }
 
-    private static async Task RegisterAsync(OrchestratorProcess orchestrator, IReadOnlyList<string> cwmp, IReadOnlyList<string> usp)
+    internal static async Task RegisterAsync(OrchestratorProcess orchestrator, IReadOnlyList<string> cwmp, IReadOnlyList<string> usp)
     {
         var stopwatch = Stopwatch.StartNew();
         var devices = cwmp.Select(serial => new Device

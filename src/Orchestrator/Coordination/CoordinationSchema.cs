@@ -14,6 +14,8 @@ namespace Provisioning.Orchestrator.Coordination;
 public static class CoordinationSchema
 {
     public const string EventsChannel = "cpe_events";
+    /// <summary>Carries the serial number of a device whose record, route or credential changed.</summary>
+    public const string DevicesChannel = "cpe_devices";
     public const string LeaseLostMessage = "lease lost";
 
     private const string Schema = "provisioning";
@@ -26,6 +28,8 @@ public static class CoordinationSchema
         // Marten creates its "extended" objects before its events table: the trigger on that table is a feature of
         // its own, which Marten applies after the event store.
         options.Storage.Add(new EventsNotifyTrigger(options, Schema));
+        options.Storage.ExtendedSchemaObjects.Add(DeviceChangesNotifyTrigger.NotifyFunction(Schema, DevicesChannel));
+        options.Storage.Add(new DeviceChangesNotifyTrigger(options, Schema));
     }
 
     private static Table LeaseTable()

@@ -59,6 +59,9 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<ContactRecorder>();
         builder.Services.AddHostedService<ContactCountFlusher>();
         builder.Services.AddSingleton<CredentialLifecycle>();
+        builder.Services.AddSingleton<DeviceContactReader>();
+        builder.Services.AddSingleton<RouteSeenAtBatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RouteSeenAtBatch>());
         builder.Services.AddSingleton<WorkflowContextLoader>();
         builder.Services.AddSingleton<SouthboundCalls>();
         builder.Services.AddSingleton<IWorkflowStep, AuthenticateStep>();

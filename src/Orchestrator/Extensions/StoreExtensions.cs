@@ -45,6 +45,9 @@ public static class StoreExtensions
         connectionString = StatementPreparation.WithAutoPrepare(connectionString);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<FeedSignal>();
+        // Devices' contact state in memory, kept right by this instance's commits and every instance's NOTIFY.
+        builder.Services.AddSingleton<DeviceContactCache>();
+        builder.Services.AddSingleton<DeviceChangeListener>();
         // The event feed reads through a pool of its own: live followers must not queue for a connection behind a
         // storm's workflow writes (the shared pool is where ~all of those wait).
         builder.Services.AddKeyedSingleton(EventFeed.ConnectionPool, (_, _) => NpgsqlDataSource.Create(
@@ -60,6 +63,7 @@ public static class StoreExtensions
             ConfigureProvisioningStore(options, connectionString);
             CoordinationSchema.Register(options);
             options.Listeners.Add(services.GetRequiredService<FeedSignal>());
+            options.Listeners.Add(services.GetRequiredService<DeviceChangeListener>());
             return options;
         }).UseLightweightSessions().ApplyAllDatabaseChangesOnStartup();
 

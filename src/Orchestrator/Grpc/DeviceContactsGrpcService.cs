@@ -17,6 +17,8 @@ namespace Provisioning.Orchestrator.Grpc;
 /// </summary>
 public sealed partial class DeviceContactsGrpcService(
     IDocumentStore store,
+    DeviceContactReader reader,
+    RouteSeenAtBatch seenAt,
     WorkflowStarter starter,
     Security.DeviceSecrets secrets,
     ContactRecorder recorder,
@@ -42,7 +44,7 @@ public sealed partial class DeviceContactsGrpcService(
             .Limit("adapter_address", request.AdapterAddress, 1024);
         v.ThrowIfInvalid();
 
-        var (record, claim, route, credential) = await ContactStateAsync(device!, context.CancellationToken);
+        var (record, claim, route, credential) = await reader.ContactAsync(device!, context.CancellationToken);
         var codes = request.EventCodes.ToList();
         var serial = record?.Id ?? device!.SerialNumber;
         var decision = new DeviceContactDecision { Registered = record is not null };
@@ -67,8 +69,8 @@ public sealed partial class DeviceContactsGrpcService(
         }
 
         var newRoute = !string.IsNullOrWhiteSpace(address)
-            ? RouteChange(record, route, address, record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "")
-            : null;
+            ? ContactRoute.Of(record, route, address, record.Protocol == DeviceProtocol.Cwmp ? request.Identity!.Endpoint.Trim() : "", DateTimeOffset.UtcNow)
+            : ContactRoute.None;
         await credentials.ContactAsync(record, credential, request.Credential, request.RemoteAddress, context.CancellationToken);
 
         if (claim is not null)
@@ -109,7 +111,7 @@ public sealed partial class DeviceContactsGrpcService(
             string.IsNullOrEmpty(device.EndpointId) ? record.EndpointId : device.EndpointId);
         // The route commits with the workflow's start: one transaction for both.
         var outcome = await starter.StartAsync(
-            new StartRequest(descriptor, null, trigger, EventCodes: codes, ClaimSeenFree: true, Route: newRoute, DeviceFact: fact),
+            new StartRequest(descriptor, null, trigger, EventCodes: codes, ClaimSeenFree: true, Route: newRoute.Changed ?? newRoute.SeenOnly, DeviceFact: fact),
             context.CancellationToken);
         if (outcome.Existing || outcome.Replayed) await StoreRouteAsync(newRoute, context.CancellationToken);
         decision.WorkflowId = outcome.Workflow.Id.ToString();
@@ -133,7 +135,7 @@ public sealed partial class DeviceContactsGrpcService(
         foreach (var code in request.EventCodes) v.Limit("event_codes", code, 64);
         v.ThrowIfInvalid();
 
-        var record = await FindAsync(device!, username: null, context.CancellationToken);
+        var record = await reader.FindAsync(device!, username: null, context.CancellationToken);
         var protocol = record?.Protocol ?? device!.Protocol;
         var note = new ContactNote(
             record?.Id ?? DeviceStream.KeyOf(device!.SerialNumber, device.EndpointId),
@@ -144,35 +146,6 @@ public sealed partial class DeviceContactsGrpcService(
         return new RefusedContactAck { Recorded = await recorder.RecordAsync(note, context.CancellationToken) };
     }
 
-    /// <summary>
-    /// The device, the workflow waiting for it and its recorded route: one round trip when the contact names a serial
-    /// number the inventory knows (the storm's case); a USP agent known only by its endpoint id takes two.
-    /// </summary>
-    private async Task<(DeviceRecord? Record, ActiveWorkflowClaim? Claim, DeviceRoute? Route, DeviceCredential? Credential)> ContactStateAsync(DeviceRef device, CancellationToken cancellationToken)
-    {
-        var key = device.SerialNumber;
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            key = (await FindAsync(device, username: null, cancellationToken))?.Id;
-            if (key is null) return (null, null, null, null);
-        }
-        await using var session = store.QuerySession();
-        var batch = session.CreateBatchQuery();
-        var recordLoad = batch.Load<DeviceRecord>(key);
-        var claimLoad = batch.Load<ActiveWorkflowClaim>(key);
-        var routeLoad = batch.Load<DeviceRoute>(key);
-        var credentialLoad = batch.Load<DeviceCredential>(key);
-        await batch.Execute(cancellationToken);
-        var record = await recordLoad;
-        if (record is null && !string.IsNullOrWhiteSpace(device.EndpointId) && !string.IsNullOrWhiteSpace(device.SerialNumber))
-        {
-            // The agent reported a serial number the inventory does not use: it may be registered by endpoint id.
-            var byEndpoint = await FindAsync(new DeviceRef { EndpointId = device.EndpointId }, username: null, cancellationToken);
-            if (byEndpoint is not null) return await ContactStateAsync(new DeviceRef { SerialNumber = byEndpoint.Id }, cancellationToken);
-        }
-        return (record, await claimLoad, await routeLoad, await credentialLoad);
-    }
-
     public override async Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
     {
         new RequestValidation()
@@ -180,7 +153,7 @@ public sealed partial class DeviceContactsGrpcService(
             .Limit("realm", request.Realm, 256)
             .Check(request.Device is not null || !string.IsNullOrEmpty(request.Username), "device", "or username is required")
             .ThrowIfInvalid();
-        var (record, route, stored) = await LookupStateAsync(request, context.CancellationToken);
+        var (record, route, stored) = await reader.LookupAsync(request, context.CancellationToken);
         // Unregistered: the shared bootstrap may open the session, so the contact is on record (it never gets a workflow).
         if (record is null) return new LookupDeviceResponse { Registered = false, SharedBootstrapAllowed = true };
         var credential = record.Protocol == DeviceProtocol.Cwmp ? await credentials.CurrentAsync(record, stored, context.CancellationToken) : null;
@@ -218,72 +191,15 @@ public sealed partial class DeviceContactsGrpcService(
     }
 
     /// <summary>
-    /// The device, its route (only a lookup by device, before waking it, needs the ConnectionRequestURL; a login by
-    /// username does not) and its credential state: one round trip when the lookup names a serial number the inventory
-    /// knows (every CPE's first Inform of a storm asks this way).
+    /// A changed route is written at once (the device's calls go where it says); one only seen again goes to the
+    /// coalesced seen-at batch.
     /// </summary>
-    private async Task<(DeviceRecord? Record, DeviceRoute? Route, DeviceCredential? Credential)> LookupStateAsync(LookupDeviceRequest request, CancellationToken cancellationToken)
+    private async Task StoreRouteAsync(ContactRoute route, CancellationToken cancellationToken)
     {
-        await using var session = store.QuerySession();
-        if (request.Device is { SerialNumber.Length: > 0 } device)
-        {
-            var batch = session.CreateBatchQuery();
-            var recordLoad = batch.Load<DeviceRecord>(device.SerialNumber);
-            var routeLoad = batch.Load<DeviceRoute>(device.SerialNumber);
-            var credentialLoad = batch.Load<DeviceCredential>(device.SerialNumber);
-            await batch.Execute(cancellationToken);
-            if (await recordLoad is { } bySerial)
-                return (bySerial, bySerial.Protocol == DeviceProtocol.Cwmp ? await routeLoad : null, await credentialLoad);
-        }
-        var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, cancellationToken);
-        if (record is null) return (null, null, null);
-        var route = request.Device is { SerialNumber.Length: > 0 } && record.Protocol == DeviceProtocol.Cwmp
-            ? await session.LoadAsync<DeviceRoute>(record.Id, cancellationToken)
-            : null;
-        var credential = record.Protocol == DeviceProtocol.Cwmp ? await session.LoadAsync<DeviceCredential>(record.Id, cancellationToken) : null;
-        return (record, route, credential);
-    }
-
-    /// <summary>The route to record for this contact, or null when the recorded one is still right and recent.</summary>
-    private static DeviceRoute? RouteChange(DeviceRecord device, DeviceRoute? known, string address, string connectionRequestUrl)
-    {
-        var now = DateTimeOffset.UtcNow;
-        if (string.IsNullOrEmpty(connectionRequestUrl)) connectionRequestUrl = known?.ConnectionRequestUrl ?? "";
-        if (known is not null && known.AdapterAddress == address && known.ConnectionRequestUrl == connectionRequestUrl
-            && now - known.SeenAt < TimeSpan.FromMinutes(1)) return null;
-        return new DeviceRoute(device.Id, address, device.Protocol, now, connectionRequestUrl);
-    }
-
-    private async Task StoreRouteAsync(DeviceRoute? route, CancellationToken cancellationToken)
-    {
-        if (route is null) return;
+        if (route.SeenOnly is { } seen) seenAt.Seen(seen);
+        if (route.Changed is not { } changed) return;
         await using var session = store.LightweightSession();
-        session.Store(route);
+        session.Store(changed);
         await session.SaveChangesAsync(cancellationToken);
-    }
-
-    private async Task<DeviceRecord?> FindAsync(DeviceRef device, string? username, CancellationToken cancellationToken)
-    {
-        await using var session = store.QuerySession();
-        if (!string.IsNullOrWhiteSpace(device.SerialNumber) &&
-            await session.LoadAsync<DeviceRecord>(device.SerialNumber, cancellationToken) is { } bySerial)
-            return bySerial;
-        if (!string.IsNullOrWhiteSpace(device.EndpointId))
-        {
-            var endpoint = device.EndpointId;
-            var byEndpoint = await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.EndpointId == endpoint, cancellationToken);
-            if (byEndpoint is not null) return byEndpoint;
-        }
-        if (!string.IsNullOrWhiteSpace(username))
-        {
-            if (await session.Query<DeviceRecord>().FirstOrDefaultAsync(d => d.CwmpUsername == username, cancellationToken) is { } byUsername)
-                return byUsername;
-            // A device still on the credential it had before its current one was pushed (pending) logs in with that name.
-            // Only a name that is the device's own (not a shared bootstrap username) and names one device only.
-            var previous = await session.Query<DeviceCredential>()
-                .Where(c => c.PreviousUsername == username && !c.PreviousIsBootstrapSecret).Take(2).ToListAsync(cancellationToken);
-            return previous.Count == 1 ? await session.LoadAsync<DeviceRecord>(previous[0].Id, cancellationToken) : null;
-        }
-        return null;
     }
 }

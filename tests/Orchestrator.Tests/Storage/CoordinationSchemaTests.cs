@@ -24,7 +24,8 @@ public sealed class CoordinationSchemaTests
 
         await using var next = Store(connectionString, coordination: true);
         await AssertNothingToChangeAsync(next);
-        Assert.Equal(["cpe_assert_lease", "cpe_events_notify", "cpe_notify_events", "cpe_workflow_leases"], await CoordinationObjectsAsync(connectionString));
+        Assert.Equal(["cpe_assert_lease", "cpe_events_notify", .. DeviceChangeTriggers, "cpe_notify_device_change", "cpe_notify_events", "cpe_workflow_leases"],
+            (await CoordinationObjectsAsync(connectionString)).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -32,9 +33,19 @@ public sealed class CoordinationSchemaTests
     {
         var connectionString = await EarlierDatabaseAsync(EarlierDdl);
 
+        // Only what came later is added (the device-change NOTIFY, #19); nothing the DDL made is changed.
         await using var store = Store(connectionString, coordination: true);
+        var migration = await store.Storage.Database.CreateMigrationAsync();
+        Assert.Equal([.. DeviceChangeTriggers, "cpe_notify_device_change"],
+            migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => d.SchemaObject.Identifier.Name).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None), d => Assert.Equal(SchemaPatchDifference.Create, d.Difference));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await AssertNothingToChangeAsync(store);
     }
+
+    /// <summary>The row triggers that NOTIFY a device's change (one per table and event), in name order.</summary>
+    private static string[] DeviceChangeTriggers =>
+        [.. DeviceChangesNotifyTrigger.Tables.SelectMany(t => new[] { "delete", "insert", "update" }.Select(e => $"cpe_{t}_{e}_notify")).Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task A_changed_notify_function_is_replaced_in_place_under_its_trigger()

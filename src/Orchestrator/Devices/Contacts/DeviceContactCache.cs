@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+
+namespace Provisioning.Orchestrator.Devices;
+
+/// <summary>
+/// The contact state of registered devices in memory, so a storm of Informs that carry nothing new (periodic, or
+/// every device back after a power cut) reads nothing of it from PostgreSQL. It is right only while changes reach it:
+/// this instance's commits evict synchronously (<see cref="DeviceChangeListener"/>), every instance's commits through
+/// the NOTIFY that a trigger on the three tables sends (<see cref="Coordination.DeviceChangesNotifyTrigger"/>, heard by
+/// <see cref="Coordination.EventNotifications"/>). While that LISTEN is down nothing is served from here, and it
+/// starts empty again when the LISTEN is back (what changed meanwhile was not heard).
+/// </summary>
+public sealed class DeviceContactCache
+{
+    /// <summary>
+    /// Devices kept at most (about 1–2 KB each); past it a contact reads the store as before. A fleet bigger than this
+    /// per instance keeps the ones that contacted first.
+    /// </summary>
+    public const int Capacity = 200_000;
+
+    private readonly ConcurrentDictionary<string, Slot> _devices = new(StringComparer.Ordinal);
+    private volatile bool _heard;
+
+    /// <summary>A load in progress (State null) or its result; a reference, so a load finished after an eviction is not kept.</summary>
+    public sealed class Slot(DeviceContactState? state)
+    {
+        public DeviceContactState? State { get; } = state;
+    }
+
+    /// <summary>Whether changes from every instance reach the cache (the LISTEN is up).</summary>
+    public bool Listening => _heard;
+
+    public int Count => _devices.Count;
+
+    /// <summary>The device's state, with a credential of its own for the caller; null when not cached.</summary>
+    public DeviceContactState? Find(string serialNumber)
+    {
+        if (!_heard || !_devices.TryGetValue(serialNumber, out var slot) || slot.State is not { } state) return null;
+        return state.Credential is null ? state : state with { Credential = Copy(state.Credential) };
+    }
+
+    /// <summary>
+    /// Marks a load from the store about to start. An eviction of the device before <see cref="Keep"/> removes the mark,
+    /// and then what was loaded (maybe before the change committed) is not kept. Null when nothing may be kept.
+    /// </summary>
+    public Slot? Reserve(string serialNumber)
+    {
+        if (!_heard || _devices.Count >= Capacity) return null;
+        var slot = new Slot(null);
+        _devices[serialNumber] = slot;
+        return slot;
+    }
+
+    /// <summary>Keeps what was loaded under <paramref name="reservation"/> unless the device changed meanwhile.</summary>
+    public void Keep(Slot? reservation, DeviceContactState state)
+    {
+        if (reservation is null) return;
+        var kept = state.Credential is null ? state : state with { Credential = Copy(state.Credential) };
+        _devices.TryUpdate(state.Record.Id, new Slot(kept), reservation);
+    }
+
+    /// <summary>The seen-at of a route this instance queued (<see cref="RouteSeenAtBatch"/>): the rest is unchanged.</summary>
+    public void Seen(DeviceRoute route)
+    {
+        if (_devices.TryGetValue(route.Id, out var slot) && slot.State is { Route: { } known } state
+            && known.AdapterAddress == route.AdapterAddress && known.ConnectionRequestUrl == route.ConnectionRequestUrl)
+            _devices.TryUpdate(route.Id, new Slot(state with { Route = route }), slot);
+    }
+
+    public void Evict(string serialNumber) => _devices.TryRemove(serialNumber, out _);
+
+    public void Clear() => _devices.Clear();
+
+    /// <summary>The LISTEN is up (again): start empty, since changes while it was down were not heard.</summary>
+    public void Listen()
+    {
+        _devices.Clear();
+        _heard = true;
+    }
+
+    /// <summary>The LISTEN is down: serve nothing until it is back.</summary>
+    public void Deafen()
+    {
+        _heard = false;
+        _devices.Clear();
+    }
+
+    private static DeviceCredential Copy(DeviceCredential c) => new()
+    {
+        Id = c.Id,
+        State = c.State,
+        LastContact = c.LastContact,
+        PreviousUsername = c.PreviousUsername,
+        PreviousPassword = c.PreviousPassword,
+        PreviousIsSharedBootstrap = c.PreviousIsSharedBootstrap,
+        PreviousIsBootstrapSecret = c.PreviousIsBootstrapSecret,
+        PendingUntil = c.PendingUntil,
+    };
+}
