@@ -51,7 +51,7 @@ public sealed class PeriodicStorm(StormOptions options, string repositoryRoot)
         var connectionString = await database.CreateDatabaseAsync($"periodic_{stamp.Replace("-", "_", StringComparison.Ordinal)}");
         if (!string.IsNullOrWhiteSpace(options.ConnectionOptions)) connectionString = connectionString.TrimEnd(';') + ";" + options.ConnectionOptions;
         await using var orchestrator = await OrchestratorProcess.StartAsync(dll, connectionString, options.Perf, options.OrchestratorEnvironment,
-            Path.Combine(outputDirectory, $"orchestrator-{stamp}.log"), overall.Token);
+            operatorKeys: 0, Path.Combine(outputDirectory, $"orchestrator-{stamp}.log"), overall.Token);
         Say($"orchestrator pid {orchestrator.Pid}, ACS {orchestrator.AcsUrl}");
         report["orchestrator_log"] = orchestrator.LogPath;
 
