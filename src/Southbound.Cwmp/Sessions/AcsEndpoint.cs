@@ -25,6 +25,7 @@ public sealed class AcsEndpoint(
     DeviceCredentialStore credentialStore,
     DeviceContacts.DeviceContactsClient contacts,
     CwmpOptions options,
+    TimeProvider time,
     ILogger<AcsEndpoint> logger)
 {
     public const string CookieName = "cwmp-session";
@@ -305,7 +306,7 @@ public sealed class AcsEndpoint(
         }
 
         var session = new CwmpSession(CpeSessionRegistry.NewSessionId(), serial, identity, envelope.CwmpNamespace, eventCodes,
-            credential ?? previous?.Credential, CpeAuthenticator.RemoteAddress(context));
+            credential ?? previous?.Credential, CpeAuthenticator.RemoteAddress(context), time);
         if (!sessions.TryOpen(session, options.MaxSessions))
         {
             activity?.SetStatus(ActivityStatusCode.Error, "ACS over capacity");

@@ -15,11 +15,15 @@ public sealed class CwmpSession
     private PendingRpc? inFlight;
     private bool held;
     private bool released;
-    private long lastActivity = Environment.TickCount64;
+    private readonly TimeProvider time;
+    private long lastActivity;
 
+    /// <param name="time">The clock idleness is read from (tests advance a fake one instead of waiting out the timeout).</param>
     public CwmpSession(string id, string serialNumber, DeviceIdentity identity, string cwmpNamespace, IReadOnlyList<string> eventCodes,
-        Authentication.CpeCredential? credential, string? remoteAddress = null)
+        Authentication.CpeCredential? credential, string? remoteAddress = null, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
+        lastActivity = this.time.GetTimestamp();
         Id = id;
         SerialNumber = serialNumber;
         Identity = identity;
@@ -55,9 +59,9 @@ public sealed class CwmpSession
     /// <summary>The orchestrator could not be told about this Inform (unavailable, too slow).</summary>
     public bool ContactUnreported { get; set; }
 
-    public long IdleMilliseconds => Environment.TickCount64 - Interlocked.Read(ref lastActivity);
+    public long IdleMilliseconds => (long)time.GetElapsedTime(Interlocked.Read(ref lastActivity)).TotalMilliseconds;
 
-    public void Touch() => Interlocked.Exchange(ref lastActivity, Environment.TickCount64);
+    public void Touch() => Interlocked.Exchange(ref lastActivity, time.GetTimestamp());
 
     /// <summary>A workflow wants this session: the CPE's empty POST waits for its RPCs instead of ending the session.</summary>
     public void Hold(string? workflowId)
