@@ -72,6 +72,8 @@ public static class SoapEnvelopes
         yield return ("deep nesting", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[0]).Replace("<cwmp:Inform>", string.Concat(Enumerable.Repeat("<a>", 100_000)) + "<cwmp:Inform>")));
         yield return ("huge attribute", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[1]).Replace("<Value ", $"<Value big=\"{new string('x', 3_000_000)}\" ")));
         yield return ("many attributes", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[1]).Replace("<Value ", "<Value " + string.Concat(Enumerable.Range(0, 50_000).Select(i => $"a{i}=\"1\" ")))));
+        // Found by the mutation campaign (seed 6wcy-LKeKUU2): XmlReader threw ArgumentOutOfRangeException on it.
+        yield return ("noncharacter in the declaration", Encoding.UTF8.GetBytes("<?xml version=\"1.0\uFFFE\" encoding=\"UTF-8\"?>"));
         yield return ("utf-16 declared, utf-8 sent", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[2]).Replace("UTF-8", "UTF-16")));
         yield return ("unknown encoding", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[2]).Replace("UTF-8", "x-no-such-encoding")));
         yield return ("ebcdic encoding", Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Seeds[2]).Replace("UTF-8", "IBM037")));

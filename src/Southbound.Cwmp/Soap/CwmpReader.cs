@@ -45,7 +45,9 @@ public static partial class CwmpReader
         {
             throw new CwmpProtocolException(AcsFaultCode.InvalidArguments, $"Malformed XML: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException or DecoderFallbackException)
+        // ArgumentException: XmlReader itself throws ArgumentOutOfRangeException on some broken declarations (a U+FFFE
+        // inside the version switched its decoder mid-buffer; found by the fuzz campaign).
+        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidOperationException or DecoderFallbackException or ArgumentException)
         {
             throw new CwmpProtocolException(AcsFaultCode.InvalidArguments, $"Invalid envelope: {ex.Message}", ex);
         }
