@@ -85,15 +85,6 @@ public sealed class DeviceContactCache
         _devices.Clear();
     }
 
-    private static DeviceCredential Copy(DeviceCredential c) => new()
-    {
-        Id = c.Id,
-        State = c.State,
-        LastContact = c.LastContact,
-        PreviousUsername = c.PreviousUsername,
-        PreviousPassword = c.PreviousPassword,
-        PreviousIsSharedBootstrap = c.PreviousIsSharedBootstrap,
-        PreviousIsBootstrapSecret = c.PreviousIsBootstrapSecret,
-        PendingUntil = c.PendingUntil,
-    };
+    // The credential is a mutable document the lifecycle changes in place: each caller gets its own shallow copy.
+    private static DeviceCredential Copy(DeviceCredential c) => c with { };
 }

@@ -29,28 +29,42 @@ public sealed class DeviceContactReader(IDocumentStore store, DeviceContactCache
         if (cache.Find(key) is { } cached)
             return (cached.Record, await session.LoadAsync<ActiveWorkflowClaim>(key, cancellationToken), cached.Route, cached.Credential);
 
-        var reservation = cache.Reserve(key);
-        var batch = session.CreateBatchQuery();
-        var recordLoad = batch.Load<DeviceRecord>(key);
-        var claimLoad = batch.Load<ActiveWorkflowClaim>(key);
-        var routeLoad = batch.Load<DeviceRoute>(key);
-        var credentialLoad = batch.Load<DeviceCredential>(key);
-        await batch.Execute(cancellationToken);
-        var record = await recordLoad;
-        if (record is null)
+        var (state, claim) = await LoadAsync(session, key, withClaim: true, cancellationToken);
+        if (state is null)
         {
-            cache.Evict(key);
             if (!string.IsNullOrWhiteSpace(device.EndpointId) && !string.IsNullOrWhiteSpace(device.SerialNumber))
             {
                 // The agent reported a serial number the inventory does not use: it may be registered by endpoint id.
                 var byEndpoint = await FindAsync(new DeviceRef { EndpointId = device.EndpointId }, username: null, cancellationToken);
                 if (byEndpoint is not null) return await ContactAsync(new DeviceRef { SerialNumber = byEndpoint.Id }, cancellationToken);
             }
-            return (null, await claimLoad, null, null);
+            return (null, claim, null, null);
+        }
+        return (state.Record, claim, state.Route, state.Credential);
+    }
+
+    /// <summary>
+    /// A device not cached, in one round trip (with the claim waiting for it when asked): kept in the cache unless it
+    /// changed meanwhile, evicted when the inventory does not know it.
+    /// </summary>
+    private async Task<(DeviceContactState? State, ActiveWorkflowClaim? Claim)> LoadAsync(IQuerySession session, string key, bool withClaim,
+        CancellationToken cancellationToken)
+    {
+        var reservation = cache.Reserve(key);
+        var batch = session.CreateBatchQuery();
+        var recordLoad = batch.Load<DeviceRecord>(key);
+        var claimLoad = withClaim ? batch.Load<ActiveWorkflowClaim>(key) : Task.FromResult<ActiveWorkflowClaim?>(null);
+        var routeLoad = batch.Load<DeviceRoute>(key);
+        var credentialLoad = batch.Load<DeviceCredential>(key);
+        await batch.Execute(cancellationToken);
+        if (await recordLoad is not { } record)
+        {
+            cache.Evict(key);
+            return (null, await claimLoad);
         }
         var state = new DeviceContactState(record, await routeLoad, await credentialLoad);
         cache.Keep(reservation, state);
-        return (record, await claimLoad, state.Route, state.Credential);
+        return (state, await claimLoad);
     }
 
     /// <summary>
@@ -64,20 +78,9 @@ public sealed class DeviceContactReader(IDocumentStore store, DeviceContactCache
         {
             if (cache.Find(device.SerialNumber) is { } cached)
                 return (cached.Record, cached.Record.Protocol == DeviceProtocol.Cwmp ? cached.Route : null, cached.Credential);
-            var reservation = cache.Reserve(device.SerialNumber);
             await using var batchSession = store.QuerySession();
-            var batch = batchSession.CreateBatchQuery();
-            var recordLoad = batch.Load<DeviceRecord>(device.SerialNumber);
-            var routeLoad = batch.Load<DeviceRoute>(device.SerialNumber);
-            var credentialLoad = batch.Load<DeviceCredential>(device.SerialNumber);
-            await batch.Execute(cancellationToken);
-            if (await recordLoad is { } bySerial)
-            {
-                var state = new DeviceContactState(bySerial, await routeLoad, await credentialLoad);
-                cache.Keep(reservation, state);
-                return (bySerial, bySerial.Protocol == DeviceProtocol.Cwmp ? state.Route : null, state.Credential);
-            }
-            cache.Evict(device.SerialNumber);
+            if ((await LoadAsync(batchSession, device.SerialNumber, withClaim: false, cancellationToken)).State is { } state)
+                return (state.Record, state.Record.Protocol == DeviceProtocol.Cwmp ? state.Route : null, state.Credential);
         }
         var record = await FindAsync(request.Device ?? new DeviceRef(), request.Username, cancellationToken);
         if (record is null) return (null, null, null);

@@ -7,7 +7,7 @@ namespace Provisioning.Orchestrator.Devices;
 /// serial number. Its own document, not part of <see cref="DeviceRecord"/>: the inventory rewrites that record whole.
 /// The previous credential is kept only as its Digest HA1 (like the device's own), never in clear.
 /// </summary>
-public sealed class DeviceCredential
+public sealed record DeviceCredential
 {
     public string Id { get; set; } = "";
     public CredentialState State { get; set; }
