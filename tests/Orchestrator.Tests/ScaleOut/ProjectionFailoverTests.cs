@@ -14,55 +14,30 @@ namespace Provisioning.Orchestrator.Tests.ScaleOut;
 /// async projection runs in exactly one instance, counts every event once, and moves to the other instance when
 /// its own stops; a rebuild through either instance leaves them so.
 /// </summary>
-public sealed class ProjectionFailoverTests : IAsyncLifetime
+public sealed class ProjectionFailoverTests : TwoInstanceSystem
 {
     // Device history and failure statistics.
     private const int AsyncProjections = 2;
-
-    private ScriptedAdapter _adapter = null!;
-    private SystemUnderTest _first = null!;
-    private SystemUnderTest _second = null!;
-
-    public async Task InitializeAsync()
-    {
-        _adapter = await ScriptedAdapter.StartAsync();
-        var first = OrchestratorFixture.Settings(_adapter);
-        first["Coordination:InstanceId"] = "orchestrator-a";
-        first["Store:ProjectionDaemon"] = "Elected";
-        _first = await SystemUnderTest.StartAsync(first);
-        var second = OrchestratorFixture.Settings(_adapter);
-        second["Coordination:InstanceId"] = "orchestrator-b";
-        second["Store:ProjectionDaemon"] = "Elected";
-        second["ConnectionStrings:Marten"] = _first.ConnectionString;
-        _second = await SystemUnderTest.StartAsync(second);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _second.DisposeAsync();
-        await _first.DisposeAsync();
-        await _adapter.DisposeAsync();
-    }
 
     [Fact]
     public async Task Each_async_projection_runs_in_one_instance_counts_every_event_once_and_moves_when_that_instance_stops()
     {
         var model = "Failover-" + Guid.NewGuid().ToString("N")[..6];
-        var devices = await FailVerificationAsync(_first, model, 3);
-        await _first.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(3, await FailuresOfAsync(_second, model));
+        var devices = await FailVerificationAsync(First, model, 3);
+        await First.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, await FailuresOfAsync(Second, model));
 
         // Every async projection has one home: running in one instance, not in both.
         IReadOnlyCollection<string> onFirst = [], onSecond = [];
         await WaitUntilAsync(() =>
         {
-            (onFirst, onSecond) = (Running(_first), Running(_second));
+            (onFirst, onSecond) = (Running(First), Running(Second));
             return onFirst.Union(onSecond).Count() == AsyncProjections;
         });
         Assert.Empty(onFirst.Intersect(onSecond));
 
         // The instance running most of them stops; the other one takes over every async projection.
-        var (active, standby) = onFirst.Count >= onSecond.Count ? (_first, _second) : (_second, _first);
+        var (active, standby) = onFirst.Count >= onSecond.Count ? (First, Second) : (Second, First);
         await active.StopOrchestratorAsync();
         await WaitUntilAsync(() => Running(standby).Count == AsyncProjections);
 
@@ -80,23 +55,23 @@ public sealed class ProjectionFailoverTests : IAsyncLifetime
     public async Task A_rebuild_through_either_instance_counts_every_event_once_and_the_projections_keep_following()
     {
         var model = "Rebuilt-" + Guid.NewGuid().ToString("N")[..6];
-        var devices = await FailVerificationAsync(_first, model, 2);
-        await _first.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        await WaitUntilAsync(() => Running(_first).Union(Running(_second)).Count() == AsyncProjections);
+        var devices = await FailVerificationAsync(First, model, 2);
+        await First.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(() => Running(First).Union(Running(Second)).Count() == AsyncProjections);
 
-        foreach (var through in new[] { _second, _first })
+        foreach (var through in new[] { Second, First })
         {
             await through.Inventory.RebuildProjectionsAsync(new RebuildProjectionsRequest());
-            Assert.Equal(2, await FailuresOfAsync(_first, model));
+            Assert.Equal(2, await FailuresOfAsync(First, model));
         }
 
         // The paused share of the daemon runs again, and the share in the other instance never stopped.
-        devices.AddRange(await FailVerificationAsync(_second, model, 1));
-        await _second.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(3, await FailuresOfAsync(_second, model));
+        devices.AddRange(await FailVerificationAsync(Second, model, 1));
+        await Second.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, await FailuresOfAsync(Second, model));
         foreach (var serial in devices)
         {
-            var history = await _first.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
+            var history = await First.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
             Assert.Single(history.Entries);
         }
     }
@@ -110,7 +85,7 @@ public sealed class ProjectionFailoverTests : IAsyncLifetime
 
     private async Task<List<string>> FailVerificationAsync(SystemUnderTest system, string model, int count)
     {
-        var helpers = OrchestratorFixture.Over(_adapter, system);
+        var helpers = OrchestratorFixture.Over(Adapter, system);
         var serials = new List<string>();
         for (var i = 0; i < count; i++)
         {

@@ -6,32 +6,12 @@ using Provisioning.Testing;
 namespace Provisioning.Orchestrator.Tests.ScaleOut;
 
 /// <summary>Two orchestrator instances on one PostgreSQL: leases, takeover, one event order for every follower.</summary>
-public sealed class TwoInstancesTests : IAsyncLifetime
+public sealed class TwoInstancesTests : TwoInstanceSystem
 {
-    private ScriptedAdapter _adapter = null!;
-    private SystemUnderTest _first = null!;
-    private SystemUnderTest _second = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _adapter = await ScriptedAdapter.StartAsync();
-        var first = OrchestratorFixture.Settings(_adapter);
-        first["Coordination:InstanceId"] = "orchestrator-a";
-        first["Store:ProjectionDaemon"] = "Elected";
-        _first = await SystemUnderTest.StartAsync(first);
-        var second = OrchestratorFixture.Settings(_adapter);
-        second["Coordination:InstanceId"] = "orchestrator-b";
-        second["Store:ProjectionDaemon"] = "Elected";
-        second["ConnectionStrings:Marten"] = _first.ConnectionString;
-        _second = await SystemUnderTest.StartAsync(second);
-        await _first.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = OrchestratorFixture.GoldPlan() });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _second.DisposeAsync();
-        await _first.DisposeAsync();
-        await _adapter.DisposeAsync();
+        await base.InitializeAsync();
+        await First.Inventory.UpsertServicePlanAsync(new UpsertServicePlanRequest { Plan = OrchestratorFixture.GoldPlan() });
     }
 
     [Fact]
@@ -41,21 +21,21 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         for (var i = 0; i < 6; i++)
         {
             var serial = await RegisterAsync(new DeviceScript { PushDelay = TimeSpan.FromSeconds(2) });
-            ids.Add((await ProvisionAsync(_first, serial)).Workflow.WorkflowId);
+            ids.Add((await ProvisionAsync(First, serial)).Workflow.WorkflowId);
         }
         foreach (var id in ids)
         {
-            await WaitAsync(async () => (await _first.Provisioning.GetWorkflowAsync(new GetWorkflowRequest { WorkflowId = id })).CurrentStep == WorkflowStep.PushConfig);
+            await WaitAsync(async () => (await First.Provisioning.GetWorkflowAsync(new GetWorkflowRequest { WorkflowId = id })).CurrentStep == WorkflowStep.PushConfig);
         }
 
         // The first instance dies without handing its leases back (as on SIGKILL, its leases simply stop being renewed).
-        await _first.CrashOrchestratorAsync();
+        await First.CrashOrchestratorAsync();
 
         foreach (var id in ids)
         {
-            var workflow = await _second.WaitForTerminalAsync(id, TimeSpan.FromSeconds(30));
+            var workflow = await Second.WaitForTerminalAsync(id, TimeSpan.FromSeconds(30));
             Assert.Equal(WorkflowResult.Success, workflow.Result);
-            var events = await _second.EventsAsync(id);
+            var events = await Second.EventsAsync(id);
             var resumed = Assert.Single(events, e => e.EventType == "workflow_resumed");
             Assert.Equal("orchestrator-b", resumed.WorkflowResumed.Instance);
             Assert.Equal(Enumerable.Range(1, events.Count).Select(v => (long)v), events.Select(e => e.StreamVersion));
@@ -67,17 +47,17 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     [Fact]
     public async Task A_follower_on_either_instance_sees_every_event_in_the_same_global_order()
     {
-        var start = (await _second.EventsAsync()).LastOrDefault()?.GlobalPosition ?? 0;
+        var start = (await Second.EventsAsync()).LastOrDefault()?.GlobalPosition ?? 0;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var onFirst = FollowAsync(_first, start, 12, cts.Token);
-        var onSecond = FollowAsync(_second, start, 12, cts.Token);
+        var onFirst = FollowAsync(First, start, 12, cts.Token);
+        var onSecond = FollowAsync(Second, start, 12, cts.Token);
 
         var a = await RegisterAsync(new DeviceScript());
         var b = await RegisterAsync(new DeviceScript());
-        var wa = await ProvisionAsync(_first, a);
-        var wb = await ProvisionAsync(_second, b);
-        await _first.WaitForTerminalAsync(wa.Workflow.WorkflowId);
-        await _second.WaitForTerminalAsync(wb.Workflow.WorkflowId);
+        var wa = await ProvisionAsync(First, a);
+        var wb = await ProvisionAsync(Second, b);
+        await First.WaitForTerminalAsync(wa.Workflow.WorkflowId);
+        await Second.WaitForTerminalAsync(wb.Workflow.WorkflowId);
 
         var seenFirst = await onFirst;
         var seenSecond = await onSecond;
@@ -97,11 +77,11 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     private async Task<string> RegisterAsync(DeviceScript script)
     {
         var serial = $"SCALE{Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()}";
-        await _first.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
+        await First.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest
         {
             Device = new Device { Identity = new DeviceRef { SerialNumber = serial, Oui = "00D09E", Protocol = DeviceProtocol.Cwmp }, ServicePlan = "gold" },
         });
-        _adapter.Devices[serial] = script;
+        Adapter.Devices[serial] = script;
         return serial;
     }
 
