@@ -62,44 +62,37 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
             CreatedInstances = pushed.CreatedInstances ?? [],
             UpdatedAt = EventTime.Stored(e.Timestamp),
         },
-        ({ } s, ConfigVerified) => s with { UpdatedAt = e.Timestamp },
+        ({ } s, ConfigVerified) => s with { UpdatedAt = EventTime.Stored(e.Timestamp) },
         ({ } s, WorkflowResumed) => s with
         {
             Resumptions = s.Resumptions + 1,
             UpdatedAt = EventTime.Stored(e.Timestamp),
         },
-        ({ } s, ProvisioningSucceeded) => s with
+        ({ } s, ProvisioningSucceeded) => Ended(s, e, WorkflowStatus.Succeeded, WorkflowResult.Success),
+        ({ } s, ProvisioningFailed failed) => Ended(s, e, WorkflowStatus.Failed, failed.Result) with
         {
-            Status = WorkflowStatus.Succeeded,
-            Result = WorkflowResult.Success,
-            CurrentStep = null,
-            UpdatedAt = EventTime.Stored(e.Timestamp),
-            CompletedAt = EventTime.Stored(e.Timestamp),
-        },
-        ({ } s, ProvisioningFailed failed) => s with
-        {
-            Status = WorkflowStatus.Failed,
-            Result = failed.Result,
             FailedStep = failed.Step,
             FailureReason = failed.Reason,
             FaultCode = failed.FaultCode,
             Mismatches = failed.Mismatches,
             ParameterFaults = failed.ParameterFaults,
-            CurrentStep = null,
-            UpdatedAt = EventTime.Stored(e.Timestamp),
-            CompletedAt = EventTime.Stored(e.Timestamp),
         },
-        ({ } s, ProvisioningCancelled cancelled) => s with
+        ({ } s, ProvisioningCancelled cancelled) => Ended(s, e, WorkflowStatus.Cancelled, WorkflowResult.Cancelled) with
         {
-            Status = WorkflowStatus.Cancelled,
-            Result = WorkflowResult.Cancelled,
             FailedStep = s.CurrentStep,
             FailureReason = cancelled.Reason,
-            CurrentStep = null,
-            UpdatedAt = EventTime.Stored(e.Timestamp),
-            CompletedAt = EventTime.Stored(e.Timestamp),
         },
         ({ } s, _) => s,
+    };
+
+    /// <summary>What every terminal event sets: the status, the result, no current step, the time it ended.</summary>
+    private static WorkflowSummary Ended(WorkflowSummary s, IEvent e, WorkflowStatus status, WorkflowResult result) => s with
+    {
+        Status = status,
+        Result = result,
+        CurrentStep = null,
+        UpdatedAt = EventTime.Stored(e.Timestamp),
+        CompletedAt = EventTime.Stored(e.Timestamp),
     };
 
     private static WorkflowSummary Requested(IEvent e, ProvisioningRequested requested) => new()
