@@ -15,7 +15,8 @@ public sealed class LookupCache<T>(TimeSpan duration, int maxEntries = 100_000, 
     private readonly long _durationMilliseconds = (long)duration.TotalMilliseconds;
     private long _lastPrune;
 
-    private long NowMilliseconds => _time.GetTimestamp() * 1000 / _time.TimestampFrequency;
+    // Divided first: timestamp × 1000 overflows a long after about 106 days of uptime at a 1 GHz frequency.
+    private long NowMilliseconds => _time.GetTimestamp() / Math.Max(1, _time.TimestampFrequency / 1000);
 
     public async Task<T> GetAsync(string key, Func<Task<T>> lookup, CancellationToken cancellationToken)
     {

@@ -11,9 +11,18 @@ internal sealed record BrokerReaders(bool Proven)
 {
     public static readonly BrokerReaders Unproven = new(false);
 
-    public static string OwnTopic(string endpointId) => "usp/agent/" + endpointId;
+    public static string OwnTopic(string endpointId) => AgentPrefix + endpointId;
 
     /// <summary>Whether answers for <paramref name="endpointId"/> may go to <paramref name="topic"/>.</summary>
-    public bool Allows(string endpointId, string topic) =>
-        !Proven || topic == OwnTopic(endpointId) || topic.StartsWith(OwnTopic(endpointId) + "/", StringComparison.Ordinal);
+    public bool Allows(string endpointId, string topic)
+    {
+        if (!Proven) return true;
+        // Per record, so without building the topic: "usp/agent/" + endpointId, alone or followed by '/'.
+        var rest = topic.AsSpan();
+        if (!rest.StartsWith(AgentPrefix, StringComparison.Ordinal)) return false;
+        rest = rest[AgentPrefix.Length..];
+        return rest.StartsWith(endpointId, StringComparison.Ordinal) && (rest.Length == endpointId.Length || rest[endpointId.Length] == '/');
+    }
+
+    private const string AgentPrefix = "usp/agent/";
 }
