@@ -14,20 +14,25 @@ public sealed record GeneratedKeys(string AdminKey, string InternalKey)
 
     public static (GeneratedKeys Keys, bool Created) LoadOrCreate(string path)
     {
-        if (File.Exists(path))
-        {
-            var stored = JsonSerializer.Deserialize<GeneratedKeys>(File.ReadAllText(path));
-            if (stored is { AdminKey.Length: > 0, InternalKey.Length: > 0 }) return (stored, false);
-        }
         var keys = new GeneratedKeys(NewKey(), NewKey());
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new FileStream(path, options))
-        {
-            JsonSerializer.Serialize(file, keys, new JsonSerializerOptions { WriteIndented = true });
-        }
+        var text = JsonSerializer.Serialize(keys, new JsonSerializerOptions { WriteIndented = true });
+        if (!File.Exists(path) && OwnerOnlyFile.TryCreate(path, text)) return (keys, true);
+        // Ours lost the race, or the file was there: read it once whole; a file that holds no usable keys is replaced.
+        if (OwnerOnlyFile.ReadWhole(path, KeysIn) is { } stored) return (stored, false);
+        OwnerOnlyFile.Replace(path, text);
         return (keys, true);
+    }
+
+    private static GeneratedKeys? KeysIn(string text)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<GeneratedKeys>(text) is { AdminKey.Length: > 0, InternalKey.Length: > 0 } stored ? stored : null;
+        }
+        catch (JsonException)
+        {
+            return null; // empty while its writer is at it, or not ours
+        }
     }
 
     private static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

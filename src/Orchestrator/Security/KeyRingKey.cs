@@ -42,29 +42,17 @@ public sealed class KeyRingKey
     private static byte[] LoadOrCreate(string path)
     {
         if (File.Exists(path)) return Read(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var key = RandomNumberGenerator.GetBytes(32);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        try
-        {
-            using var file = new FileStream(path, options);
-            using var writer = new StreamWriter(file);
-            writer.Write(Convert.ToBase64String(key));
-            return key;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process starting at the same moment created it first: use theirs, so both read one key ring.
-            Thread.Sleep(50);
-            return Read(path);
-        }
+        // Another process starting at the same moment may have created it first: use theirs, so both read one key ring.
+        return OwnerOnlyFile.TryCreate(path, Convert.ToBase64String(key)) ? key : Read(path);
     }
 
-    private static byte[] Read(string path)
+    private static byte[] Read(string path) =>
+        OwnerOnlyFile.ReadWhole(path, KeyIn) ?? throw new InvalidOperationException($"{path} does not hold a 32-byte key in base64");
+
+    private static byte[]? KeyIn(string text)
     {
-        var bytes = Convert.FromBase64String(File.ReadAllText(path).Trim());
-        if (bytes.Length != 32) throw new InvalidOperationException($"{path} does not hold a 32-byte key in base64");
-        return bytes;
+        var bytes = new byte[32];
+        return Convert.TryFromBase64String(text.Trim(), bytes, out var written) && written == 32 ? bytes : null;
     }
 }
