@@ -18,8 +18,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
     public async Task<int> RunAsync()
     {
-        var dll = options.OrchestratorDll ?? Path.Combine(repositoryRoot, "src/Orchestrator/bin/Release/net10.0/Provisioning.Orchestrator.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"build the orchestrator first: dotnet build -c Release src/Orchestrator ({dll} is missing)");
+        var dll = options.OrchestratorDll ?? Path.Combine(repositoryRoot, "src/Launcher/bin/Release/net10.0/Provisioning.Launcher.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"build the launcher first: dotnet build -c Release src/Launcher ({dll} is missing)");
         using var overall = new CancellationTokenSource(options.Timeout + TimeSpan.FromMinutes(3));
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var outputDirectory = Path.GetFullPath(Path.Combine(repositoryRoot, options.OutputDirectory));

@@ -1,4 +1,4 @@
 using Provisioning.Orchestrator.Hosting;
+using Provisioning.ServiceDefaults.Settings;
 
-var app = await OrchestratorApplication.BuildAsync(args);
-await app.RunAsync();
+return await StartRefusal.RunAsync("cpe-orchestrator", () => OrchestratorApplication.BuildAsync(args));

@@ -1,1 +1,4 @@
-await Provisioning.Southbound.Cwmp.CwmpAdapterApplication.Build(args).RunAsync();
+using Provisioning.ServiceDefaults.Settings;
+using Provisioning.Southbound.Cwmp;
+
+return await StartRefusal.RunAsync("cwmp-acs", () => Task.FromResult(CwmpAdapterApplication.Build(args)));

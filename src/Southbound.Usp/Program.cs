@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Settings;
 using Provisioning.Southbound.Usp;
 
-await UspAdapterApplication.Build(args).RunAsync();
+return await StartRefusal.RunAsync("usp-controller", () => Task.FromResult(UspAdapterApplication.Build(args)));

@@ -99,19 +99,12 @@ public sealed class UspMqttOptions
     /// <summary>mqtt://host:port</summary>
     public string BrokerUrl { get; set; } = "mqtt://127.0.0.1:1883";
     /// <summary>
-    /// Run a private mosquitto on 127.0.0.1 at the broker URL's port (unless something listens there already).
-    /// Unset: only when no BrokerUrl is configured, as the embedded PostgreSQL runs when no store is configured.
+    /// The broker gives each agent a login of its own (its endpoint ID and secret), admits no anonymous client, and lets
+    /// only the agent logged in as X read usp/agent/X (the launcher's local broker is set up so). Then a record naming X
+    /// that asks for answers under usp/agent/X counts as authenticated by X's secret, and one asking for answers anywhere
+    /// else is ignored. Off: the broker proves nothing, and agents are judged as on any other MTP.
     /// </summary>
-    public bool? StartLocalBroker { get; set; }
-    /// <summary>
-    /// The local broker keeps each agent to its own topic (an agent with its own secret logs in with it and reads
-    /// usp/agent/&lt;endpoint id&gt;; an anonymous one, where Usp:Auth:AllowUnauthenticatedAgents lets it in, reads
-    /// usp/agent/&lt;client id&gt;) and only the controller's user may read the controller's topic.
-    /// </summary>
-    public bool LocalBrokerAcl { get; set; } = true;
-    /// <summary>How often the local broker takes the agents' logins from the orchestrator again (new or changed secrets).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
-    public TimeSpan LoginRefresh { get; set; } = TimeSpan.FromSeconds(30);
+    public bool BrokerKeepsAgentsToOwnTopics { get; set; }
     /// <summary>The controller's own topic; default usp/controller/&lt;endpoint id&gt;.</summary>
     public string? Topic { get; set; }
     public string? ClientId { get; set; }

@@ -9,8 +9,8 @@ public sealed class AdapterCrashTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task Workflows_whose_ACS_dies_mid_session_end_terminally_and_devices_are_provisioned_after_it_returns()
     {
         await using var environment = await StormEnvironment.CreateAsync("acscrash");
-        var orchestratorSettings = new Dictionary<string, string>(environment.Settings) { ["Orchestrator__HostAdapters"] = "false" };
-        await using var orchestrator = new HostProcess("Provisioning.Orchestrator", orchestratorSettings);
+        // The production orchestrator: the ACS is a process of its own, which this test kills.
+        await using var orchestrator = new HostProcess("Provisioning.Orchestrator", environment.Settings);
         await using var acs = new HostProcess("Provisioning.Southbound.Cwmp", environment.Settings);
         orchestrator.Start();
         acs.Start();

@@ -12,7 +12,7 @@ public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var environment = await StormEnvironment.CreateAsync("pgrestart");
         var postgres = PostgresServer.Embedded
             ?? throw new InvalidOperationException("this test restarts the private PostgreSQL cluster; run it without PROVISIONING_TEST_POSTGRES or Docker");
-        await using var orchestrator = new HostProcess("Provisioning.Orchestrator", environment.Settings);
+        await using var orchestrator = new HostProcess("Provisioning.Launcher", environment.Settings);
         orchestrator.Start();
         await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var pid = orchestrator.Pid;

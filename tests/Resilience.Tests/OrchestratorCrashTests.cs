@@ -9,7 +9,7 @@ public sealed class OrchestratorCrashTests(Xunit.Abstractions.ITestOutputHelper 
     public async Task Every_accepted_workflow_ends_and_no_event_is_lost_or_duplicated_across_two_sigkills()
     {
         await using var environment = await StormEnvironment.CreateAsync("crash");
-        await using var orchestrator = new HostProcess("Provisioning.Orchestrator", environment.Settings);
+        await using var orchestrator = new HostProcess("Provisioning.Launcher", environment.Settings);
         orchestrator.Start();
         await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var cpes = await environment.RegisterFleetAsync("CRASH", 150);

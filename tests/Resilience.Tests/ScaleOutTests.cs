@@ -30,7 +30,6 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             ["ConnectionStrings__Marten"] = connectionString,
             ["Orchestrator__GrpcUrl"] = $"http://127.0.0.1:{port}",
-            ["Orchestrator__HostAdapters"] = "false",
             ["Orchestrator__Adapters__Cwmp"] = $"http://127.0.0.1:{cwmp[0].Grpc}",
             ["Orchestrator__Adapters__Usp"] = $"http://127.0.0.1:{usp.Grpc}",
             // The second ACS instance: devices whose sessions it holds are routed there (only registered instances are).

@@ -1,5 +1,5 @@
 using Npgsql;
-using Provisioning.Orchestrator.Storage;
+using Provisioning.Launcher.Storage;
 using Testcontainers.PostgreSql;
 
 namespace Provisioning.Testing;

@@ -2,7 +2,8 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Provisioning.Contracts.Northbound;
-using Provisioning.Orchestrator.Hosting;
+using Provisioning.Launcher;
+using Provisioning.Launcher.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -95,7 +96,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
             ["Auth:InternalKey"] = InternalKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        // In-process adapters are wired by the orchestrator itself (InProcessWiring); separately hosted ones by the test.
+        // In-process adapters are wired by the launcher (InProcessWiring); separately hosted ones by the test.
         if (all["Orchestrator:HostAdapters"] == "false")
         {
             all.TryAdd("Cwmp:OrchestratorUrl", all["Orchestrator:GrpcUrl"]);
@@ -112,7 +113,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     public async Task StartOrchestratorAsync()
     {
         if (_orchestrator is not null) return;
-        _orchestrator = await OrchestratorApplication.BuildAsync([], builder =>
+        _orchestrator = await OneProcessApplication.BuildAsync([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(_settings);
             _configure?.Invoke(builder);

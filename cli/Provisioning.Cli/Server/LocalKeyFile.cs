@@ -4,7 +4,7 @@ namespace Provisioning.Cli.Server;
 
 /// <summary>
 /// An orchestrator started with no keys configured generates an admin key into .data/keys.json under its working
-/// folder (readable only by its owner; `dotnet run --project src/Orchestrator` runs in src/Orchestrator). From the
+/// folder (readable only by its owner; `./scripts/run.sh` runs the launcher in src/Launcher). From the
 /// repository root or that folder, cpe uses that key when no --token or CPE_TOKEN is given, so a newcomer's
 /// `cpe demo` works right after starting the orchestrator.
 /// </summary>
@@ -12,7 +12,7 @@ public static class LocalKeyFile
 {
     public const string PathVariable = "CPE_KEY_FILE";
     public const string DefaultPath = ".data/keys.json";
-    private static readonly string[] DefaultPaths = [DefaultPath, "src/Orchestrator/.data/keys.json"];
+    private static readonly string[] DefaultPaths = [DefaultPath, "src/Launcher/.data/keys.json", "src/Orchestrator/.data/keys.json"];
 
     public static string? AdminKey(Func<string, string?> environment)
     {

@@ -80,10 +80,6 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<DeviceAdapters>();
         builder.Services.AddHostedService<ListeningBanner>();
-        if (builder.Configuration.GetValue(HostedAdapters.Setting, defaultValue: true))
-        {
-            builder.Services.AddHostedService<HostedAdapters>();
-        }
 
         AddAdapterClient(builder, DeviceAdapters.CwmpClient, adapters.Cwmp);
         AddAdapterClient(builder, DeviceAdapters.UspClient, adapters.Usp);

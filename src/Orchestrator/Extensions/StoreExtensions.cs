@@ -26,21 +26,18 @@ public static class StoreExtensions
 
     /// <summary>
     /// Marten on PostgreSQL: one event stream per workflow, the inline workflow summary, the async device-history and
-    /// failure-statistics projections. With no connection string configured, starts the embedded private cluster.
+    /// failure-statistics projections. With no connection string configured, refuses to start.
     /// </summary>
     public static async Task<WebApplicationBuilder> AddProvisioningStoreAsync(this WebApplicationBuilder builder)
     {
         var settings = builder.AddSettings<ProvisioningStoreOptions>(ProvisioningStoreOptions.Section);
-        var daemonMode = settings.DaemonMode; // before the embedded cluster starts: a bad setting leaves nothing running
+        var daemonMode = settings.DaemonMode;
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        // A production host never starts a database of its own: the embedded one is the launcher's (./scripts/run.sh).
         if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            var embedded = await EmbeddedPostgres.StartAsync(settings.EmbeddedDataDirectory, settings.EmbeddedPort);
-            builder.Services.AddSingleton(embedded);
-            builder.Services.AddHostedService<EmbeddedPostgresLifetime>();
-            connectionString = embedded.ConnectionString;
-            builder.Configuration[$"ConnectionStrings:{ConnectionStringName}"] = connectionString;
-        }
+            throw new MissingSettingException(
+                $"No PostgreSQL is configured: set ConnectionStrings__{ConnectionStringName} (a Npgsql connection string). "
+                + "To run everything on this machine with an embedded PostgreSQL, use ./scripts/run.sh (the launcher, src/Launcher).");
 
         connectionString = StatementPreparation.WithAutoPrepare(connectionString);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));

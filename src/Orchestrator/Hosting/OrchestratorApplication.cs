@@ -4,15 +4,24 @@ using Provisioning.ServiceDefaults.Grpc;
 
 namespace Provisioning.Orchestrator.Hosting;
 
-/// <summary>Builds the orchestrator host; Program runs it, tests start it in-process with their own settings.</summary>
+/// <summary>
+/// Builds the orchestrator host; Program runs it, the launcher adds the embedded store and the in-process adapters
+/// through <c>prepare</c>, and tests start it in-process with their own settings.
+/// </summary>
 public static class OrchestratorApplication
 {
-    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null) =>
+        BuildAsync(args, builder =>
+        {
+            configure?.Invoke(builder);
+            return Task.CompletedTask;
+        });
+
+    /// <param name="prepare">Runs on the builder before any service is added (settings, a store to start first).</param>
+    public static async Task<WebApplication> BuildAsync(string[] args, Func<WebApplicationBuilder, Task> prepare)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
-        if (builder.Configuration.GetValue(HostedAdapters.Setting, defaultValue: true))
-            builder.Configuration.AddInMemoryCollection(InProcessWiring.Derive(builder.Configuration));
+        await prepare(builder);
         builder.AddProvisioningTelemetry("cpe-orchestrator");
         await builder.AddProvisioningStoreAsync();
         builder.AddOrchestrator();

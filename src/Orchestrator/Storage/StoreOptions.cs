@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using JasperFx.Events.Daemon;
 
 namespace Provisioning.Orchestrator.Storage;
@@ -13,11 +12,6 @@ public sealed class ProvisioningStoreOptions
     /// one instance holding its advisory lock, and another instance takes it over when that one stops. Disabled: never here.
     /// </summary>
     public string ProjectionDaemon { get; set; } = "Solo";
-
-    /// <summary>The private cluster started when no connection string is configured.</summary>
-    public string EmbeddedDataDirectory { get; set; } = ".data/postgres";
-    [Range(1, 65535)]
-    public int EmbeddedPort { get; set; } = 55432;
 
     /// <summary>Marten's daemon mode for <see cref="ProjectionDaemon"/>; a misspelt setting stops the start rather than silently running no projections.</summary>
     public DaemonMode DaemonMode => ProjectionDaemon.ToLowerInvariant() switch

@@ -48,27 +48,9 @@ public static class UspServiceExtensions
 
         if (options.Mqtt.Enabled)
         {
-            if (options.Mqtt.StartLocalBroker ?? string.IsNullOrEmpty(section["Mqtt:BrokerUrl"]))
-            {
-                LocalBrokerAccess? access = null;
-                if (options.Mqtt.LocalBrokerAcl)
-                {
-                    var topic = options.Mqtt.Topic is { Length: > 0 } t ? t : "usp/controller/" + options.EndpointId;
-                    access = LocalBrokerAccess.Generate(topic, options.Mqtt.Username, options.Mqtt.Password, options.Auth.AllowUnauthenticatedAgents);
-                    // The controller logs in to its own broker as the one user that may read the controller's topic.
-                    builder.Services.PostConfigure<UspOptions>(o =>
-                    {
-                        o.Mqtt.Username = access.ControllerUsername;
-                        o.Mqtt.Password = access.ControllerPassword;
-                    });
-                }
-                builder.Services.AddSingleton(new BrokerReaders(access is not null && !options.Auth.AllowUnauthenticatedAgents));
-                builder.Services.AddSingleton<BrokerLoginSource>();
-                builder.Services.AddHostedService(sp => new LocalBroker(new Uri(options.Mqtt.BrokerUrl), access,
-                    access is null ? null : sp.GetRequiredService<BrokerLoginSource>(), options.Mqtt.LoginRefresh,
-                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalBroker>>()));
-            }
-            builder.Services.TryAddSingleton(BrokerReaders.Unproven); // a broker of someone else's: nothing proven
+            // A broker that gives each agent a login and keeps it to its own topic (the launcher's local mosquitto, or an
+            // operator's broker configured the same way) proves who may hear a record's answers; any other proves nothing.
+            builder.Services.AddSingleton(options.Mqtt.BrokerKeepsAgentsToOwnTopics ? new BrokerReaders(true) : BrokerReaders.Unproven);
             builder.Services.AddSingleton<UspMqttTransport>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<UspMqttTransport>());
         }

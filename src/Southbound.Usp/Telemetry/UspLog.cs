@@ -47,15 +47,6 @@ internal static partial class UspLog
     [LoggerMessage(6013, LogLevel.Warning, "USP agent {EndpointId} refused the {Step} during onboarding: error {Code} {Reason}")]
     public static partial void OnboardingStepRefused(ILogger logger, string endpointId, string step, uint code, string reason);
 
-    [LoggerMessage(6014, LogLevel.Information, "Local MQTT broker on 127.0.0.1:{Port}: {State}")]
-    public static partial void LocalBroker(ILogger logger, string state, int port);
-
-    [LoggerMessage(6015, LogLevel.Error, "MQTT is enabled with no broker configured and mosquitto is not installed (apt-get install -y mosquitto), nor does anything listen on 127.0.0.1:{Port}; set Usp__Mqtt__BrokerUrl to use another broker")]
-    public static partial void LocalBrokerMissing(ILogger logger, int port);
-
-    [LoggerMessage(6016, LogLevel.Warning, "mosquitto: {Line}")]
-    public static partial void LocalBrokerSaid(ILogger logger, string line);
-
     [LoggerMessage(6017, LogLevel.Warning, "USP agent {EndpointId} refused over {Mtp} ({Reason}): {Detail} from {RemoteAddress}")]
     public static partial void ContactRefused(ILogger logger, string endpointId, string mtp, string reason, string detail, string remoteAddress);
 
@@ -67,13 +58,4 @@ internal static partial class UspLog
 
     [LoggerMessage(6020, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
     public static partial void ContactRefusedByPolicy(ILogger logger, string endpointId);
-
-    [LoggerMessage(21, LogLevel.Information, "Local MQTT broker: {Count} agent logins loaded")]
-    public static partial void BrokerLoginsLoaded(ILogger logger, int count);
-
-    [LoggerMessage(22, LogLevel.Warning, "Local MQTT broker: the agents' logins cannot be taken from the orchestrator now ({Reason}); the broker keeps those it has")]
-    public static partial void BrokerLoginsUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(23, LogLevel.Warning, "Local MQTT broker: the agents' logins could not be written ({Reason}); the broker keeps those it has")]
-    public static partial void BrokerLoginsNotWritten(ILogger logger, string reason);
 }

@@ -1,5 +1,5 @@
 using Npgsql;
-using Provisioning.Orchestrator.Storage;
+using Provisioning.Launcher.Storage;
 
 namespace Provisioning.Orchestrator.Tests.Storage;
 

@@ -1,4 +1,4 @@
-using Provisioning.Southbound.Usp.Transport.Mqtt;
+using Provisioning.Launcher.Broker;
 using Provisioning.Testing;
 
 namespace Provisioning.Southbound.Usp.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using Provisioning.Launcher.Broker;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -73,7 +74,12 @@ public sealed class UspTestHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        var controller = UspAdapterApplication.Build([], b => b.Configuration.AddInMemoryCollection(all));
+        // As the launcher hosts it: with MQTT on and no broker of its own (or Usp:Mqtt:StartLocalBroker), a local mosquitto.
+        var controller = UspAdapterApplication.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(all);
+            b.AddLocalBroker();
+        });
         await controller.StartAsync();
         var topic = all.TryGetValue("Usp:Mqtt:Topic", out var t) ? t : "usp/controller/" + ControllerId;
         var scheme = all["Usp:WebSocketUrl"]!.StartsWith("https://", StringComparison.Ordinal) ? "wss" : "ws";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Launcher.Broker;
 using Provisioning.Southbound.Usp.Transport.Mqtt;
 
 namespace Provisioning.Southbound.Usp.Tests.Mqtt;

@@ -40,7 +40,7 @@ public sealed class LocalBrokerLoginTests
         return (result.ResultCode, client);
     }
 
-    private static string Username(string endpointId) => Transport.Mqtt.BrokerUsername.Of(endpointId);
+    private static string Username(string endpointId) => Launcher.Broker.BrokerUsername.Of(endpointId);
 
     [Fact]
     public async Task With_anonymous_agents_off_an_agent_with_its_own_secret_is_onboarded_and_wrong_or_no_password_is_refused()

@@ -1,4 +1,4 @@
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>An agent's login to the local broker: its endpoint ID and its secret as mosquitto's PBKDF2 hash (never the secret).</summary>
 internal readonly record struct BrokerLogin(string EndpointId, string PasswordHash)

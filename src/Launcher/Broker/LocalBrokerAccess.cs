@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Provisioning.Contracts.Southbound;
 
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>
 /// Who may do what on the local broker (TR-369 R-MQTT: an agent publishes to the controller and receives on its own

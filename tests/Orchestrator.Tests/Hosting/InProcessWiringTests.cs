@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Provisioning.Orchestrator.Hosting;
+using Provisioning.Launcher.Hosting;
 
-namespace Provisioning.Orchestrator.Tests.Southbound;
+namespace Provisioning.Orchestrator.Tests.Hosting;
 
 /// <summary>The one-process deployment's gRPC addresses, derived from the listeners configured beside them.</summary>
 public sealed class InProcessWiringTests

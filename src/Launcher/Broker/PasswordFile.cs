@@ -1,4 +1,4 @@
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>
 /// mosquitto's password_file: "username:hash" lines, the controller's own user and one line per agent with a login.

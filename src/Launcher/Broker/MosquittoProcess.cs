@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>
 /// A private mosquitto (Debian's MQTT 5 broker) on 127.0.0.1 with a generated configuration in a folder of its own:

@@ -1,8 +1,9 @@
+using Provisioning.Orchestrator.Hosting;
 using Provisioning.Orchestrator.Southbound;
 using Provisioning.Southbound.Cwmp;
 using Provisioning.Southbound.Usp;
 
-namespace Provisioning.Orchestrator.Hosting;
+namespace Provisioning.Launcher.Hosting;
 
 /// <summary>
 /// In the one-process deployment the two sides of each gRPC hop are configured in one place, so each side's address

@@ -1,6 +1,6 @@
 using Provisioning.Contracts.Southbound;
 
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>The agents' broker logins as the orchestrator keeps them (DeviceContacts.ListAgentBrokerLogins), every page.</summary>
 internal sealed class BrokerLoginSource(DeviceContacts.DeviceContactsClient contacts)

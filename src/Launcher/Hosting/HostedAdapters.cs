@@ -1,13 +1,14 @@
+using Provisioning.Launcher.Broker;
 using Provisioning.ServiceDefaults;
 using Provisioning.Southbound.Cwmp;
 using Provisioning.Southbound.Usp;
 
-namespace Provisioning.Orchestrator.Hosting;
+namespace Provisioning.Launcher.Hosting;
 
 /// <summary>
 /// The default deployment: the CWMP ACS and the USP controller run in the orchestrator's process, each as its own
 /// host with its own listeners, and the orchestrator still reaches them over gRPC (loopback) exactly as it would
-/// reach them in separate processes. Off with Orchestrator:HostAdapters=false.
+/// reach them in separate processes. Off with Orchestrator:HostAdapters=false (the launcher's setting).
 /// </summary>
 public sealed partial class HostedAdapters(IConfiguration configuration, ILogger<HostedAdapters> logger) : IHostedService
 {
@@ -16,9 +17,13 @@ public sealed partial class HostedAdapters(IConfiguration configuration, ILogger
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        (string Name, Func<string[], Action<WebApplicationBuilder>?, WebApplication> Build)[] adapters =
-            [("CWMP ACS", CwmpAdapterApplication.Build), ("USP controller", UspAdapterApplication.Build)];
-        foreach (var (name, build) in adapters)
+        (string Name, Func<string[], Action<WebApplicationBuilder>?, WebApplication> Build, Action<WebApplicationBuilder> Extras)[] adapters =
+        [
+            ("CWMP ACS", CwmpAdapterApplication.Build, _ => { }),
+            // The USP controller's broker, when MQTT is on and none is configured, is the launcher's own mosquitto.
+            ("USP controller", UspAdapterApplication.Build, builder => builder.AddLocalBroker()),
+        ];
+        foreach (var (name, build, extras) in adapters)
         {
             var adapter = build([], builder =>
             {
@@ -27,6 +32,7 @@ public sealed partial class HostedAdapters(IConfiguration configuration, ILogger
                 // setting a key through the indexer would write it into the orchestrator's configuration as well (a
                 // chained provider passes writes on), under the feet of services reading their options right now.
                 builder.Configuration.AddInMemoryCollection([new(TelemetryExtensions.SharedTelemetryKey, "true")]);
+                extras(builder);
             });
             await adapter.StartAsync(cancellationToken);
             _adapters.Add(adapter);

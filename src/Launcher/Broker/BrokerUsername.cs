@@ -1,4 +1,4 @@
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>
 /// An agent's username on the local broker: its endpoint ID with ':' written "%3A" (and '%' "%25", so two endpoint IDs

@@ -1,4 +1,4 @@
-namespace Provisioning.Orchestrator.Storage;
+namespace Provisioning.Launcher.Storage;
 
 /// <summary>Stops the embedded cluster when the orchestrator shuts down.</summary>
 public sealed class EmbeddedPostgresLifetime(EmbeddedPostgres postgres) : IHostedService

@@ -1,4 +1,4 @@
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>The local broker's password and ACL files, written so that mosquitto can read them at any moment.</summary>
 internal static class BrokerFile

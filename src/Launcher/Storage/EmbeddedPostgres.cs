@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace Provisioning.Orchestrator.Storage;
+namespace Provisioning.Launcher.Storage;
 
 /// <summary>How the embedded cluster writes: durable like any store of device secrets, or fast for throw-away test clusters.</summary>
 public enum EmbeddedDurability

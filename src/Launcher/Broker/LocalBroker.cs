@@ -1,9 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Provisioning.Southbound.Usp.Telemetry;
 
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>
 /// The run command's default broker: with MQTT enabled and no broker configured, a private mosquitto on 127.0.0.1
@@ -26,12 +25,12 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
         var port = brokerUrl.Port > 0 ? brokerUrl.Port : 1883;
         if (await MosquittoProcess.AcceptsAsync(port).ConfigureAwait(false))
         {
-            UspLog.LocalBroker(logger, "already listening", port);
+            BrokerLog.LocalBroker(logger, "already listening", port);
             return;
         }
         if (MosquittoProcess.Executable() is not { } executable)
         {
-            UspLog.LocalBrokerMissing(logger, port);
+            BrokerLog.LocalBrokerMissing(logger, port);
             return; // the transport keeps retrying: an operator may start a broker later
         }
         if (access is not null && logins is not null)
@@ -42,13 +41,13 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
         }
         try
         {
-            _broker = await MosquittoProcess.StartAsync(executable, port, line => UspLog.LocalBrokerSaid(logger, line), cancellationToken, access, _agents).ConfigureAwait(false);
-            UspLog.LocalBroker(logger, "started (mosquitto)", port);
-            if (access is not null) UspLog.BrokerLoginsLoaded(logger, _agents.Count);
+            _broker = await MosquittoProcess.StartAsync(executable, port, line => BrokerLog.LocalBrokerSaid(logger, line), cancellationToken, access, _agents).ConfigureAwait(false);
+            BrokerLog.LocalBroker(logger, "started (mosquitto)", port);
+            if (access is not null) BrokerLog.BrokerLoginsLoaded(logger, _agents.Count);
         }
         catch (InvalidOperationException ex)
         {
-            UspLog.LocalBroker(logger, ex.Message, port);
+            BrokerLog.LocalBroker(logger, ex.Message, port);
             return;
         }
         if (access is not null && logins is not null) _refresh = Task.Run(() => RefreshAsync(_stopping.Token), CancellationToken.None);
@@ -68,12 +67,12 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
                     if (await _broker!.ReloadAsync(agents, stopping).ConfigureAwait(false))
                     {
                         _agents = agents;
-                        UspLog.BrokerLoginsLoaded(logger, agents.Count);
+                        BrokerLog.BrokerLoginsLoaded(logger, agents.Count);
                     }
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    UspLog.BrokerLoginsNotWritten(logger, ex.Message); // tried again at the next tick
+                    BrokerLog.BrokerLoginsNotWritten(logger, ex.Message); // tried again at the next tick
                 }
             }
         }
@@ -92,7 +91,7 @@ internal sealed class LocalBroker(Uri brokerUrl, LocalBrokerAccess? access, Brok
         catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException)
         {
             // Stopping cancels the call too: that is no outage to report.
-            if (!_stopping.IsCancellationRequested) UspLog.BrokerLoginsUnavailable(logger, ex.Message);
+            if (!_stopping.IsCancellationRequested) BrokerLog.BrokerLoginsUnavailable(logger, ex.Message);
             return null;
         }
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Provisioning.Southbound.Usp.Transport.Mqtt;
+namespace Provisioning.Launcher.Broker;
 
 /// <summary>SIGHUP to a process: how mosquitto is told to read its password and ACL files again (.NET has no API for it).</summary>
 internal static class Hangup

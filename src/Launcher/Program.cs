@@ -1,0 +1,4 @@
+using Provisioning.Launcher;
+using Provisioning.ServiceDefaults.Settings;
+
+return await StartRefusal.RunAsync("cpe-launcher", () => OneProcessApplication.BuildAsync(args));
