@@ -12,7 +12,7 @@ namespace Provisioning.Orchestrator.Workflows;
 /// appends (fenced by the lease, at the version they were decided on, retried while the database is away) and
 /// cancels. Each write is one <see cref="WorkflowDecision"/>, so what is decided is what is stored.
 /// </summary>
-public sealed class WorkflowStore(IDocumentStore store, WorkflowLeases leases, ILogger<WorkflowStore> logger)
+public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases leases, ILogger<WorkflowStore> logger)
 {
     public async Task<WorkflowSummary?> LoadAsync(Guid workflowId, CancellationToken cancellationToken)
     {
