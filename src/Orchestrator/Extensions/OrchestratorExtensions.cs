@@ -68,6 +68,7 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, FetchProfileStep>();
         builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
         builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
+        builder.Services.AddSingleton<WorkflowCommits>();
         builder.Services.AddSingleton<WorkflowStore>();
         builder.Services.AddSingleton<WorkflowDriver>();
         builder.AddSettings<CoordinationOptions>(CoordinationOptions.Section);

@@ -35,6 +35,9 @@ public static class OrchestratorTelemetry
     public static readonly Counter<long> FactoryResets = Meter.CreateCounter<long>(
         "cpe.device.factory_resets", unit: "{device}", description: "Provisioned devices that came back with factory settings, by protocol and action (reprovision, refuse)");
 
+    public static readonly Histogram<long> CommitGroupSize = Meter.CreateHistogram<long>(
+        "cpe.workflow.commit_group_size", unit: "{append}", description: "Workflow appends committed in one transaction (group commit), by whether the group committed");
+
     // Span and attribute names shared with the seed's dashboards.
     public const string ProvisionSpan = "cpe.provision";
     public static string StepSpan(string step) => $"cpe.provision.{step}";

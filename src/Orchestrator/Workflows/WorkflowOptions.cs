@@ -38,6 +38,18 @@ public sealed class WorkflowOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan AdapterRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Whether the appends of workflows ready at the same moment share one transaction (see WorkflowCommits). Off: each
+    /// append is a transaction of its own.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+    /// <summary>Group commits in flight at once (each holds one store connection); appends arriving meanwhile wait for the next.</summary>
+    [Range(1, 256)]
+    public int CommitConcurrency { get; set; } = 8;
+    /// <summary>The most appends in one group commit.</summary>
+    [Range(1, 10000)]
+    public int MaxCommitBatch { get; set; } = 128;
+
     public TimeSpan StepTimeout(WorkflowStep step) => step switch
     {
         WorkflowStep.Authenticate => AuthenticateTimeout,

@@ -12,7 +12,7 @@ namespace Provisioning.Orchestrator.Workflows;
 /// appends (fenced by the lease, at the version they were decided on, retried while the database is away) and
 /// cancels. Each write is one <see cref="WorkflowDecision"/>, so what is decided is what is stored.
 /// </summary>
-public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases leases, ILogger<WorkflowStore> logger)
+public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases leases, WorkflowCommits commits, ILogger<WorkflowStore> logger)
 {
     public async Task<WorkflowSummary?> LoadAsync(Guid workflowId, CancellationToken cancellationToken)
     {
@@ -102,33 +102,32 @@ public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases l
     /// <summary>
     /// Appends the held events and the decision's at the version they were decided on. A terminal append also frees
     /// the device for its next workflow. On return <paramref name="context"/> holds what is stored: the decision, or
-    /// (when someone else wrote to the stream, a cancel) the stored state for the driver to decide on again.
+    /// (when someone else wrote to the stream, a cancel) the stored state for the driver to decide on again. Commits
+    /// in a group with other workflows' appends ready at the same moment (<see cref="WorkflowCommits"/>); an append
+    /// whose group did not commit is tried again alone, where its own failure is handled.
     /// </summary>
     /// <exception cref="WorkflowLeaseLostException">Another instance holds the workflow now; nothing was written.</exception>
     public async Task AppendAsync(WorkflowContext context, WorkflowDecision decision, CancellationToken stopping)
     {
+        if (await commits.CommitAsync(context, decision, stopping))
+        {
+            context.Stores(decision.Decided);
+            return;
+        }
+        await AppendAloneAsync(context, decision, stopping);
+    }
+
+    private async Task AppendAloneAsync(WorkflowContext context, WorkflowDecision decision, CancellationToken stopping)
+    {
         var attempt = 0;
         var lastResort = false;
-        object[] all = [.. context.Held, .. decision.Events];
+        var all = WorkflowAppend.Events(context, decision);
         while (true)
         {
             try
             {
                 await using var session = store.LightweightSession();
-                // Fencing: the append commits only while this instance still holds the workflow's lease.
-                var (assertSql, assertParameters) = leases.AssertFor(context.WorkflowId);
-                session.QueueSqlCommand(assertSql, assertParameters);
-                session.Events.Append(context.WorkflowId, context.Stored.Version + all.Length, all);
-                if (decision.Decided.IsTerminal)
-                {
-                    session.Delete<ActiveWorkflowClaim>(context.Summary.SerialNumber);
-                    var (deleteSql, deleteParameters) = leases.DeleteFor(context.WorkflowId);
-                    session.QueueSqlCommand(deleteSql, deleteParameters);
-                }
-                if (decision.Result == WorkflowResult.Success && context.Device is { } device)
-                {
-                    session.Store(device with { Provisioned = true, ProvisionedAt = DateTimeOffset.UtcNow });
-                }
+                WorkflowAppend.Queue(session, leases, context, all, decision);
                 await session.SaveChangesAsync(stopping);
                 context.Stores(decision.Decided);
                 return;
