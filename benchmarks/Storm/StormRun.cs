@@ -143,22 +143,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             Say($"orchestrator peak RSS {_report["peak_rss_mb"]} MB; {orchestrator.ErrorLineCount} warning/error lines");
         }
 
-        if (options.Reference && completed > 0)
-        {
-            var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
-            var concurrency = options.EffectiveConcurrency(completed);
-            Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
-            var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, overall.Token);
-            _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
-            _report["store_reference"] = reference;
-            var rate = (double)_report["workflows_per_second"]!;
-            _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
-            Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {reference.ClientCpuMsPerWorkflow} ms, PostgreSQL {reference.PostgresCpuMsPerWorkflow} ms; other processes {reference.OtherProcessesCpuS} s); ratio {_report["ratio_to_store"]}");
-        }
+        if (options.Reference && completed > 0) await MeasureReferencesAsync(database, completed, stamp, overall.Token);
         else
         {
             _report["store_reference_per_second"] = null;
             _report["ratio_to_store"] = null;
+            _report["raw_store_reference_per_second"] = null;
         }
 
         var path = Path.Combine(outputDirectory, $"storm-{stamp}.json");
@@ -169,12 +159,51 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         return 0;
     }
 
+    /// <summary>
+    /// The store's figures beside ours, each in a fresh database at the storm's concurrency: raw Npgsql (the physical
+    /// limit), then Marten (the same transactions through Marten), so the report shows what each layer costs.
+    /// </summary>
+    private async Task MeasureReferencesAsync(StormDatabase database, int completed, string stamp, CancellationToken cancellationToken)
+    {
+        var concurrency = options.EffectiveConcurrency(completed);
+        var rate = (double)_report["workflows_per_second"]!;
+        var ourPostgresMs = (_report.GetValueOrDefault("profile") as Dictionary<string, object?>)?.GetValueOrDefault("postgres_cpu_ms_per_workflow") as double?;
+        var suffix = stamp.Replace("-", "_", StringComparison.Ordinal);
+
+        var rawDb = WithOptions(await database.CreateDatabaseAsync($"raw_{suffix}"));
+        Say($"raw PostgreSQL reference: {completed} workflows, {concurrency} at once, same rows and transactions, Npgsql batches, no Marten");
+        var raw = await RawStoreReference.RunAsync(rawDb, completed, concurrency, database.PostmasterPid, cancellationToken);
+        _report["raw_store_reference_per_second"] = Round(raw.WorkflowsPerSecond);
+        _report["raw_store_reference"] = raw;
+        _report["ratio_to_raw_store"] = Math.Round(rate / raw.WorkflowsPerSecond, 3);
+        Say($"raw reference {raw.WorkflowsPerSecond:F0} workflows/s ({raw.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {raw.ClientCpuMsPerWorkflow} ms, PostgreSQL {raw.PostgresCpuMsPerWorkflow} ms)");
+
+        var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{suffix}"));
+        Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
+        var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, cancellationToken);
+        _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
+        _report["store_reference"] = reference;
+        _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
+        _report["marten_ratio_to_raw_store"] = Math.Round(reference.WorkflowsPerSecond / raw.WorkflowsPerSecond, 3);
+        Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {reference.ClientCpuMsPerWorkflow} ms, PostgreSQL {reference.PostgresCpuMsPerWorkflow} ms; other processes {reference.OtherProcessesCpuS} s); ratio {_report["ratio_to_store"]}");
+
+        // PostgreSQL CPU per workflow moves less with the box's other load than throughput does.
+        _report["postgres_cpu_ms_per_workflow"] = new Dictionary<string, object?>
+        {
+            ["raw"] = raw.PostgresCpuMsPerWorkflow,
+            ["marten"] = reference.PostgresCpuMsPerWorkflow,
+            ["ours"] = ourPostgresMs,
+            ["marten_to_raw"] = raw.PostgresCpuMsPerWorkflow > 0 ? Math.Round(reference.PostgresCpuMsPerWorkflow / raw.PostgresCpuMsPerWorkflow, 2) : null,
+            ["ours_to_raw"] = ourPostgresMs is { } o && raw.PostgresCpuMsPerWorkflow > 0 ? Math.Round(o / raw.PostgresCpuMsPerWorkflow, 2) : null,
+        };
+    }
+
     private Dictionary<string, object?> Order(Dictionary<string, object?> report)
     {
         string[] first =
         [
             "devices", "protocol", "concurrency", "duration_s", "completed", "workflows_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
-            "store_reference_per_second", "ratio_to_store", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
+            "raw_store_reference_per_second", "store_reference_per_second", "ratio_to_raw_store", "ratio_to_store", "marten_ratio_to_raw_store", "postgres_cpu_ms_per_workflow", "feed_lag_by_stage_ms", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
             "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb",
             "rss_before_storm_mb", "rss_crowd_open_mb", "rss_peak_storm_mb", "rss_crowd_held_mb", "crowd_open_orchestrator_cpu_s", "rss_after_storm_mb", "follower_stream_errors", "follower_last_stream_error",
             "stalled_followers", "non_success_count", "non_success",
