@@ -97,6 +97,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             }
             var profile = new StormProfile(orchestrator.Pid, database.PostmasterPid, stormDb);
             await profile.StartAsync();
+            await using var meters = StartMeters(orchestrator.Pid);
             using var perf = options.Perf ? PerfRecorder.Start(orchestrator.Pid, Path.Combine(outputDirectory, $"perf-{stamp}.data")) : null;
 
             var concurrency = options.EffectiveConcurrency(watched.Count);
@@ -110,6 +111,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
             var finished = await WaitForTerminalAsync(follower, watched.Count, orchestrator, overall.Token);
             var stormEnded = DateTimeOffset.UtcNow;
+            var feedStages = meters is null ? null : await meters.StopAsync();
+            if (meters is { Messages.Count: > 0 }) Say($"metrics event source: {string.Join("; ", meters.Messages.Take(5))}");
             var profileFigures = await profile.StopAsync(follower.Terminal.Count);
             perf?.Stop();
             try { await Task.WhenAll(stormTasks).WaitAsync(TimeSpan.FromSeconds(finished ? 30 : 5)); }
@@ -121,6 +124,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             foreach (var (serial, at) in trigger) starts[serial] = at;
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
+            _report["feed_lag_by_stage_ms"] = FeedLagByStage(feedStages, follower.LagsMs());
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);
@@ -277,6 +281,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             foreach (var (key, value) in gaps)
                 if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-58} n={g["count"],-6} p50={g["p50_ms"]} ms p99={g["p99_ms"]} ms");
         }
+        if (report.GetValueOrDefault("feed_lag_by_stage_ms") is Dictionary<string, object?> stages)
+        {
+            Console.WriteLine("  feed lag by stage:");
+            foreach (var (key, value) in stages)
+                if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-20} n={g["count"],-6} p50={g["p50"]} ms p99={g["p99"]} ms");
+        }
         if (report.GetValueOrDefault("profile") is Dictionary<string, object?> profile)
         {
             Console.WriteLine("  profile:");
@@ -289,6 +299,36 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
                 else Console.WriteLine($"    {key,-32} {Convert.ToString(value, CultureInfo.InvariantCulture)}");
             }
         }
+    }
+
+    /// <summary>The orchestrator's feed stage histograms for the storm (null, said once, where its diagnostics port is closed).</summary>
+    private static MeterSession? StartMeters(int pid)
+    {
+        try { return MeterSession.Start(pid, "Provisioning.Orchestrator"); }
+        catch (Exception e) when (e is Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            Say($"no feed stage figures: the orchestrator's diagnostics port did not answer ({e.Message})");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Where the follower's delivery lag goes: the feed's stages (cpe.feed.* histograms, merged from per-second
+    /// quantiles), and send->receive, which no histogram sees: the follower's lag less the feed's commit->send, per
+    /// percentile (so an estimate).
+    /// </summary>
+    private static Dictionary<string, object?>? FeedLagByStage(Dictionary<string, (double P50, double P99, long Count)>? histograms, double[] followerLags)
+    {
+        if (histograms is null) return null;
+        Dictionary<string, object?> Figures(double p50, double p99, long count) => new() { ["p50"] = Round(p50), ["p99"] = Round(p99), ["count"] = count };
+        var stages = new Dictionary<string, object?>();
+        foreach (var (stage, instrument) in new[] { ("commit->notify", "cpe.feed.commit_to_notify"), ("notify->read", "cpe.feed.notify_to_read"), ("read->send", "cpe.feed.read_to_send"), ("commit->send", "cpe.feed.commit_to_send") })
+            stages[stage] = histograms.TryGetValue(instrument, out var h) ? Figures(h.P50, h.P99, h.Count) : null;
+        var received = (P50: Percentiles.Of(followerLags, 50), P99: Percentiles.Of(followerLags, 99));
+        stages["commit->receive"] = Figures(received.P50, received.P99, followerLags.Length);
+        if (histograms.TryGetValue("cpe.feed.commit_to_send", out var sent))
+            stages["send->receive"] = Figures(Math.Max(0, received.P50 - sent.P50), Math.Max(0, received.P99 - sent.P99), followerLags.Length);
+        return stages;
     }
 
     private int Summarise(EventFollower follower, List<string> watched, Dictionary<string, DateTimeOffset> starts,

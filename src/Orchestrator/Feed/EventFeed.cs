@@ -40,6 +40,7 @@ public sealed class EventFeed(
         {
             var pulse = signal.NextPulse();
             var page = await ReadPageAsync(filter, position, cancellationToken);
+            var read = DateTimeOffset.UtcNow;
             var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
             if (gapAhead && ready.Count == 0)
             {
@@ -55,6 +56,7 @@ public sealed class EventFeed(
                     continue;
                 }
                 var again = await ReadPageAsync(filter, position, cancellationToken);
+                read = DateTimeOffset.UtcNow;
                 ready = again.Where(e => e.Sequence <= horizon).ToList();
                 gapAhead = false;
             }
@@ -62,7 +64,10 @@ public sealed class EventFeed(
             foreach (var e in ready)
             {
                 position = e.Sequence;
-                if (filter.Matches(e)) yield return e;
+                if (!filter.Matches(e)) continue;
+                yield return e;
+                // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
+                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, read, DateTimeOffset.UtcNow);
             }
 
             if (ready.Count == PageSize || gapAhead) continue;
