@@ -48,7 +48,9 @@ public sealed class MeterSession : IAsyncDisposable
         if (e.EventName is "Error" or "MultipleSessionsNotSupportedError" or "HistogramLimitReached" or "TimeSeriesLimitReached" or "ObservableInstrumentCallbackError" or "MultipleSessionsConfiguredIncorrectlyError")
             lock (Messages) Messages.Add($"{e.EventName}: {string.Join(", ", e.PayloadNames.Select(n => $"{n}={e.PayloadByName(n)}"))}");
         if (e.EventName != "HistogramValuePublished") return;
-        if (e.PayloadByName("instrumentName") is not string instrument || e.PayloadByName("quantiles") is not string quantiles || quantiles.Length == 0) return;
+        if (e.PayloadByName("instrumentName") is not string name || e.PayloadByName("quantiles") is not string quantiles || quantiles.Length == 0) return;
+        // One series per instrument and tag set, as "name" or "name{tag=value}".
+        var instrument = e.PayloadByName("tags") is string { Length: > 0 } tags ? $"{name}{{{tags}}}" : name;
         var count = e.PayloadByName("count") is int n ? n : 1;
         if (count == 0) return;
         var q = quantiles.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
@@ -61,7 +63,7 @@ public sealed class MeterSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the session and returns, per instrument, the run's p50/p99 merged from the per-second quantiles, and its count.</summary>
+    /// <summary>Stops the session and returns, per series (instrument and tags), the run's p50/p99 merged from the per-second quantiles, and its count.</summary>
     public async Task<Dictionary<string, (double P50, double P99, long Count)>> StopAsync()
     {
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // the last second's values are published at its end
@@ -69,7 +71,11 @@ public sealed class MeterSession : IAsyncDisposable
         await _processing;
         lock (_seconds)
         {
-            return _seconds.ToDictionary(p => p.Key, p => (Quantile(p.Value, 0.5), Quantile(p.Value, 0.99), p.Value.Sum(s => (long)s.Count)), StringComparer.Ordinal);
+            // A tagged instrument's series are also pooled under its bare name.
+            var series = _seconds.ToList();
+            foreach (var tagged in series.Where(s => s.Key.Contains('{', StringComparison.Ordinal)).GroupBy(s => s.Key[..s.Key.IndexOf('{', StringComparison.Ordinal)]))
+                if (!_seconds.ContainsKey(tagged.Key)) series.Add(new(tagged.Key, tagged.SelectMany(s => s.Value).ToList()));
+            return series.ToDictionary(p => p.Key, p => (Quantile(p.Value, 0.5), Quantile(p.Value, 0.99), p.Value.Sum(s => (long)s.Count)), StringComparer.Ordinal);
         }
     }
 

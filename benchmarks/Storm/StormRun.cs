@@ -323,7 +323,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         Dictionary<string, object?> Figures(double p50, double p99, long count) => new() { ["p50"] = Round(p50), ["p99"] = Round(p99), ["count"] = count };
         var stages = new Dictionary<string, object?>();
         foreach (var (stage, instrument) in new[] { ("commit->notify", "cpe.feed.commit_to_notify"), ("notify->read", "cpe.feed.notify_to_read"), ("read->send", "cpe.feed.read_to_send"), ("commit->send", "cpe.feed.commit_to_send") })
+        {
             stages[stage] = histograms.TryGetValue(instrument, out var h) ? Figures(h.P50, h.P99, h.Count) : null;
+            // An instrument recorded with tags has its tag sets apart too.
+            foreach (var (key, t) in histograms.Where(t => t.Key.StartsWith(instrument + "{", StringComparison.Ordinal)))
+                stages[$"{stage} ({key[(instrument.Length + 1)..^1]})"] = Figures(t.P50, t.P99, t.Count);
+        }
         var received = (P50: Percentiles.Of(followerLags, 50), P99: Percentiles.Of(followerLags, 99));
         stages["commit->receive"] = Figures(received.P50, received.P99, followerLags.Length);
         if (histograms.TryGetValue("cpe.feed.commit_to_send", out var sent))

@@ -26,8 +26,8 @@ public sealed class EventFeed(
     private const int PageSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     /// <summary>
-    /// A transaction draws its sequence number a moment before it writes (and only writing gives it a transaction
-    /// id the snapshot can show), so a gap is also given this long before it is stepped over.
+    /// A transaction draws its sequence number a moment before it writes (and only writing gives it the lock
+    /// <see cref="SequenceGaps"/> looks for), so a gap is also given this long before it is stepped over.
     /// </summary>
     private static readonly TimeSpan MinimumGapAge = TimeSpan.FromMilliseconds(200);
 
@@ -35,44 +35,62 @@ public sealed class EventFeed(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = afterPosition;
-        (long Position, long Since) gap = (-1, 0);
-        while (!cancellationToken.IsCancellationRequested)
+        PendingGap? gap = null;
+        DateTimeOffset? previousRead = null, readStarted = null;
+        try
         {
-            var pulse = signal.NextPulse();
-            var page = await ReadPageAsync(filter, position, cancellationToken);
-            var read = DateTimeOffset.UtcNow;
-            var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
-            if (gapAhead && ready.Count == 0)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // The next event's number is missing: wait until every transaction that could still fill it has ended,
-                // then read again; if it is still missing it never will be, and is stepped over.
-                if (gap.Position != position) gap = (position, System.Diagnostics.Stopwatch.GetTimestamp());
-                var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
-                await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
-                var age = System.Diagnostics.Stopwatch.GetElapsedTime(gap.Since);
-                if (age < MinimumGapAge)
+                var pulse = signal.NextPulse();
+                (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
+                var page = await ReadPageAsync(filter, position, cancellationToken);
+                var read = DateTimeOffset.UtcNow;
+                var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
+                if (gapAhead && ready.Count == 0)
                 {
-                    await Task.WhenAny(signal.NextPulse(), Task.Delay(MinimumGapAge - age, cancellationToken));
-                    continue;
+                    // The next event's number is missing. Its transaction's commit pulses, so it is read again at every
+                    // commit (not after every other writer in flight has ended too); only once every transaction that
+                    // could still fill it has ended is it read a last time and, if still missing, stepped over.
+                    if (gap?.Position != position)
+                    {
+                        gap?.Dispose();
+                        gap = new PendingGap(position, page[^1].Sequence, gaps, MinimumGapAge, cancellationToken);
+                    }
+                    if (!gap.Decided.IsCompleted)
+                    {
+                        await Task.WhenAny(pulse, gap.Decided);
+                        continue;
+                    }
+                    await gap.Decided; // a failed wait fails the read, as a failed page read does
+                    (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
+                    var again = await ReadPageAsync(filter, position, cancellationToken);
+                    read = DateTimeOffset.UtcNow;
+                    ready = again.Where(e => e.Sequence <= gap.Horizon).ToList();
+                    gapAhead = false;
                 }
-                var again = await ReadPageAsync(filter, position, cancellationToken);
-                read = DateTimeOffset.UtcNow;
-                ready = again.Where(e => e.Sequence <= horizon).ToList();
-                gapAhead = false;
-            }
 
-            foreach (var e in ready)
-            {
-                position = e.Sequence;
-                if (!filter.Matches(e)) continue;
-                yield return e;
-                // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
-                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, read, DateTimeOffset.UtcNow);
-            }
+                foreach (var e in ready)
+                {
+                    position = e.Sequence;
+                    if (!filter.Matches(e)) continue;
+                    yield return e;
+                    // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
+                    if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, DateTimeOffset.UtcNow);
+                }
 
-            if (ready.Count == PageSize || gapAhead) continue;
-            if (!follow) yield break;
-            await Task.WhenAny(pulse, Task.Delay(Poll, cancellationToken));
+                if (gap is not null && position > gap.Position)
+                {
+                    gap.Dispose(); // filled or stepped over: its wait is no longer needed
+                    gap = null;
+                }
+                if (ready.Count == PageSize || gapAhead) continue;
+                if (!follow) yield break;
+                await Task.WhenAny(pulse, Task.Delay(Poll, cancellationToken));
+            }
+        }
+        finally
+        {
+            gap?.Dispose();
         }
     }
 
@@ -91,9 +109,10 @@ public sealed class EventFeed(
 
     private async Task<IReadOnlyList<IEvent>> ReadPageCoreAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
     {
+        // One statement, so no transaction around it: an open one would cost the page a ROLLBACK round trip (and a
+        // wait for its completion in a thread pool busy with the storm) before the follower sees the events.
         await using var connection = await connections.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
+        await using var session = store.QuerySession(SessionOptions.ForConnection(connection));
         var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > position);
         if (filter.WorkflowId is { } id) query = query.Where(e => e.StreamId == id);
         return await query.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);

@@ -22,13 +22,20 @@ public static class FeedLag
     public static readonly Histogram<double> CommitToSend = OrchestratorTelemetry.Meter.CreateHistogram<double>(
         "cpe.feed.commit_to_send", unit: "ms", description: "From an event's commit to its write into the follower's stream");
 
-    /// <summary>The stages of one delivered event (wall clock, as the event's timestamp is).</summary>
-    public static void Record(DateTimeOffset committed, DateTimeOffset notified, DateTimeOffset read, DateTimeOffset sent)
+    private static readonly KeyValuePair<string, object?> WaitedForGap = new("waited_for", "gap");
+    private static readonly KeyValuePair<string, object?> WaitedForRead = new("waited_for", "read");
+
+    /// <summary>
+    /// The stages of one delivered event (wall clock, as the event's timestamp is). <paramref name="previousRead"/>:
+    /// when the follower's read before this one began; an event signalled before it was there to see, and was held
+    /// back by a missing number below it (notify_to_read's waited_for=gap, else waited_for=read).
+    /// </summary>
+    public static void Record(DateTimeOffset committed, DateTimeOffset notified, DateTimeOffset? previousRead, DateTimeOffset read, DateTimeOffset sent)
     {
         // A read that found the event before its own signal was told of it (by an earlier commit's) waited for none.
         if (notified > read) notified = read;
         CommitToNotify.Record((notified - committed).TotalMilliseconds);
-        NotifyToRead.Record((read - notified).TotalMilliseconds);
+        NotifyToRead.Record((read - notified).TotalMilliseconds, notified <= previousRead ? WaitedForGap : WaitedForRead);
         ReadToSend.Record((sent - read).TotalMilliseconds);
         CommitToSend.Record((sent - committed).TotalMilliseconds);
     }
