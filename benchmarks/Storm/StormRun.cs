@@ -125,6 +125,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
             _report["feed_lag_by_stage_ms"] = FeedLagByStage(feedStages, follower.LagsMs());
+            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition);
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);
@@ -207,7 +208,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         string[] first =
         [
             "devices", "protocol", "concurrency", "duration_s", "completed", "workflows_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
-            "raw_store_reference_per_second", "store_reference_per_second", "ratio_to_raw_store", "ratio_to_store", "marten_ratio_to_raw_store", "postgres_cpu_ms_per_workflow", "feed_lag_by_stage_ms", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
+            "raw_store_reference_per_second", "store_reference_per_second", "ratio_to_raw_store", "ratio_to_store", "marten_ratio_to_raw_store", "postgres_cpu_ms_per_workflow", "feed_lag_by_stage_ms", "store_commit_order_ms", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
             "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb",
             "rss_before_storm_mb", "rss_crowd_open_mb", "rss_peak_storm_mb", "rss_crowd_held_mb", "crowd_open_orchestrator_cpu_s", "rss_after_storm_mb", "follower_stream_errors", "follower_last_stream_error",
             "stalled_followers", "non_success_count", "non_success",
@@ -287,6 +288,9 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             foreach (var (key, value) in stages)
                 if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-20} n={g["count"],-6} p50={g["p50"]} ms p99={g["p99"]} ms");
         }
+        if (report.GetValueOrDefault("store_commit_order_ms") is Dictionary<string, object?> order)
+            foreach (var (key, value) in order)
+                if (value is Dictionary<string, object?> g) Console.WriteLine($"    store {key,-18} n={g["count"],-6} p50={g["p50"]} ms p99={g["p99"]} ms");
         if (report.GetValueOrDefault("profile") is Dictionary<string, object?> profile)
         {
             Console.WriteLine("  profile:");
