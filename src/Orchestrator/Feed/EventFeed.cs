@@ -26,8 +26,8 @@ public sealed class EventFeed(
     private const int PageSize = 500;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     /// <summary>
-    /// A transaction draws its sequence number a moment before it writes (and only writing gives it the lock
-    /// <see cref="SequenceGaps"/> looks for), so a gap is also given this long before it is stepped over.
+    /// A transaction draws its sequence number a moment before it writes (and only writing gives it a transaction
+    /// id the snapshot can show), so a gap is also given this long before it is stepped over.
     /// </summary>
     private static readonly TimeSpan MinimumGapAge = TimeSpan.FromMilliseconds(200);
 
@@ -35,62 +35,50 @@ public sealed class EventFeed(
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = afterPosition;
-        PendingGap? gap = null;
+        (long Position, long Since) gap = (-1, 0);
         DateTimeOffset? previousRead = null, readStarted = null;
-        try
+        while (!cancellationToken.IsCancellationRequested)
         {
-            while (!cancellationToken.IsCancellationRequested)
+            var pulse = signal.NextPulse();
+            (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
+            var page = await ReadPageAsync(filter, position, cancellationToken);
+            var read = DateTimeOffset.UtcNow;
+            var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
+            if (gapAhead && ready.Count == 0)
             {
-                var pulse = signal.NextPulse();
+                // The next event's number is missing. Its transaction's commit pulses, so while the gap is young it is
+                // only read again at each commit (in a storm a gap fills within milliseconds, while waiting for every
+                // writer in flight took as long as the slowest of them); one that outlives MinimumGapAge is waited
+                // out: once every transaction that could still fill it has ended it is read a last time and, if still
+                // missing, stepped over.
+                if (gap.Position != position) gap = (position, System.Diagnostics.Stopwatch.GetTimestamp());
+                var age = System.Diagnostics.Stopwatch.GetElapsedTime(gap.Since);
+                if (age < MinimumGapAge)
+                {
+                    await Task.WhenAny(pulse, Task.Delay(MinimumGapAge - age, cancellationToken));
+                    continue;
+                }
+                var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
+                await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
                 (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
-                var page = await ReadPageAsync(filter, position, cancellationToken);
-                var read = DateTimeOffset.UtcNow;
-                var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
-                if (gapAhead && ready.Count == 0)
-                {
-                    // The next event's number is missing. Its transaction's commit pulses, so it is read again at every
-                    // commit (not after every other writer in flight has ended too); only once every transaction that
-                    // could still fill it has ended is it read a last time and, if still missing, stepped over.
-                    if (gap?.Position != position)
-                    {
-                        gap?.Dispose();
-                        gap = new PendingGap(position, page[^1].Sequence, gaps, MinimumGapAge, cancellationToken);
-                    }
-                    if (!gap.Decided.IsCompleted)
-                    {
-                        await Task.WhenAny(pulse, gap.Decided);
-                        continue;
-                    }
-                    await gap.Decided; // a failed wait fails the read, as a failed page read does
-                    (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
-                    var again = await ReadPageAsync(filter, position, cancellationToken);
-                    read = DateTimeOffset.UtcNow;
-                    ready = again.Where(e => e.Sequence <= gap.Horizon).ToList();
-                    gapAhead = false;
-                }
-
-                foreach (var e in ready)
-                {
-                    position = e.Sequence;
-                    if (!filter.Matches(e)) continue;
-                    yield return e;
-                    // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
-                    if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, DateTimeOffset.UtcNow);
-                }
-
-                if (gap is not null && position > gap.Position)
-                {
-                    gap.Dispose(); // filled or stepped over: its wait is no longer needed
-                    gap = null;
-                }
-                if (ready.Count == PageSize || gapAhead) continue;
-                if (!follow) yield break;
-                await Task.WhenAny(pulse, Task.Delay(Poll, cancellationToken));
+                var again = await ReadPageAsync(filter, position, cancellationToken);
+                read = DateTimeOffset.UtcNow;
+                ready = again.Where(e => e.Sequence <= horizon).ToList();
+                gapAhead = false;
             }
-        }
-        finally
-        {
-            gap?.Dispose();
+
+            foreach (var e in ready)
+            {
+                position = e.Sequence;
+                if (!filter.Matches(e)) continue;
+                yield return e;
+                // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
+                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, DateTimeOffset.UtcNow);
+            }
+
+            if (ready.Count == PageSize || gapAhead) continue;
+            if (!follow) yield break;
+            await Task.WhenAny(pulse, Task.Delay(Poll, cancellationToken));
         }
     }
 
