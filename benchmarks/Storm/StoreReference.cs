@@ -29,26 +29,42 @@ public static class StoreReference
 {
     public const string PlanName = "storm-gold";
     /// <summary>Per workflow: the stream's start and one append per step that reaches the device.</summary>
-    private const int WriteTransactions = 4;
+    internal const int WriteTransactions = 4;
+    /// <summary>Per workflow: ProvisioningRequested and the five events of its steps.</summary>
+    internal const int EventsPerWorkflow = 6;
 
     public static DocumentStore CreateStore(string connectionString) =>
         DocumentStore.For(options => Provisioning.Orchestrator.Extensions.StoreExtensions.ConfigureProvisioningStore(options, connectionString));
 
     public static async Task<ReferenceResult> RunAsync(string connectionString, int workflows, int concurrency, int? postmasterPid, CancellationToken cancellationToken)
     {
-        await using var store = CreateStore(connectionString);
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var serials = Enumerable.Range(1, workflows).Select(i => $"REF{i:D6}").ToArray();
-        await using (var seed = store.LightweightSession())
-        {
-            seed.Store(new ServicePlanDocument { Id = PlanName, Description = "reference", DataEnabled = true });
-            foreach (var serial in serials) seed.Store(Device(serial));
-            await seed.SaveChangesAsync(cancellationToken);
-        }
+        var serials = Serials(workflows);
+        await using var store = await PrepareAsync(connectionString, serials, cancellationToken);
 
         // Warm up connections and Marten's generated code outside the timed part, as the orchestrator is warm.
         await RunOneAsync(store, "REFWARMUP", cancellationToken);
 
+        return await MeasureAsync(serials, concurrency, postmasterPid, serial => RunOneAsync(store, serial, cancellationToken), cancellationToken);
+    }
+
+    internal static string[] Serials(int workflows) => Enumerable.Range(1, workflows).Select(i => $"REF{i:D6}").ToArray();
+
+    /// <summary>The orchestrator's schema in a fresh database, with the plan and the devices registered (not timed).</summary>
+    internal static async Task<DocumentStore> PrepareAsync(string connectionString, IEnumerable<string> serials, CancellationToken cancellationToken)
+    {
+        var store = CreateStore(connectionString);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var seed = store.LightweightSession();
+        seed.Store(new ServicePlanDocument { Id = PlanName, Description = "reference", DataEnabled = true });
+        foreach (var serial in serials.Append("REFWARMUP")) seed.Store(Device(serial));
+        await seed.SaveChangesAsync(cancellationToken);
+        return store;
+    }
+
+    /// <summary>Runs every workflow, <paramref name="concurrency"/> at once, and the CPU it took here, in PostgreSQL and elsewhere.</summary>
+    internal static async Task<ReferenceResult> MeasureAsync(IReadOnlyList<string> serials, int concurrency, int? postmasterPid, Func<string, Task> runOne, CancellationToken cancellationToken)
+    {
+        var workflows = serials.Count;
         using var gate = new SemaphoreSlim(concurrency);
         var self0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var pg0 = postmasterPid is { } pm0 ? ProcessStats.TreeCpuSeconds(pm0) : 0;
@@ -57,18 +73,18 @@ public static class StoreReference
         await Task.WhenAll(serials.Select(async serial =>
         {
             await gate.WaitAsync(cancellationToken);
-            try { await RunOneAsync(store, serial, cancellationToken); }
+            try { await runOne(serial); }
             finally { gate.Release(); }
         }));
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - self0;
         var pg = postmasterPid is { } pm1 ? ProcessStats.TreeCpuSeconds(pm1) - pg0 : 0;
         var (busy1, _) = ProcessStats.MachineCpu();
-        return new ReferenceResult(workflows, concurrency, Math.Round(seconds, 2), Math.Round(workflows / seconds, 1), Math.Round(workflows * 6 / seconds, 1), Math.Round(workflows * WriteTransactions / seconds, 1),
+        return new ReferenceResult(workflows, concurrency, Math.Round(seconds, 2), Math.Round(workflows / seconds, 1), Math.Round(workflows * EventsPerWorkflow / seconds, 1), Math.Round(workflows * WriteTransactions / seconds, 1),
             Math.Round(self * 1000 / workflows, 3), Math.Round(pg * 1000 / workflows, 3), Math.Round(busy1 - busy0 - self - pg, 2));
     }
 
-    private static DeviceRecord Device(string serial) => new()
+    internal static DeviceRecord Device(string serial) => new()
     {
         Id = serial, Oui = "00D09E", ProductClass = "SimGateway", Protocol = DeviceProtocol.Cwmp,
         CustomerId = "CUST-" + serial, ServicePlan = PlanName, LocationId = "BENCH", CwmpUsername = serial, CwmpPassword = "secret-" + serial,
@@ -86,8 +102,7 @@ public static class StoreReference
         device ??= Device(serial);
 
         var workflowId = Guid.CreateVersion7();
-        var requested = new ProvisioningRequested(new DeviceDescriptor(serial, "00D09E", "SimGateway", DeviceProtocol.Cwmp, ""), null,
-            WorkflowTrigger.ZeroTouch, null, null, ["0 BOOTSTRAP", "1 BOOT"], DateTimeOffset.UtcNow.AddMinutes(5), trace);
+        var requested = Requested(serial, trace);
         WorkflowSummary summary;
         await using (var session = store.LightweightSession())
         {
@@ -103,14 +118,7 @@ public static class StoreReference
             _ = await query.LoadAsync<ServicePlanDocument>(PlanName, cancellationToken);
         }
 
-        IWorkflowEvent[][] steps =
-        [
-            // fetch_profile works on the store alone: its event commits with authenticate's (WorkflowDriver).
-            [new DeviceAuthenticated(serial, "Simulated CPE Inc.", "SIM-1000", "1.0.0", "HW1", "Device.", "cwmp-session", device.CustomerId, device.LocationId, trace),
-             new ServiceProfileFetched(serial, PlanName, 21, true, true, ["2.4GHz", "5GHz"], trace)],
-            [new ConfigPushed(serial, "wf-" + workflowId.ToString("N")[..12], 0, PushedParameters(), trace)],
-            [new ConfigVerified(serial, 21, trace), new ProvisioningSucceeded(serial, 1234, trace)],
-        ];
+        var steps = StepEvents(serial, workflowId, device, trace);
         foreach (var events in steps)
         {
             await using var session = store.LightweightSession();
@@ -124,6 +132,20 @@ public static class StoreReference
             summary = (await session.LoadAsync<WorkflowSummary>(workflowId, cancellationToken))!;
         }
     }
+
+    internal static ProvisioningRequested Requested(string serial, TraceRef trace) =>
+        new(new DeviceDescriptor(serial, "00D09E", "SimGateway", DeviceProtocol.Cwmp, ""), null,
+            WorkflowTrigger.ZeroTouch, null, null, ["0 BOOTSTRAP", "1 BOOT"], DateTimeOffset.UtcNow.AddMinutes(5), trace);
+
+    /// <summary>The events of each step's transaction after the stream's start, as the workflow driver appends them.</summary>
+    internal static IWorkflowEvent[][] StepEvents(string serial, Guid workflowId, DeviceRecord device, TraceRef trace) =>
+    [
+        // fetch_profile works on the store alone: its event commits with authenticate's (WorkflowDriver).
+        [new DeviceAuthenticated(serial, "Simulated CPE Inc.", "SIM-1000", "1.0.0", "HW1", "Device.", "cwmp-session", device.CustomerId, device.LocationId, trace),
+         new ServiceProfileFetched(serial, PlanName, 21, true, true, ["2.4GHz", "5GHz"], trace)],
+        [new ConfigPushed(serial, "wf-" + workflowId.ToString("N")[..12], 0, PushedParameters(), trace)],
+        [new ConfigVerified(serial, 21, trace), new ProvisioningSucceeded(serial, 1234, trace)],
+    ];
 
     /// <summary>What the storm's plan pushes to a TR-181 CPE (secrets redacted as the orchestrator stores them).</summary>
     private static List<PushedParameter> PushedParameters()

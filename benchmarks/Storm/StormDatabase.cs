@@ -37,10 +37,12 @@ public sealed class StormDatabase : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), $"storm-pg-{DateTime.UtcNow:yyyyMMddHHmmss}-{Environment.ProcessId}");
         // The named unsafe mode keeps the figures comparable with earlier runs (a throw-away cluster); an operator's is durable.
         var pg = await EmbeddedPostgres.StartAsync(folder, durability: EmbeddedDurability.UnsafeFastForTests);
-        // Load pg_stat_statements for the statement profile (needs a restart), keeping EmbeddedPostgres's tuning.
+        // Load pg_stat_statements for the statement profile and track commit times (both need a restart), keeping EmbeddedPostgres's tuning.
         await pg.StopAsync();
         await File.AppendAllTextAsync(Path.Combine(pg.DataDirectory, "postgresql.conf"),
-            "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n");
+            "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" +
+            // For CommitOrder: when each storm event's transaction committed.
+            "track_commit_timestamp = on\n");
         await pg.DisposeAsync();
         pg = await EmbeddedPostgres.StartAsync(folder, pg.Port, EmbeddedDurability.UnsafeFastForTests);
         return new StormDatabase(pg, pg.ConnectionString);

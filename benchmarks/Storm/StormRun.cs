@@ -97,6 +97,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             }
             var profile = new StormProfile(orchestrator.Pid, database.PostmasterPid, stormDb);
             await profile.StartAsync();
+            await using var meters = StartMeters(orchestrator.Pid);
             using var perf = options.Perf ? PerfRecorder.Start(orchestrator.Pid, Path.Combine(outputDirectory, $"perf-{stamp}.data")) : null;
 
             var concurrency = options.EffectiveConcurrency(watched.Count);
@@ -110,6 +111,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
 
             var finished = await WaitForTerminalAsync(follower, watched.Count, orchestrator, overall.Token);
             var stormEnded = DateTimeOffset.UtcNow;
+            var feedStages = meters is null ? null : await meters.StopAsync();
+            if (meters is { Messages.Count: > 0 }) Say($"metrics event source: {string.Join("; ", meters.Messages.Take(5))}");
             var profileFigures = await profile.StopAsync(follower.Terminal.Count);
             perf?.Stop();
             try { await Task.WhenAll(stormTasks).WaitAsync(TimeSpan.FromSeconds(finished ? 30 : 5)); }
@@ -121,6 +124,8 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             foreach (var (serial, at) in trigger) starts[serial] = at;
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
+            _report["feed_lag_by_stage_ms"] = FeedLagByStage(feedStages, follower.LagsMs());
+            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition);
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);
@@ -143,22 +148,12 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             Say($"orchestrator peak RSS {_report["peak_rss_mb"]} MB; {orchestrator.ErrorLineCount} warning/error lines");
         }
 
-        if (options.Reference && completed > 0)
-        {
-            var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{stamp.Replace("-", "_", StringComparison.Ordinal)}"));
-            var concurrency = options.EffectiveConcurrency(completed);
-            Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
-            var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, overall.Token);
-            _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
-            _report["store_reference"] = reference;
-            var rate = (double)_report["workflows_per_second"]!;
-            _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
-            Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {reference.ClientCpuMsPerWorkflow} ms, PostgreSQL {reference.PostgresCpuMsPerWorkflow} ms; other processes {reference.OtherProcessesCpuS} s); ratio {_report["ratio_to_store"]}");
-        }
+        if (options.Reference && completed > 0) await MeasureReferencesAsync(database, completed, stamp, overall.Token);
         else
         {
             _report["store_reference_per_second"] = null;
             _report["ratio_to_store"] = null;
+            _report["raw_store_reference_per_second"] = null;
         }
 
         var path = Path.Combine(outputDirectory, $"storm-{stamp}.json");
@@ -169,12 +164,51 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
         return 0;
     }
 
+    /// <summary>
+    /// The store's figures beside ours, each in a fresh database at the storm's concurrency: raw Npgsql (the physical
+    /// limit), then Marten (the same transactions through Marten), so the report shows what each layer costs.
+    /// </summary>
+    private async Task MeasureReferencesAsync(StormDatabase database, int completed, string stamp, CancellationToken cancellationToken)
+    {
+        var concurrency = options.EffectiveConcurrency(completed);
+        var rate = (double)_report["workflows_per_second"]!;
+        var ourPostgresMs = (_report.GetValueOrDefault("profile") as Dictionary<string, object?>)?.GetValueOrDefault("postgres_cpu_ms_per_workflow") as double?;
+        var suffix = stamp.Replace("-", "_", StringComparison.Ordinal);
+
+        var rawDb = WithOptions(await database.CreateDatabaseAsync($"raw_{suffix}"));
+        Say($"raw PostgreSQL reference: {completed} workflows, {concurrency} at once, same rows and transactions, Npgsql batches, no Marten");
+        var raw = await RawStoreReference.RunAsync(rawDb, completed, concurrency, database.PostmasterPid, cancellationToken);
+        _report["raw_store_reference_per_second"] = Round(raw.WorkflowsPerSecond);
+        _report["raw_store_reference"] = raw;
+        _report["ratio_to_raw_store"] = Math.Round(rate / raw.WorkflowsPerSecond, 3);
+        Say($"raw reference {raw.WorkflowsPerSecond:F0} workflows/s ({raw.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {raw.ClientCpuMsPerWorkflow} ms, PostgreSQL {raw.PostgresCpuMsPerWorkflow} ms)");
+
+        var refDb = WithOptions(await database.CreateDatabaseAsync($"ref_{suffix}"));
+        Say($"Marten reference: {completed} workflows, {concurrency} at once, same transaction pattern, no HTTP/gRPC");
+        var reference = await StoreReference.RunAsync(refDb, completed, concurrency, database.PostmasterPid, cancellationToken);
+        _report["store_reference_per_second"] = Round(reference.WorkflowsPerSecond);
+        _report["store_reference"] = reference;
+        _report["ratio_to_store"] = Math.Round(rate / reference.WorkflowsPerSecond, 3);
+        _report["marten_ratio_to_raw_store"] = Math.Round(reference.WorkflowsPerSecond / raw.WorkflowsPerSecond, 3);
+        Say($"reference {reference.WorkflowsPerSecond:F0} workflows/s ({reference.TransactionsPerSecond:F0} write tx/s; CPU per workflow: client {reference.ClientCpuMsPerWorkflow} ms, PostgreSQL {reference.PostgresCpuMsPerWorkflow} ms; other processes {reference.OtherProcessesCpuS} s); ratio {_report["ratio_to_store"]}");
+
+        // PostgreSQL CPU per workflow moves less with the box's other load than throughput does.
+        _report["postgres_cpu_ms_per_workflow"] = new Dictionary<string, object?>
+        {
+            ["raw"] = raw.PostgresCpuMsPerWorkflow,
+            ["marten"] = reference.PostgresCpuMsPerWorkflow,
+            ["ours"] = ourPostgresMs,
+            ["marten_to_raw"] = raw.PostgresCpuMsPerWorkflow > 0 ? Math.Round(reference.PostgresCpuMsPerWorkflow / raw.PostgresCpuMsPerWorkflow, 2) : null,
+            ["ours_to_raw"] = ourPostgresMs is { } o && raw.PostgresCpuMsPerWorkflow > 0 ? Math.Round(o / raw.PostgresCpuMsPerWorkflow, 2) : null,
+        };
+    }
+
     private Dictionary<string, object?> Order(Dictionary<string, object?> report)
     {
         string[] first =
         [
             "devices", "protocol", "concurrency", "duration_s", "completed", "workflows_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms",
-            "store_reference_per_second", "ratio_to_store", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
+            "raw_store_reference_per_second", "store_reference_per_second", "ratio_to_raw_store", "ratio_to_store", "marten_ratio_to_raw_store", "postgres_cpu_ms_per_workflow", "feed_lag_by_stage_ms", "store_commit_order_ms", "delivery_lag_p50_ms", "delivery_lag_p99_ms", "delivery_lag_max_ms",
             "http_exchanges", "http_exchanges_per_second", "events_appended", "events_appended_per_second", "peak_rss_mb",
             "rss_before_storm_mb", "rss_crowd_open_mb", "rss_peak_storm_mb", "rss_crowd_held_mb", "crowd_open_orchestrator_cpu_s", "rss_after_storm_mb", "follower_stream_errors", "follower_last_stream_error",
             "stalled_followers", "non_success_count", "non_success",
@@ -248,6 +282,15 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             foreach (var (key, value) in gaps)
                 if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-58} n={g["count"],-6} p50={g["p50_ms"]} ms p99={g["p99_ms"]} ms");
         }
+        if (report.GetValueOrDefault("feed_lag_by_stage_ms") is Dictionary<string, object?> stages)
+        {
+            Console.WriteLine("  feed lag by stage:");
+            foreach (var (key, value) in stages)
+                if (value is Dictionary<string, object?> g) Console.WriteLine($"    {key,-20} n={g["count"],-6} p50={g["p50"]} ms p99={g["p99"]} ms");
+        }
+        if (report.GetValueOrDefault("store_commit_order_ms") is Dictionary<string, object?> order)
+            foreach (var (key, value) in order)
+                if (value is Dictionary<string, object?> g) Console.WriteLine($"    store {key,-18} n={g["count"],-6} p50={g["p50"]} ms p99={g["p99"]} ms");
         if (report.GetValueOrDefault("profile") is Dictionary<string, object?> profile)
         {
             Console.WriteLine("  profile:");
@@ -260,6 +303,41 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
                 else Console.WriteLine($"    {key,-32} {Convert.ToString(value, CultureInfo.InvariantCulture)}");
             }
         }
+    }
+
+    /// <summary>The orchestrator's feed stage histograms for the storm (null, said once, where its diagnostics port is closed).</summary>
+    private static MeterSession? StartMeters(int pid)
+    {
+        try { return MeterSession.Start(pid, "Provisioning.Orchestrator"); }
+        catch (Exception e) when (e is Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            Say($"no feed stage figures: the orchestrator's diagnostics port did not answer ({e.Message})");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Where the follower's delivery lag goes: the feed's stages (cpe.feed.* histograms, merged from per-second
+    /// quantiles), and send->receive, which no histogram sees: the follower's lag less the feed's commit->send, per
+    /// percentile (so an estimate).
+    /// </summary>
+    private static Dictionary<string, object?>? FeedLagByStage(Dictionary<string, (double P50, double P99, long Count)>? histograms, double[] followerLags)
+    {
+        if (histograms is null) return null;
+        Dictionary<string, object?> Figures(double p50, double p99, long count) => new() { ["p50"] = Round(p50), ["p99"] = Round(p99), ["count"] = count };
+        var stages = new Dictionary<string, object?>();
+        foreach (var (stage, instrument) in new[] { ("commit->notify", "cpe.feed.commit_to_notify"), ("notify->read", "cpe.feed.notify_to_read"), ("read->send", "cpe.feed.read_to_send"), ("commit->send", "cpe.feed.commit_to_send") })
+        {
+            stages[stage] = histograms.TryGetValue(instrument, out var h) ? Figures(h.P50, h.P99, h.Count) : null;
+            // An instrument recorded with tags has its tag sets apart too.
+            foreach (var (key, t) in histograms.Where(t => t.Key.StartsWith(instrument + "{", StringComparison.Ordinal)))
+                stages[$"{stage} ({key[(instrument.Length + 1)..^1]})"] = Figures(t.P50, t.P99, t.Count);
+        }
+        var received = (P50: Percentiles.Of(followerLags, 50), P99: Percentiles.Of(followerLags, 99));
+        stages["commit->receive"] = Figures(received.P50, received.P99, followerLags.Length);
+        if (histograms.TryGetValue("cpe.feed.commit_to_send", out var sent))
+            stages["send->receive"] = Figures(Math.Max(0, received.P50 - sent.P50), Math.Max(0, received.P99 - sent.P99), followerLags.Length);
+        return stages;
     }
 
     private int Summarise(EventFollower follower, List<string> watched, Dictionary<string, DateTimeOffset> starts,

@@ -36,25 +36,33 @@ public sealed class EventFeed(
     {
         var position = afterPosition;
         (long Position, long Since) gap = (-1, 0);
+        DateTimeOffset? previousRead = null, readStarted = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var pulse = signal.NextPulse();
+            (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
             var page = await ReadPageAsync(filter, position, cancellationToken);
+            var read = DateTimeOffset.UtcNow;
             var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
             if (gapAhead && ready.Count == 0)
             {
-                // The next event's number is missing: wait until every transaction that could still fill it has ended,
-                // then read again; if it is still missing it never will be, and is stepped over.
+                // The next event's number is missing. Its transaction's commit pulses, so while the gap is young it is
+                // only read again at each commit (in a storm a gap fills within milliseconds, while waiting for every
+                // writer in flight took as long as the slowest of them); one that outlives MinimumGapAge is waited
+                // out: once every transaction that could still fill it has ended it is read a last time and, if still
+                // missing, stepped over.
                 if (gap.Position != position) gap = (position, System.Diagnostics.Stopwatch.GetTimestamp());
-                var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
-                await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
                 var age = System.Diagnostics.Stopwatch.GetElapsedTime(gap.Since);
                 if (age < MinimumGapAge)
                 {
-                    await Task.WhenAny(signal.NextPulse(), Task.Delay(MinimumGapAge - age, cancellationToken));
+                    await Task.WhenAny(pulse, Task.Delay(MinimumGapAge - age, cancellationToken));
                     continue;
                 }
+                var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
+                await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
+                (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
                 var again = await ReadPageAsync(filter, position, cancellationToken);
+                read = DateTimeOffset.UtcNow;
                 ready = again.Where(e => e.Sequence <= horizon).ToList();
                 gapAhead = false;
             }
@@ -62,7 +70,10 @@ public sealed class EventFeed(
             foreach (var e in ready)
             {
                 position = e.Sequence;
-                if (filter.Matches(e)) yield return e;
+                if (!filter.Matches(e)) continue;
+                yield return e;
+                // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
+                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, DateTimeOffset.UtcNow);
             }
 
             if (ready.Count == PageSize || gapAhead) continue;
@@ -86,9 +97,10 @@ public sealed class EventFeed(
 
     private async Task<IReadOnlyList<IEvent>> ReadPageCoreAsync(FeedFilter filter, long position, CancellationToken cancellationToken)
     {
+        // One statement, so no transaction around it: an open one would cost the page a ROLLBACK round trip (and a
+        // wait for its completion in a thread pool busy with the storm) before the follower sees the events.
         await using var connection = await connections.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
-        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
+        await using var session = store.QuerySession(SessionOptions.ForConnection(connection));
         var query = session.Events.QueryAllRawEvents().Where(e => e.Sequence > position);
         if (filter.WorkflowId is { } id) query = query.Where(e => e.StreamId == id);
         return await query.OrderBy(e => e.Sequence).Take(PageSize).ToListAsync(cancellationToken);
