@@ -113,7 +113,10 @@ public sealed class ScriptedAcs : IAsyncDisposable
             else context.Response.StatusCode = 204;
             return;
         }
-        var body = XDocument.Parse(text).Root!.Elements().First(e => e.Name.LocalName == "Body").Elements().First();
+        var envelope = XDocument.Parse(text).Root!;
+        var body = envelope.Elements().First(e => e.Name.LocalName == "Body").Elements().First();
+        // A response to the CPE's request echoes its cwmp:ID (A.2.1.1).
+        var cpeId = envelope.Elements().FirstOrDefault(e => e.Name.LocalName == "Header")?.Elements().FirstOrDefault(e => e.Name.LocalName == "ID")?.Value;
         string Field(XElement e, string name) => e.Descendants().FirstOrDefault(d => d.Name.LocalName == name)?.Value ?? "";
         switch (body.Name.LocalName)
         {
@@ -121,12 +124,12 @@ public sealed class ScriptedAcs : IAsyncDisposable
                 Informs.Enqueue(new SeenInform(
                     body.Descendants().Where(e => e.Name.LocalName == "EventStruct").Select(e => (Field(e, "EventCode"), Field(e, "CommandKey"))).ToList(),
                     body.Descendants().Where(e => e.Name.LocalName == "ParameterValueStruct").ToDictionary(e => Field(e, "Name"), e => Field(e, "Value"))));
-                await WriteAsync(context, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>");
+                await WriteAsync(context, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>", cpeId);
                 break;
             case "TransferComplete":
                 TransferCompletes.Enqueue(new SeenTransferComplete(Field(body, "CommandKey"), uint.Parse(Field(body, "FaultCode"), System.Globalization.CultureInfo.InvariantCulture),
                     Field(body, "FaultString"), Field(body, "StartTime"), Field(body, "CompleteTime")));
-                await WriteAsync(context, "<cwmp:TransferCompleteResponse/>");
+                await WriteAsync(context, "<cwmp:TransferCompleteResponse/>", cpeId);
                 break;
             default:
                 // A response to our RPC: the next RPC if one is queued, else the session ends.
@@ -136,10 +139,13 @@ public sealed class ScriptedAcs : IAsyncDisposable
         }
     }
 
-    private static async Task WriteAsync(HttpListenerContext context, string method)
+    private int acsIds;
+
+    private async Task WriteAsync(HttpListenerContext context, string method, string? id = null)
     {
+        id ??= "acs-" + Interlocked.Increment(ref acsIds);
         var envelope = "<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:cwmp=\"" + Ns + "\">"
-            + "<soap-env:Header><cwmp:ID soap-env:mustUnderstand=\"1\">acs-1</cwmp:ID></soap-env:Header>"
+            + "<soap-env:Header><cwmp:ID soap-env:mustUnderstand=\"1\">" + System.Security.SecurityElement.Escape(id) + "</cwmp:ID></soap-env:Header>"
             + "<soap-env:Body>" + method + "</soap-env:Body></soap-env:Envelope>";
         var bytes = Encoding.UTF8.GetBytes(envelope);
         context.Response.ContentType = "text/xml; charset=utf-8";
