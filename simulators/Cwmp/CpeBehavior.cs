@@ -32,6 +32,18 @@ public sealed class CpeBehavior
 
     public ConnectionRequestMode ConnectionRequests { get; set; } = ConnectionRequestMode.Accept;
 
+    /// <summary>
+    /// A Download fails with this TransferComplete FaultCode (9010, 9012, 9015-9019) whatever the file server does;
+    /// null: the code comes from the real HTTP fetch (0 when it worked).
+    /// </summary>
+    public uint? DownloadFault { get; set; }
+
+    /// <summary>
+    /// A firmware Download reports success (TransferComplete FaultCode 0) and the CPE reboots, but it comes back with
+    /// the old SoftwareVersion (the image did not take: what an orchestrator must detect on the next Inform).
+    /// </summary>
+    public bool KeepsOldFirmware { get; set; }
+
     public CpeBehavior WithFault(string parameter, uint code)
     {
         ParameterFaults[parameter] = code;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Provisioning.Simulators.Cwmp.DataModel;
+using Provisioning.Simulators.Cwmp.Firmware;
 using Provisioning.Simulators.Cwmp.Soap;
 
 namespace Provisioning.Simulators.Cwmp;
@@ -162,16 +163,67 @@ public sealed class SimulatedCpe
         if (followUp is not null && !cancellationToken.IsCancellationRequested)
         {
             if (followUp.Delay > TimeSpan.Zero) await Task.Delay(followUp.Delay, cancellationToken).ConfigureAwait(false);
-            pendingTransfer = followUp.TransferCommandKey;
-            await RunSessionAsync(followUp.Events, cancellationToken).ConfigureAwait(false);
+            var next = followUp.Events;
+            if (followUp.Download is { } download) (next, pendingTransfer) = await DownloadAsync(download, cancellationToken).ConfigureAwait(false);
+            else if (followUp.TransferCommandKey is { } key) pendingTransfer = new PendingTransfer(key, 0, "", DateTime.UtcNow, DateTime.UtcNow);
+            if (followUp.FactoryReset) ResetToFactory();
+            await RunSessionAsync(next, cancellationToken).ConfigureAwait(false);
         }
         return result;
     }
 
-    private sealed record FollowUp((string, string)[] Events, TimeSpan Delay, string? TransferCommandKey = null);
+    private sealed record FollowUp((string, string)[] Events, TimeSpan Delay, string? TransferCommandKey = null, DownloadRequest? Download = null, bool FactoryReset = false);
 
-    private string? pendingTransfer;
+    /// <summary>The TransferComplete the next session sends after its Inform.</summary>
+    private sealed record PendingTransfer(string CommandKey, uint FaultCode, string FaultString, DateTime StartTime, DateTime CompleteTime);
+
+    private PendingTransfer? pendingTransfer;
     private FollowUp? followUpAfterSession;
+
+    /// <summary>The TransferComplete FaultCodes this CPE has sent, in order (0: success).</summary>
+    public IReadOnlyList<uint> TransferFaults
+    {
+        get
+        {
+            lock (transferFaults) return [.. transferFaults];
+        }
+    }
+
+    private readonly List<uint> transferFaults = [];
+
+    /// <summary>The firmware the CPE runs; survives a factory reset (which restores settings, not the image).</summary>
+    public string SoftwareVersion => GetValue(Root + "DeviceInfo.SoftwareVersion") ?? Options.SoftwareVersion;
+
+    /// <summary>
+    /// After the session that accepted the Download: fetch the file for real, then a firmware image "reboots" the CPE
+    /// into it (1 BOOT with the transfer's events); anything else, or a failure, is reported without a reboot.
+    /// </summary>
+    private async Task<((string, string)[] Events, PendingTransfer Transfer)> DownloadAsync(DownloadRequest download, CancellationToken cancellationToken)
+    {
+        var outcome = await FileTransfer.DownloadAsync(http, download, cancellationToken).ConfigureAwait(false);
+        if (outcome.Succeeded && Behavior.DownloadFault is { } injected and not 0)
+            outcome = outcome with { FaultCode = injected, FaultString = FileTransfer.FaultText(injected), Image = null };
+        var transfer = new PendingTransfer(download.CommandKey, outcome.FaultCode, outcome.FaultString, outcome.StartTime, outcome.CompleteTime);
+        (string, string)[] reported = [("7 TRANSFER COMPLETE", ""), ("M Download", download.CommandKey)];
+        if (!outcome.Succeeded || !download.IsFirmware) return (reported, transfer);
+        if (!Behavior.KeepsOldFirmware)
+        {
+            var version = FirmwareImage.VersionOf(outcome.Image ?? [], download.TargetFileName, new Uri(download.Url));
+            lock (modelGate) model[Root + "DeviceInfo.SoftwareVersion"].Value = version;
+        }
+        return ([("1 BOOT", ""), .. reported], transfer);
+    }
+
+    private void ResetToFactory()
+    {
+        lock (modelGate)
+        {
+            var firmware = model[Root + "DeviceInfo.SoftwareVersion"].Value;
+            model = CpeDataModel.Create(Options.DataModel, Options, connectionRequestUrl);
+            model[Root + "DeviceInfo.SoftwareVersion"].Value = firmware;
+        }
+        highestInstance.Clear();
+    }
 
     private async Task<(SessionResult, FollowUp?)> SessionAsync(IReadOnlyList<(string Code, string CommandKey)> events, CancellationToken cancellationToken)
     {
@@ -187,21 +239,26 @@ public sealed class SimulatedCpe
         if (informResponse.Method != "InformResponse")
             return (new SessionResult(false, $"Inform answered {informResponse.Method} {informResponse.FaultCode}", codes, methods, false), null);
 
-        if (pendingTransfer is { } commandKey)
+        if (pendingTransfer is { } pending)
         {
-            pendingTransfer = null;
-            var transfer = CpeEnvelopeWriter.Write(ns, "tc-" + commandKey, null, w => CpeEnvelopeWriter.Method(w, ns, "TransferComplete", c =>
+            var transfer = CpeEnvelopeWriter.Write(ns, "tc-" + pending.CommandKey, null, w => CpeEnvelopeWriter.Method(w, ns, "TransferComplete", c =>
             {
-                c.WriteElementString("CommandKey", commandKey);
+                c.WriteElementString("CommandKey", pending.CommandKey);
                 c.WriteStartElement("FaultStruct");
-                c.WriteElementString("FaultCode", "0");
-                c.WriteElementString("FaultString", "");
+                c.WriteElementString("FaultCode", pending.FaultCode.ToString(CultureInfo.InvariantCulture));
+                c.WriteElementString("FaultString", pending.FaultString);
                 c.WriteEndElement();
-                c.WriteElementString("StartTime", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
-                c.WriteElementString("CompleteTime", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                c.WriteElementString("StartTime", pending.StartTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+                c.WriteElementString("CompleteTime", pending.CompleteTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             }));
-            (status, _) = await PostAsync(cookies, transfer, cancellationToken).ConfigureAwait(false);
+            (status, body) = await PostAsync(cookies, transfer, cancellationToken).ConfigureAwait(false);
             if (status != HttpStatusCode.OK) return (new SessionResult(false, $"TransferComplete answered HTTP {(int)status}", codes, methods, false), null);
+            var answer = AcsMessageReader.Read(new MemoryStream(body));
+            if (answer.Method != "TransferCompleteResponse")
+                return (new SessionResult(false, $"TransferComplete answered {answer.Method} {answer.FaultCode}", codes, methods, false), null);
+            // Kept until the ACS acknowledged it: TR-069 3.7.1.5 has the CPE repeat it in later sessions otherwise.
+            pendingTransfer = null;
+            lock (transferFaults) transferFaults.Add(pending.FaultCode);
         }
 
         // The empty POST: nothing more from the CPE; the ACS's turn.
@@ -378,13 +435,18 @@ public sealed class SimulatedCpe
                 followUpAfterSession = new FollowUp([("1 BOOT", ""), ("M Reboot", request.Field("CommandKey"))], TimeSpan.FromMilliseconds(50));
                 return Respond("RebootResponse");
             case "FactoryReset":
-                lock (modelGate) model = CpeDataModel.Create(Options.DataModel, Options, connectionRequestUrl);
-                followUpAfterSession = new FollowUp([("0 BOOTSTRAP", ""), ("1 BOOT", "")], TimeSpan.FromMilliseconds(50));
+                // Reset when the session is over (its remaining RPCs still see the old model), then bootstrap anew.
+                followUpAfterSession = new FollowUp([("0 BOOTSTRAP", ""), ("1 BOOT", "")], TimeSpan.FromMilliseconds(50), FactoryReset: true);
                 return Respond("FactoryResetResponse");
             case "Download" or "Upload":
             {
                 var key = request.Field("CommandKey");
-                followUpAfterSession = new FollowUp([("7 TRANSFER COMPLETE", ""), ("M " + request.Method, key)], TimeSpan.FromMilliseconds(50), key);
+                var download = request.Method == "Download"
+                    ? new DownloadRequest(key, request.Field("FileType"), request.Field("URL"), request.Fields.GetValueOrDefault("Username"),
+                        request.Fields.GetValueOrDefault("Password"), long.TryParse(request.Field("FileSize"), out var size) ? size : 0, request.Fields.GetValueOrDefault("TargetFileName"))
+                    : null;
+                // Status 1: the transfer happens after this session; TransferComplete follows in a later one.
+                followUpAfterSession = new FollowUp([("7 TRANSFER COMPLETE", ""), ("M " + request.Method, key)], TimeSpan.FromMilliseconds(50), key, download);
                 return Respond(request.Method + "Response", c =>
                 {
                     c.WriteElementString("Status", "1");

@@ -36,6 +36,15 @@ included, and bootstraps again), --keep-old-credential (acknowledges a new Manag
 keeps authenticating with the old one), --reuse-nonce with --periodic-sessions N (one Digest nonce, nc 1, 2, 3, ...
 across sessions, as RFC 7616 allows), and --replay-authorization (an eavesdropper replaying a captured header, which
 --report-authorization puts in the report).
+Firmware (A.3.2.8 Download, A.3.3.3 TransferComplete): a Download is answered Status 1; after the session the CPE
+fetches the URL for real (urllib, Basic or Digest with the Download's Username/Password when the server asks, FileSize
+checked), a firmware image ("1 Firmware Upgrade Image") reboots it into the version the image names, and the next
+session informs 1 BOOT, 7 TRANSFER COMPLETE and M Download (CommandKey) and sends TransferComplete with the FaultStruct
+(0, or 9012 authentication, 9013 protocol, 9015 server unreachable, 9016 file not accessible, 9017 incomplete, 9018
+corrupted/size mismatch). Version convention: the image starts with the line "CPE-FIRMWARE <version>\n"; else the
+TargetFileName, else the URL's last path segment, without its extension. --download-fault CODE fails every download with
+that code; --keep-old-firmware reports success and reboots but keeps the old SoftwareVersion. FactoryReset is answered
+and followed by 0 BOOTSTRAP + 1 BOOT with the factory data model (ParameterKey empty; the firmware stays).
 With --malformed it sends one broken envelope instead and exits 0 only if the ACS answered with a
 clear error (HTTP 400 or a SOAP Fault).
 
@@ -54,7 +63,9 @@ import re
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
@@ -494,6 +505,24 @@ class Soap:
 # HTTP client side (3.4): cookies, keep-alive, Digest / Basic
 # ---------------------------------------------------------------------------------------------
 
+TRANSFER_FAULTS = {
+    9010: "File transfer failure", 9012: "File transfer server authentication failure",
+    9013: "Unsupported protocol for file transfer", 9015: "File transfer failure: unable to contact file server",
+    9016: "File transfer failure: unable to access file", 9017: "File transfer failure: unable to complete download",
+    9018: "File transfer failure: file corrupted", 9019: "File transfer failure: file authentication failure",
+}
+
+
+def firmware_version(image, target, url):
+    """The version an image installs: its "CPE-FIRMWARE <version>" first line, else the file's name without extension."""
+    if image and image.startswith(b"CPE-FIRMWARE "):
+        version = image[len(b"CPE-FIRMWARE "):].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        if version:
+            return version
+    name = target or urllib.parse.unquote(urllib.parse.urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+    return name.rsplit(".", 1)[0] if "." in name[1:] else name
+
+
 def md5(s):
     return hashlib.md5(s.encode("utf-8")).hexdigest()
 
@@ -674,6 +703,9 @@ class Cpe:
         self.busy = threading.Event()
         self.next_id = 1
         self.digest_state = None
+        self.download = None
+        self.pending_transfer = None
+        self.reset_requested = False
 
     # --- session ------------------------------------------------------------------------------
 
@@ -707,6 +739,18 @@ class Cpe:
                     raise ProtocolError(f"expected GetRPCMethodsResponse, got {method}")
                 self.check_id_echo(header)
                 record["acs_rpc_methods"] = [m.text for m in child(body, "MethodList") or []]
+            if self.pending_transfer and not hold:
+                t = self.pending_transfer
+                inner = (f"<CommandKey>{escape(t['command_key'])}</CommandKey><FaultStruct><FaultCode>{t['fault_code']}</FaultCode>"
+                         f"<FaultString>{escape(t['fault_string'])}</FaultString></FaultStruct>"
+                         f"<StartTime>{t['start']}</StartTime><CompleteTime>{t['complete']}</CompleteTime>")
+                status, headers, data = acs.post(self.request("TransferComplete", inner), "TransferComplete")
+                method, header, body = self.parse_acs(headers, data, "TransferCompleteResponse")
+                if method != "TransferCompleteResponse":
+                    raise ProtocolError(f"expected TransferCompleteResponse, got {method}")
+                self.check_id_echo(header)
+                record["transfer_complete"] = t
+                self.pending_transfer = None  # kept until acknowledged (3.7.1.5)
             if a.transfer_complete and not hold:
                 inner = ("<CommandKey>dl-1</CommandKey><FaultStruct><FaultCode>0</FaultCode><FaultString></FaultString></FaultStruct>"
                          "<StartTime>2026-01-01T00:00:00Z</StartTime><CompleteTime>2026-01-01T00:01:00Z</CompleteTime>")
@@ -737,9 +781,58 @@ class Cpe:
                 self.digest_state = (acs.digest, acs.nc)
             if a.report_authorization and acs.inform_authorization:
                 record["inform_authorization"] = acs.inform_authorization
+        if self.reset_requested:
+            return [("0 BOOTSTRAP", ""), ("1 BOOT", "")]
+        if self.download is not None:
+            download, self.download = self.download, None
+            return self.transfer(download)
         if self.reboot_command_key is not None:
             return [("1 BOOT", ""), ("M Reboot", self.reboot_command_key)]
         return None
+
+    # --- file transfer ---------------------------------------------------------------------------
+
+    def transfer(self, d):
+        """The Download's transfer, after its session: fetch, check, install; the events of the session reporting it."""
+        start = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        code, detail, image = self.fetch(d)
+        if code == 0 and self.args.download_fault:
+            code, detail, image = self.args.download_fault, "injected", None
+        self.pending_transfer = {"command_key": d["command_key"], "fault_code": code,
+                                 "fault_string": (TRANSFER_FAULTS.get(code, "File transfer failure") + (f": {detail}" if detail else "")) if code else "",
+                                 "start": start, "complete": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        log(f"download of {d['url']} ended with fault code {code} {detail}")
+        reported = [("7 TRANSFER COMPLETE", ""), ("M Download", d["command_key"])]
+        if code != 0 or not d["file_type"].startswith("1 "):
+            return reported
+        if not self.args.keep_old_firmware:
+            self.model.params[self.model.root + "DeviceInfo.SoftwareVersion"].value = firmware_version(image, d["target"], d["url"])
+        return [("1 BOOT", "")] + reported
+
+    @staticmethod
+    def fetch(d):
+        """GET the file for real; (fault code, detail, bytes) with the A.5.1 transfer fault codes."""
+        url = d["url"]
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            return 9013, url.split(":", 1)[0], None
+        handlers = []
+        if d["username"]:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, url, d["username"], d["password"])
+            handlers = [urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)]
+        opener = urllib.request.build_opener(*handlers)
+        try:
+            with opener.open(url, timeout=30) as response:
+                image = response.read()
+        except urllib.error.HTTPError as e:
+            return (9012 if e.code in (401, 403) else 9016), f"HTTP {e.code}", None
+        except urllib.error.URLError as e:
+            return 9015, str(e.reason), None
+        except (OSError, http.client.HTTPException) as e:
+            return 9017, str(e), None
+        if d["file_size"] and len(image) != d["file_size"]:
+            return 9018, f"{len(image)} bytes, FileSize {d['file_size']}", None
+        return 0, "", image
 
     def inform(self, events):
         a, s = self.args, self.soap
@@ -967,6 +1060,24 @@ class Cpe:
         self.model.params[self.model.ms + "ParameterKey"].value = key
         return "<Status>0</Status>"
 
+    def rpc_Download(self, body, record):
+        key, url = text(body, "CommandKey"), text(body, "URL")
+        if key is None or not url or text(body, "FileType") is None:
+            raise CpeFault(9003)
+        try:
+            size = int(text(body, "FileSize") or "0")
+        except ValueError:
+            raise CpeFault(9003)
+        self.download = {"command_key": key, "file_type": text(body, "FileType"), "url": url.strip(),
+                         "username": text(body, "Username") or "", "password": text(body, "Password") or "",
+                         "file_size": size, "target": text(body, "TargetFileName") or ""}
+        # Status 1: not done yet; the unknown-time value for both times (A.3.2.8).
+        return "<Status>1</Status><StartTime>0001-01-01T00:00:00Z</StartTime><CompleteTime>0001-01-01T00:00:00Z</CompleteTime>"
+
+    def rpc_FactoryReset(self, body, record):
+        self.reset_requested = True
+        return ""
+
     def rpc_Reboot(self, body, record):
         key = text(body, "CommandKey")
         if key is None or len(key) > 32:
@@ -980,7 +1091,12 @@ class Cpe:
         """A session and the ones it leads to (after a Reboot)."""
         while events:
             events = self.run_session(events)
-            if events:
+            if self.reset_requested:
+                self.reset_requested = False
+                firmware = self.model.params[self.model.root + "DeviceInfo.SoftwareVersion"].value
+                self.factory_reset()
+                self.model.params[self.model.root + "DeviceInfo.SoftwareVersion"].value = firmware  # a reset keeps the image
+            elif events and ("1 BOOT", "") in events:
                 self.reboot()
 
     def factory_reset(self):
@@ -1248,6 +1364,10 @@ def arguments(argv):
     p.add_argument("--get-rpc-methods", action="store_true", help="send GetRPCMethods to the ACS before the empty POST")
     p.add_argument("--apply-after-reboot", action="store_true", help="answer the first SetParameterValues with Status 1")
     p.add_argument("--reboot-delay", type=float, default=0.3)
+    p.add_argument("--download-fault", type=int, choices=[9010, 9012, 9013, 9014, 9015, 9016, 9017, 9018, 9019],
+                   help="every Download ends with this TransferComplete FaultCode (default: what the real fetch gives)")
+    p.add_argument("--keep-old-firmware", action="store_true",
+                   help="a firmware Download reports FaultCode 0 and reboots, but the CPE keeps its old SoftwareVersion")
     p.add_argument("--strict-instances", action="store_true", help="9005 for parameters of object instances that do not exist")
     p.add_argument("--lacks-instance", action="append", default=[], help="an object instance this CPE does not have")
     p.add_argument("--connection-requests", type=int, default=0, help="listen and serve this many Connection Requests")

@@ -47,6 +47,7 @@ import urllib.parse
 
 from mqtt_client import CONTENT_TYPE, RESPONSE_INFO, RESPONSE_TOPIC, MqttClient, MqttError
 from usp_wire import Fields, WireError, Writer
+import usp_firmware
 
 USP_VERSION = "1.3"
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -76,7 +77,7 @@ SCHEMA = {
     "Device.": {},
     "Device.DeviceInfo.": {p: ("r", "string") for p in (
         "Manufacturer", "ManufacturerOUI", "ModelName", "ProductClass", "SerialNumber", "HardwareVersion",
-        "SoftwareVersion", "Description")},
+        "SoftwareVersion", "Description", "ActiveFirmwareImage")},
     "Device.LocalAgent.": {"EndpointID": ("r", "string"), "SoftwareVersion": ("r", "string"),
                            "SupportedProtocols": ("r", "string")},
     "Device.LocalAgent.Controller.{i}.": {"Alias": ("w", "string"), "EndpointID": ("w", "string"),
@@ -87,6 +88,8 @@ SCHEMA = {
         "NotifType": ("w", "NotifType"), "ReferenceList": ("w", "string"), "Persistent": ("w", "boolean"),
         "NotifRetry": ("w", "boolean"), "NotifExpiration": ("w", "unsignedInt"), "TimeToLive": ("w", "unsignedInt"),
         "CreationDate": ("r", "dateTime")},
+    "Device.DeviceInfo.FirmwareImage.{i}.": {"Alias": ("w", "string"), "Name": ("r", "string"), "Version": ("r", "string"),
+                                             "Available": ("w", "boolean"), "Status": ("r", "string")},
     "Device.WiFi.": {},
     "Device.WiFi.Radio.{i}.": {"Alias": ("w", "string"), "Enable": ("w", "boolean"),
                                "OperatingFrequencyBand": ("r", "string"), "Channel": ("w", "unsignedInt")},
@@ -233,6 +236,9 @@ def _path_order(path):
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split(".")]
 
 
+IMAGE_1 = "Device.DeviceInfo.FirmwareImage.1."
+
+
 def factory_model(args):
     dm = DataModel(args.next_instance)
     dm.create("Device.")
@@ -241,6 +247,10 @@ def factory_model(args):
             "SoftwareVersion": args.software_version, "Description": "independent TR-369 agent"}
     for name, value in info.items():
         dm.values["Device.DeviceInfo." + name] = value
+    # Two firmware banks (TR-181 FirmwareImage): the running image and a spare one Download() fills.
+    dm.create(IMAGE_1, {"Alias": "cpe-1", "Name": "factory", "Version": args.software_version, "Available": "true", "Status": "Available"})
+    dm.create("Device.DeviceInfo.FirmwareImage.2.", {"Alias": "cpe-2", "Available": "false", "Status": "NoImage"})
+    dm.values["Device.DeviceInfo.ActiveFirmwareImage"] = IMAGE_1
     dm.values.update({"Device.LocalAgent.EndpointID": args.eid, "Device.LocalAgent.SoftwareVersion": "1.0",
                       "Device.LocalAgent.SupportedProtocols": "1.0,1.1,1.2,1.3"})
     # The agent numbers its Controller table itself: with --other-controller that controller came first.
@@ -334,6 +344,12 @@ class Agent:
         self.onboard_answered = False
         self.periodic_due = {}  # subscription path -> (monotonic time the next Periodic! is due, interval it was paced with)
         self.periodic_sent = 0
+        self.after_response = None
+        self.request_count = 0
+        self.reboot_pending = None
+        self.owed_after_boot = []
+        self.operations_completed = 0
+        self.reboots = 0
 
     # -- reporting -----------------------------------------------------------------------------------------
     def violation(self, text):
@@ -703,7 +719,8 @@ class Agent:
         handlers = {1: ("GET_RESP", 1, self.get), 3: ("GET_INSTANCES_RESP", 3, self.get_instances),
                     2: ("GET_SUPPORTED_DM_RESP", 2, self.get_supported_dm), 4: ("SET_RESP", 4, self.set),
                     5: ("ADD_RESP", 5, self.add), 6: ("DELETE_RESP", 6, self.delete),
-                    9: ("GET_SUPPORTED_PROTO_RESP", 9, self.get_supported_protocol)}
+                    9: ("GET_SUPPORTED_PROTO_RESP", 9, self.get_supported_protocol),
+                    7: ("OPERATE_RESP", 7, self.operate)}
         if req not in handlers:
             self.send_msg(error_msg(msg_id, E_NOT_SUPPORTED, "%s is not supported by this agent" % REQUEST_TYPES[req]))
             return
@@ -721,6 +738,103 @@ class Agent:
         self.send_msg(response)
         if self.args.duplicate_responses:
             self.send_msg(response)  # as over a second MTP: the controller must ignore the duplicate (R-MSG.4)
+        follow_up, self.after_response = self.after_response, None
+        if follow_up:
+            follow_up()  # what an asynchronous command does once it has been answered
+
+    # -- Operate: firmware, reboot, factory reset (usp_firmware.py) ------------------------------------------
+    def operate(self, request):
+        command, key = request.string(1), request.string(2)
+        args = request.string_map(4)
+        result = Writer().string(1, command)
+        m = re.fullmatch(r"(Device\.DeviceInfo\.FirmwareImage\.\d+\.)(Download|Activate)\(\)", command)
+        if command in ("Device.Reboot()", "Device.FactoryReset()"):
+            cause = "RemoteReboot" if command == "Device.Reboot()" else "RemoteFactoryReset"
+            result.message(3, Writer())
+            self.after_response = lambda: self.schedule_reboot(cause, key, False, reset=cause == "RemoteFactoryReset")
+        elif m and m.group(1) in self.dm.objects:
+            image, name = m.group(1), m.group(2) + "()"
+            if name == "Download()" and not args.get("URL"):
+                raise RequestFailed(usp_firmware.E_INVALID_COMMAND_ARGS, "URL is required")
+            if name == "Activate()" and self.dm.values.get(image + "Status") != "Available":
+                result.message(4, Writer().fixed32(1, usp_firmware.E_COMMAND_FAILURE).string(2, "no valid image to activate"))
+            else:
+                self.request_count += 1
+                result.string(2, "Device.LocalAgent.Request.%d." % self.request_count)
+                self.after_response = (lambda: self.download(image, key, args)) if name == "Download()" else (lambda: self.activate(image, key))
+        else:
+            raise RequestFailed(E_INVALID_PATH, "unsupported command %s" % command)
+        return Writer().message(1, result)
+
+    def download(self, image, key, args):
+        self.dm.values[image + "Status"] = "Downloading"
+        code, message, version, corrupted = usp_firmware.fetch(args)
+        if code == 0 and self.args.download_error:
+            code, message, version = self.args.download_error, "injected download failure", None
+        if code == 0:
+            self.dm.values.update({image + "Version": version, image + "Available": "true", image + "Status": "Available",
+                                   image + "Name": args["URL"].rstrip("/").rsplit("/", 1)[-1]})
+        else:
+            self.dm.values[image + "Status"] = "ValidationFailed" if corrupted else "DownloadFailed"
+        self.log("download of %s: %s %s" % (args.get("URL"), code, message))
+        self.send_operation_complete(image, "Download()", key, code, message)
+        if code == 0 and args.get("AutoActivate") in ("true", "1"):
+            self.activate(image, key)
+
+    def activate(self, image, key):
+        if not self.args.keep_old_firmware:
+            self.dm.values["Device.DeviceInfo.SoftwareVersion"] = self.dm.values[image + "Version"]
+            self.dm.values["Device.DeviceInfo.ActiveFirmwareImage"] = image
+        # The command ends with the reboot it causes: reported once the agent is back.
+        self.owed_after_boot.append(lambda: self.send_operation_complete(image, "Activate()", key))
+        self.schedule_reboot("RemoteReboot", key, True)
+
+    def send_operation_complete(self, obj_path, command_name, key, code=0, message=""):
+        command, own = obj_path + command_name, self.own_controller()
+        sub = next((p[:-len("NotifType")] for p, v in sorted(self.dm.values.items()) if p.endswith(".NotifType") and v == "OperationComplete"
+                    and self.dm.values.get(p[:-len("NotifType")] + "Enable") in ("true", "1")
+                    and any(r and command.startswith(r) for r in self.dm.values.get(p[:-len("NotifType")] + "ReferenceList", "").split(","))), None)
+        notify = usp_firmware.operation_complete(self.dm.values[sub + "ID"] if sub else "", obj_path, command_name, key, code, message)
+        self.operations_completed += 1
+        self.send_msg(encode_msg(self.new_msg_id("opcomplete"), "NOTIFY", 1, 8, notify))
+
+    def schedule_reboot(self, cause, key, firmware_updated, reset=False):
+        self.reboot_pending = (cause, key, firmware_updated, reset)
+
+    def reboot(self):
+        """Drop the MTP, come back (factory values after a reset, the firmware kept), reconnect and announce Boot!."""
+        cause, key, firmware_updated, reset = self.reboot_pending
+        self.reboot_pending = None
+        self.log("rebooting (%s)" % cause)
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        if reset:
+            kept = {p: v for p, v in self.dm.values.items() if p.startswith(("Device.DeviceInfo.FirmwareImage.", "Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.ActiveFirmwareImage"))}
+            self.dm = factory_model(self.args)
+            self.dm.values.update(kept)
+        time.sleep(0.2)
+        self.recv_buffer, self.fragments = b"", None
+        if self.connect() != 101:
+            raise ConnectionError("the controller refused the reconnection after the reboot")
+        self.send_binary(self.record(9, Writer()))
+        self.send_boot(cause, key, firmware_updated)
+        self.reboots += 1
+        while self.owed_after_boot:
+            self.owed_after_boot.pop(0)()
+
+    def send_boot(self, cause, key, firmware_updated):
+        own = self.own_controller()
+        subscription = next((p[:-len("ReferenceList")] for p, v in self.dm.values.items()
+                             if p.endswith(".ReferenceList") and "Device.Boot!" in v.split(",")
+                             and self.dm.values.get(p[:-len("ReferenceList")] + "Recipient", own) == own), None)
+        parameter_map = {p: self.dm.values[p] for p in ("Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.SerialNumber")}
+        event = (Writer().string(1, "Device.").string(2, "Boot!")
+                 .string_map(3, {"CommandKey": key, "Cause": cause, "FirmwareUpdated": "true" if firmware_updated else "false",
+                                 "ParameterMap": json.dumps(parameter_map)}))
+        sub_id = self.dm.values[subscription + "ID"] if subscription else ""
+        self.send_msg(encode_msg(self.new_msg_id("boot"), "NOTIFY", 1, 8, Writer().string(1, sub_id).message(3, event)))
 
     def get(self, request):
         paths, max_depth = request.repeated_strings(1), request.fixed32(2)
@@ -999,6 +1113,8 @@ class Agent:
                     pass
                 return {"close_reason": payload}
             self.periodic_tick()
+            if self.reboot_pending:
+                self.reboot()
         if self.args.disconnect_record:
             self.send_binary(self.record(12, Writer().string(1, "agent stops").fixed32(2, 0)))
         self.send_frame(0x8, struct.pack("!H", 1000) + b"agent stops")
@@ -1214,6 +1330,9 @@ def main():
     parser.add_argument("--impostor", action="store_true",
                         help="the --eid is another, connected agent's and no credential of it is presented: the upgrade must be refused")
     parser.add_argument("--expect-refusal", action="store_true", help="a refused upgrade is the expected outcome (exit 0)")
+    parser.add_argument("--download-error", type=int, help="every FirmwareImage Download() ends with this USP error in cmd_failure (e.g. 7022)")
+    parser.add_argument("--keep-old-firmware", action="store_true",
+                        help="Activate() reboots (Boot! FirmwareUpdated true) but the agent keeps its old SoftwareVersion")
     parser.add_argument("--max-seconds", type=float, default=90)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()

@@ -163,6 +163,7 @@ public sealed partial class SimulatedUspAgent
     }
 
     public const string RebootCommand = "Device.Reboot()";
+    public const string FactoryResetCommand = "Device.FactoryReset()";
     public const string DownloadCommand = "Device.DeviceInfo.FirmwareImage.1.Download()";
 
     private Msg Operate(Msg request, Operate operate)
@@ -172,14 +173,18 @@ public sealed partial class SimulatedUspAgent
         {
             result.CmdFailure = new OperateResp.Types.OperationResult.Types.CommandFailure { ErrCode = injected, ErrMsg = Describe(injected) };
         }
-        else if (operate.Command == RebootCommand)
+        else if (operate.Command is RebootCommand or FactoryResetCommand)
         {
             result.ReqOutputArgs = new OperateResp.Types.OperationResult.Types.OutputArgs();
         }
-        else if (operate.Command == DownloadCommand)
+        else if (FirmwareCommand(operate.Command) is { } firmware)
         {
-            if (!operate.InputArgs.ContainsKey("URL")) return Error(request, 7027, "URL is required");
-            result.ReqObjPath = "Device.LocalAgent.Request.1.";
+            if (!DataModel.ObjectExists(firmware.Image)) return Error(request, 7026, "no firmware image " + firmware.Image);
+            if (firmware.Name == "Download()" && !operate.InputArgs.ContainsKey("URL")) return Error(request, 7027, "URL is required");
+            if (firmware.Name == "Activate()" && DataModel[firmware.Image + "Status"] != "Available")
+                result.CmdFailure = new OperateResp.Types.OperationResult.Types.CommandFailure { ErrCode = 7022, ErrMsg = "no valid image to activate" };
+            else
+                result.ReqObjPath = $"Device.LocalAgent.Request.{Interlocked.Increment(ref _nextRequest)}.";
         }
         else
         {
@@ -190,8 +195,9 @@ public sealed partial class SimulatedUspAgent
         return Respond(request, Header.Types.MsgType.OperateResp, new Response { OperateResp = resp });
     }
 
-    private void AfterOperate(IAgentConnection connection, Operate operate)
+    private void AfterOperate(IAgentConnection connection, Operate operate, OperateResp.Types.OperationResult result)
     {
+        if (result.OperationRespCase == OperateResp.Types.OperationResult.OperationRespOneofCase.CmdFailure) return;
         if (operate.Command == RebootCommand)
         {
             _ = Task.Run(async () =>
@@ -200,22 +206,19 @@ public sealed partial class SimulatedUspAgent
                 Reboot("RemoteReboot", operate.CommandKey);
             });
         }
-        else if (operate.Command == DownloadCommand)
+        else if (operate.Command == FactoryResetCommand)
         {
             _ = Task.Run(async () =>
             {
-                await Task.Delay(_options.AsyncCommandDuration).ConfigureAwait(false);
-                await SendNotifyAsync(connection, "", sendResp: false, notify =>
-                {
-                    notify.OperComplete = new Notify.Types.OperationComplete
-                    {
-                        ObjPath = "Device.DeviceInfo.FirmwareImage.1.",
-                        CommandName = "Download()",
-                        CommandKey = operate.CommandKey,
-                        ReqOutputArgs = new Notify.Types.OperationComplete.Types.OutputArgs(),
-                    };
-                }, _options.ControllerEndpointId).ConfigureAwait(false);
+                await Task.Delay(50).ConfigureAwait(false);
+                FactoryReset(operate.CommandKey);
             });
+        }
+        else if (FirmwareCommand(operate.Command) is { } firmware)
+        {
+            _ = firmware.Name == "Download()"
+                ? Task.Run(() => DownloadFirmwareAsync(connection, firmware.Image, operate))
+                : Task.Run(() => ActivateAsync(firmware.Image, operate.CommandKey));
         }
     }
 
@@ -270,6 +273,7 @@ public sealed partial class SimulatedUspAgent
                     result.SupportedObjs.Add(root);
                 }
                 root.SupportedCommands.Add(new GetSupportedDMResp.Types.SupportedCommandResult { CommandName = "Reboot()", CommandType = GetSupportedDMResp.Types.CmdType.CmdSync });
+                root.SupportedCommands.Add(new GetSupportedDMResp.Types.SupportedCommandResult { CommandName = "FactoryReset()", CommandType = GetSupportedDMResp.Types.CmdType.CmdSync });
                 if (request.ReturnEvents) root.SupportedEvents.Add(new GetSupportedDMResp.Types.SupportedEventResult { EventName = "Boot!", ArgNames = { "CommandKey", "Cause", "FirmwareUpdated", "ParameterMap" } });
             }
             resp.ReqObjResults.Add(result);
@@ -285,7 +289,9 @@ public sealed partial class SimulatedUspAgent
         7013 => "parameter not writable",
         7016 => "object does not exist",
         7018 => "not a table",
+        7022 => "command failure",
         7026 => "invalid path",
+        7027 => "invalid command arguments",
         _ => "error " + code,
     };
 }

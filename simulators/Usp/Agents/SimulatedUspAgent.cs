@@ -26,6 +26,9 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     private volatile bool _onBoarded;
     private string _bootCause = "LocalReboot";
     private string _bootCommandKey = "";
+    private bool _bootFirmwareUpdated;
+    /// <summary>Notifications owed once the agent is back (an Activate()'s OperationComplete after its reboot).</summary>
+    private readonly ConcurrentQueue<Func<IAgentConnection, ValueTask>> _afterBoot = new();
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextMsgId;
 
@@ -64,6 +67,18 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     /// <summary>A Set of this parameter answers success but does not change the value.</summary>
     public void IgnoreWritesTo(string parameterPath) => _ignoredWrites[parameterPath] = 0;
 
+    /// <summary>
+    /// A FirmwareImage Download() fails with this USP error in OperationComplete's cmd_failure (7022 command failure…),
+    /// whatever the file server does; null: the outcome of the real fetch.
+    /// </summary>
+    public uint? DownloadError { get; set; }
+
+    /// <summary>Activate() reboots (Boot! says FirmwareUpdated true) but the agent comes back on its old SoftwareVersion.</summary>
+    public bool KeepsOldFirmware { get; set; }
+
+    /// <summary>Device.FactoryReset() keeps the controller's Boot! subscription, so the agent announces Boot! with Cause RemoteFactoryReset; false: it onboards again.</summary>
+    public bool ResetKeepsBootSubscription { get; set; } = true;
+
     public void Start() => _run ??= Task.Run(() => RunAsync(_stopping.Token));
 
     public Task WaitUntilConnectedAsync(TimeSpan timeout) => _connected.Task.WaitAsync(timeout);
@@ -83,10 +98,11 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
     public void DropConnection() => _connection?.Abort();
 
     /// <summary>Reboots: drops the connection, stays away briefly, reconnects and announces Boot!.</summary>
-    public void Reboot(string cause = "LocalReboot", string commandKey = "")
+    public void Reboot(string cause = "LocalReboot", string commandKey = "", bool firmwareUpdated = false)
     {
         _bootCause = cause;
         _bootCommandKey = commandKey;
+        _bootFirmwareUpdated = firmwareUpdated;
         _bootPending = true;
         _connection?.Abort();
     }
@@ -236,8 +252,11 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
         if (holdsBootSubscription)
         {
             await SendBootAsync(connection, _options.ControllerEndpointId, _bootCause, _bootCommandKey).ConfigureAwait(false);
+            _bootFirmwareUpdated = false;
+            while (_afterBoot.TryDequeue(out var owed)) await owed(connection).ConfigureAwait(false);
             return;
         }
+        while (_afterBoot.TryDequeue(out var owed)) await owed(connection).ConfigureAwait(false);
         if (!_options.SendOnBoardRequest || _onBoarded) return;
         _ = Task.Run(async () =>
         {
@@ -278,7 +297,7 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
             notify.Event = new Notify.Types.Event { ObjPath = "Device.", EventName = "Boot!" };
             notify.Event.Params["CommandKey"] = commandKey;
             notify.Event.Params["Cause"] = cause;
-            notify.Event.Params["FirmwareUpdated"] = cause == "FirmwareUpdate" ? "true" : "false";
+            notify.Event.Params["FirmwareUpdated"] = _bootFirmwareUpdated ? "true" : "false";
             notify.Event.Params["ParameterMap"] = "{}";
         }, toId).ConfigureAwait(false);
         Interlocked.Increment(ref Statistics.bootsSent);
@@ -363,6 +382,6 @@ public sealed partial class SimulatedUspAgent : IAsyncDisposable
         if (answer.Body.MsgBodyCase == Body.MsgBodyOneofCase.Error) Interlocked.Increment(ref Statistics.errorsReturned);
         await SendMsgAsync(connection, answer).ConfigureAwait(false);
         if (request.Body.Request.ReqTypeCase == Request.ReqTypeOneofCase.Operate && answer.Body.MsgBodyCase == Body.MsgBodyOneofCase.Response)
-            AfterOperate(connection, request.Body.Request.Operate);
+            AfterOperate(connection, request.Body.Request.Operate, answer.Body.Response.OperateResp.OperationResults[0]);
     }
 }

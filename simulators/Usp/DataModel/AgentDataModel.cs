@@ -25,7 +25,54 @@ public sealed class AgentDataModel
     private readonly Dictionary<string, Column[]> _tables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _nextInstance = new(StringComparer.Ordinal);
 
+    private readonly AgentIdentity _identity;
+    private readonly string _controllerEndpointId;
+
     public AgentDataModel(AgentIdentity identity, string controllerEndpointId)
+    {
+        _identity = identity;
+        _controllerEndpointId = controllerEndpointId;
+        Populate(identity, controllerEndpointId);
+    }
+
+    /// <summary>
+    /// Back to the factory defaults (Device.FactoryReset()), keeping what a reset does not erase: the installed
+    /// firmware (SoftwareVersion, the FirmwareImage table, the active image) and the objects under <paramref name="alsoKept"/>.
+    /// </summary>
+    public void Reset(params string[] alsoKept)
+    {
+        string[] kept = ["Device.DeviceInfo.SoftwareVersion", "Device.DeviceInfo.FirmwareImage.", "Device.DeviceInfo.ActiveFirmwareImage", .. alsoKept];
+        lock (_gate)
+        {
+            bool Kept(string path) => kept.Any(k => path.StartsWith(k, StringComparison.Ordinal));
+            var parameters = _parameters.Where(p => Kept(p.Key)).ToList();
+            var instances = _instances.Where(Kept).ToList();
+            var next = _nextInstance.Where(n => Kept(n.Key)).ToList();
+            _parameters.Clear();
+            _instances.Clear();
+            _tables.Clear();
+            _nextInstance.Clear();
+            Populate(_identity, _controllerEndpointId);
+            foreach (var (path, parameter) in parameters) _parameters[path] = parameter;
+            foreach (var instance in instances) _instances.Add(instance);
+            foreach (var (table, number) in next) _nextInstance[table] = Math.Max(number, _nextInstance.GetValueOrDefault(table));
+            // A kept subscription keeps its instance number from being handed out again.
+            foreach (var instance in instances)
+            {
+                var table = instance[..(instance.TrimEnd('.').LastIndexOf('.') + 1)];
+                if (_nextInstance.TryGetValue(table, out var n) && int.TryParse(instance[table.Length..].TrimEnd('.'), NumberStyles.None, CultureInfo.InvariantCulture, out var used))
+                    _nextInstance[table] = Math.Max(n, used + 1);
+            }
+        }
+    }
+
+    /// <summary>Sets a value the agent itself changes (firmware state), writable or not.</summary>
+    public void Update(string path, string value)
+    {
+        lock (_gate) Set(path, value);
+    }
+
+    private void Populate(AgentIdentity identity, string controllerEndpointId)
     {
         Set("Device.DeviceInfo.Manufacturer", identity.Manufacturer, writable: false);
         Set("Device.DeviceInfo.ModelName", identity.ModelName, writable: false);
@@ -48,7 +95,9 @@ public sealed class AgentDataModel
             new Column("Enable", ParameterKind.Boolean, "false"), new Column("ID", ParameterKind.String, ""),
             new Column("NotifType", ParameterKind.String, ""), new Column("ReferenceList", ParameterKind.String, ""),
             new Column("Persistent", ParameterKind.Boolean, "false"), new Column("Recipient", ParameterKind.String, ""));
-        DefineTable("Device.DeviceInfo.FirmwareImage.", new Column("Name", ParameterKind.String, "", Writable: false), new Column("Version", ParameterKind.String, "", Writable: false));
+        // TR-181 FirmwareImage: two banks, the running image and a spare one Download() fills.
+        DefineTable("Device.DeviceInfo.FirmwareImage.", new Column("Name", ParameterKind.String, "", Writable: false), new Column("Version", ParameterKind.String, "", Writable: false),
+            new Column("Available", ParameterKind.Boolean, "false"), new Column("Status", ParameterKind.String, "NoImage", Writable: false));
 
         for (var i = 1; i <= 3; i++) { AddInstance("Device.WiFi.SSID."); AddInstance("Device.WiFi.AccessPoint."); AddInstance("Device.Ethernet.VLANTermination."); }
         AddInstance("Device.Services.VoiceService.");
@@ -59,6 +108,11 @@ public sealed class AgentDataModel
         var image = AddInstance("Device.DeviceInfo.FirmwareImage.");
         Set(image + "Name", "firmware-1");
         Set(image + "Version", identity.SoftwareVersion);
+        Set(image + "Available", "true", kind: ParameterKind.Boolean);
+        Set(image + "Status", "Available", writable: false);
+        AddInstance("Device.DeviceInfo.FirmwareImage.");
+        Set("Device.DeviceInfo.ActiveFirmwareImage", image, writable: false);
+        Set("Device.DeviceInfo.BootFirmwareImage", image);
     }
 
     private void DefineTable(string table, params Column[] columns)

@@ -17,12 +17,28 @@ public static class FleetCommand
         var seconds = new Option<int>("--seconds") { Description = "stop after this many seconds (0: until Ctrl+C)", DefaultValueFactory = _ => 0 };
         var secret = new Option<string?>("--secret") { Description = "every agent's own secret" };
         var secretSeed = new Option<string?>("--secret-seed") { Description = "per-agent secrets: AgentSecrets.Derive(SEED, endpoint id)" };
+        var downloadError = new Option<uint?>("--download-error")
+        {
+            Description = "failing agents end every FirmwareImage Download() with this USP error in OperationComplete's cmd_failure "
+                + "(7022 command failure, 7027 invalid command arguments, ...); without it the outcome of the real HTTP fetch",
+        };
+        var keepOldFirmware = new Option<bool>("--keep-old-firmware")
+        {
+            Description = "failing agents reboot on Activate() (Boot! FirmwareUpdated true) but come back with the old SoftwareVersion",
+        };
+        var failingPercent = new Option<int>("--failing-percent")
+        {
+            Description = "share of the fleet (0-100, spread evenly) that --download-error / --keep-old-firmware apply to",
+            DefaultValueFactory = _ => 100,
+        };
+        downloadError.Validators.Add(r => { if (r.GetValueOrDefault<uint?>() is { } code && code is < 7000 or > 7999) r.AddError("--download-error must be a USP error code (7000-7999)"); });
+        failingPercent.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--failing-percent must be 0-100"); });
         count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--count must be at least 1"); });
         seconds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--seconds must not be negative"); });
 
         var root = new RootCommand("A fleet of simulated TR-369 USP agents that connect to a controller, onboard, answer its messages and report Boot!.")
         {
-            url, mqtt, count, prefix, controller, topic, seconds, secret, secretSeed,
+            url, mqtt, count, prefix, controller, topic, seconds, secret, secretSeed, downloadError, keepOldFirmware, failingPercent,
         };
         root.Validators.Add(r =>
         {
@@ -38,6 +54,14 @@ public static class FleetCommand
             var agents = parse.GetValue(count);
             await using var fleet = UspAgentFleet.Create(agents, i => UspAgentFleet.DefaultOptions(i, parse.GetValue(prefix)!, webSocket, broker,
                 parse.GetValue(controller)!, parse.GetValue(topic), secretFor));
+            var percent = parse.GetValue(failingPercent);
+            for (var i = 0; i < fleet.Agents.Count; i++)
+            {
+                // Agent i fails when its share crosses a whole percent: 10% is every tenth agent.
+                if ((i + 1) * percent / 100 == i * percent / 100) continue;
+                fleet.Agents[i].DownloadError = parse.GetValue(downloadError);
+                fleet.Agents[i].KeepsOldFirmware = parse.GetValue(keepOldFirmware);
+            }
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (parse.GetValue(seconds) is > 0 and var limit) stop.CancelAfter(TimeSpan.FromSeconds(limit));
 
