@@ -23,7 +23,7 @@ for a in "$@"; do
   if [[ "$a" == "--no-build" ]]; then build=0; else args+=("$a"); fi
 done
 set -- "${args[@]+"${args[@]}"}"
-# The storm project references the orchestrator, so this builds src/Orchestrator in Release too.
+# The storm project references the launcher, so this builds src/Launcher (and the orchestrator) in Release too.
 if [[ $build == 1 ]] && ! build_log="$(dotnet build -c Release --nologo -v quiet benchmarks/Storm 2>&1)"; then
   echo "$build_log" >&2
   exit 1
