@@ -14,7 +14,7 @@ public sealed class AdapterCrashTests(Xunit.Abstractions.ITestOutputHelper outpu
         await using var acs = new HostProcess("Provisioning.Southbound.Cwmp", environment.Settings);
         orchestrator.Start();
         acs.Start();
-        await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await environment.WaitReadyAsync(TimeSpan.FromSeconds(120), orchestrator);
         var cpes = await environment.RegisterFleetAsync("ACSKILL", 60);
 
         var storm = StormEnvironment.BootstrapWithRetriesAsync(cpes, TimeSpan.FromSeconds(90));

@@ -14,7 +14,7 @@ public sealed class DatabaseRestartTests(Xunit.Abstractions.ITestOutputHelper ou
             ?? throw new InvalidOperationException("this test restarts the private PostgreSQL cluster; run it without PROVISIONING_TEST_POSTGRES or Docker");
         await using var orchestrator = new HostProcess("Provisioning.Launcher", environment.Settings);
         orchestrator.Start();
-        await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await environment.WaitReadyAsync(TimeSpan.FromSeconds(120), orchestrator);
         var pid = orchestrator.Pid;
         var cpes = await environment.RegisterFleetAsync("PGRST", 100);
 

@@ -79,7 +79,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The last lines the host wrote, for a failure message.</summary>
     public string Tail(int lines = 40) => string.Join('\n', Output.TakeLast(lines));
 
-    private string Name => Path.GetFileNameWithoutExtension(_assembly);
+    public string Name => Path.GetFileNameWithoutExtension(_assembly);
 
     /// <summary>SIGKILL: no shutdown code runs, leases are not handed back, sessions drop.</summary>
     public void Kill()

@@ -11,7 +11,7 @@ public sealed class OrchestratorCrashTests(Xunit.Abstractions.ITestOutputHelper 
         await using var environment = await StormEnvironment.CreateAsync("crash");
         await using var orchestrator = new HostProcess("Provisioning.Launcher", environment.Settings);
         orchestrator.Start();
-        await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await environment.WaitReadyAsync(TimeSpan.FromSeconds(120), orchestrator);
         var cpes = await environment.RegisterFleetAsync("CRASH", 150);
 
         var storm = StormEnvironment.BootstrapWithRetriesAsync(cpes, TimeSpan.FromSeconds(120));
@@ -22,7 +22,7 @@ public sealed class OrchestratorCrashTests(Xunit.Abstractions.ITestOutputHelper 
             orchestrator.Kill();
             output.WriteLine($"kill {kill + 1}: {accepted} workflows accepted, {inFlight} in flight");
             orchestrator.Start();
-            await environment.WaitReadyAsync(TimeSpan.FromSeconds(60));
+            await environment.WaitReadyAsync(TimeSpan.FromSeconds(120), orchestrator);
         }
         var failedSessions = await storm;
 

@@ -66,8 +66,11 @@ public sealed class StormEnvironment : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>Waits until the orchestrator answers (a restarted process takes a few seconds).</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until the orchestrator answers (a restarted process takes a few seconds). When <paramref name="host"/> is
+    /// given, a host that exited or never answers fails the test with the end of its own output.
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan timeout, HostProcess? host = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -77,9 +80,13 @@ public sealed class StormEnvironment : IAsyncDisposable
                 await Inventory.ListServicePlansAsync(new ListServicePlansRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
                 return;
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
+            catch (RpcException) when (DateTime.UtcNow < deadline && !(host is { Pid: null }))
             {
                 await Task.Delay(200);
+            }
+            catch (RpcException e) when (host is not null)
+            {
+                throw new InvalidOperationException($"{host.Name} did not answer within {timeout} ({(host.Pid is null ? "it exited" : e.Status.Detail)}):\n{host.Tail()}", e);
             }
         }
     }

@@ -9,8 +9,8 @@ using Provisioning.Orchestrator.Workflows.Steps;
 namespace Provisioning.Orchestrator.Workflows;
 
 /// <summary>
-/// Group commit: the driver appends of many workflows that are ready at the same moment share one Marten session and
-/// one transaction. At most <see cref="WorkflowOptions.CommitConcurrency"/> commits run at once; appends that arrive
+/// Group commit: the writes of many workflows that are ready at the same moment (first commits and driver appends)
+/// share one Marten session and one transaction. At most <see cref="WorkflowOptions.CommitConcurrency"/> commits run at once; appends that arrive
 /// while they run wait and go together in the next one (up to <see cref="WorkflowOptions.MaxCommitBatch"/>), so a
 /// quiet system commits each append at once and a storm pays one round trip and one transaction for many. A group
 /// that does not commit (one stream moved on, a lease lost, the database away) writes nothing; each of its appends
@@ -35,10 +35,17 @@ public sealed class WorkflowCommits : IAsyncDisposable
     }
 
     /// <summary>True when the append committed in a group; false when it must be tried alone (nothing of it was written).</summary>
-    public async Task<bool> CommitAsync(WorkflowContext context, WorkflowDecision decision, CancellationToken stopping)
+    public Task<bool> CommitAsync(WorkflowContext context, WorkflowDecision decision, CancellationToken stopping) =>
+        CommitAsync(session => WorkflowAppend.Queue(session, _leases, context, WorkflowAppend.Events(context, decision), decision), stopping);
+
+    /// <summary>
+    /// True when what <paramref name="write"/> queues on the session committed in a group; false when it must be
+    /// written alone (nothing of it was). <paramref name="write"/> may run on another thread, once.
+    /// </summary>
+    public async Task<bool> CommitAsync(Action<IDocumentSession> write, CancellationToken stopping)
     {
         if (!_options.GroupCommit) return false;
-        var pending = new PendingAppend(context, decision, Activity.Current);
+        var pending = new PendingAppend(write, Activity.Current);
         if (!_pending.Writer.TryWrite(pending)) return false; // shutting down
         return await pending.Committed.Task.WaitAsync(stopping).ConfigureAwait(false);
     }
@@ -70,8 +77,7 @@ public sealed class WorkflowCommits : IAsyncDisposable
         try
         {
             await using var session = _store.LightweightSession();
-            foreach (var pending in group)
-                WorkflowAppend.Queue(session, _leases, pending.Context, WorkflowAppend.Events(pending.Context, pending.Decision), pending.Decision);
+            foreach (var pending in group) pending.Write(session);
             await session.SaveChangesAsync().ConfigureAwait(false);
             committed = true;
         }
@@ -106,7 +112,7 @@ public sealed class WorkflowCommits : IAsyncDisposable
         while (_pending.Reader.TryRead(out var left)) left.Committed.TrySetResult(false);
     }
 
-    private sealed record PendingAppend(WorkflowContext Context, WorkflowDecision Decision, Activity? Workflow)
+    private sealed record PendingAppend(Action<IDocumentSession> Write, Activity? Workflow)
     {
         public TaskCompletionSource<bool> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -46,18 +46,11 @@ public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases l
     /// </summary>
     public async Task<bool> StartAsync(WorkflowDecision accepted, StartRequest request, bool mayRetry, CancellationToken cancellationToken)
     {
-        var workflowId = accepted.Decided.Id;
-        var serial = request.Device.SerialNumber;
+        // In a group with other workflows' writes first; one that did not commit there (a device claimed meanwhile,
+        // say) is written alone, where the refusal is told apart.
+        if (await commits.CommitAsync(session => QueueStart(session, accepted, request), cancellationToken)) return true;
         await using var session = store.LightweightSession();
-        object[] events = [.. accepted.Events];
-        session.Events.StartStream<WorkflowSummary>(workflowId, events);
-        session.Insert(new ActiveWorkflowClaim(serial, workflowId));
-        if (request.RequestId is { Length: > 0 }) session.Insert(new ProvisionRequestRecord(request.RequestId, workflowId));
-        if (request.Route is { } route) session.Store(route);
-        if (request.DeviceFact is { } fact)
-            session.Events.Append(DeviceStream.For(serial), fact(workflowId, accepted.Events[0].Trace.TraceId));
-        var (leaseSql, leaseParameters) = leases.InsertFor(workflowId);
-        session.QueueSqlCommand(leaseSql, leaseParameters);
+        QueueStart(session, accepted, request);
         try
         {
             await session.SaveChangesAsync(cancellationToken);
@@ -67,6 +60,21 @@ public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases l
         {
             return false;
         }
+    }
+
+    private void QueueStart(IDocumentSession session, WorkflowDecision accepted, StartRequest request)
+    {
+        var workflowId = accepted.Decided.Id;
+        var serial = request.Device.SerialNumber;
+        object[] events = [.. accepted.Events];
+        session.Events.StartStream<WorkflowSummary>(workflowId, events);
+        session.Insert(new ActiveWorkflowClaim(serial, workflowId));
+        if (request.RequestId is { Length: > 0 }) session.Insert(new ProvisionRequestRecord(request.RequestId, workflowId));
+        if (request.Route is { } route) session.Store(route);
+        if (request.DeviceFact is { } fact)
+            session.Events.Append(DeviceStream.For(serial), fact(workflowId, accepted.Events[0].Trace.TraceId));
+        var (leaseSql, leaseParameters) = leases.InsertFor(workflowId);
+        session.QueueSqlCommand(leaseSql, leaseParameters);
     }
 
     /// <summary>
