@@ -11,8 +11,11 @@ using Domain = Provisioning.Orchestrator.Workflows;
 namespace Provisioning.Orchestrator.Grpc;
 
 /// <summary>The northbound API: map the request, call the domain, map the answer.</summary>
-public sealed class ProvisioningGrpcService(
+public sealed partial class ProvisioningGrpcService(
     WorkflowStarter starter,
+    WorkflowStore workflows,
+    OperationSecrets secrets,
+    Microsoft.AspNetCore.Authorization.IAuthorizationService authorization,
     WorkflowCanceller canceller,
     EventFeed feed,
     FeedAdmission admission,
@@ -184,6 +187,7 @@ public sealed class ProvisioningGrpcService(
             StartedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(e.StartedAt),
             CompletedAt = e.CompletedAt is { } c ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(c) : null,
             Trigger = e.Trigger.ToWire(),
+            Kind = e.Kind.ToWire(),
         }));
         return response;
     }
