@@ -58,6 +58,25 @@ public sealed partial class ProvisioningGrpcService
         return new DeviceOperationResponse { Workflow = workflow.ToWire(), Replayed = replayed };
     }
 
+    /// <summary>
+    /// A retry does what the original did: the same kind and arguments (a write's sealed secrets taken from its first
+    /// event), and a write's retry is an admin's like the write.
+    /// </summary>
+    private async Task<StartRequest> RetryOfOperationAsync(WorkflowSummary original, StartRequest retry, ServerCallContext context)
+    {
+        if (original.Kind == WorkflowKind.Provision) return retry;
+        IReadOnlyList<RequestedParameter>? parameters = null;
+        if (original.Kind == WorkflowKind.SetParameters)
+        {
+            if (!(await authorization.AuthorizeAsync(context.GetHttpContext().User, Security.Policies.Admin)).Succeeded)
+                throw new RpcException(new Status(StatusCode.PermissionDenied, "retrying a set_parameters workflow needs the admin role"));
+            await using var session = store.QuerySession();
+            var first = await session.Events.FetchStreamAsync(original.Id, version: 1, token: context.CancellationToken);
+            parameters = first.Select(e => e.Data).OfType<Workflows.Events.ProvisioningRequested>().FirstOrDefault()?.Parameters;
+        }
+        return retry with { Kind = original.Kind, ParameterNames = original.ParameterNames, Parameters = parameters };
+    }
+
     private async Task<DeviceOperationResponse> OperateAsync(DeviceOperationRequest request, WorkflowKind kind, ServerCallContext context)
     {
         new RequestValidation().Require("serial_number", request.SerialNumber, 64).Limit("request_id", request.RequestId, 128).ThrowIfInvalid();

@@ -106,12 +106,12 @@ public sealed partial class ProvisioningGrpcService(
         if (!original.IsTerminal || original.Result == Domain.WorkflowResult.Success)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"workflow {id} is {original.Status}: only a failed or cancelled workflow can be retried"));
 
-        var outcome = await starter.StartAsync(new StartRequest(
+        var outcome = await starter.StartAsync(await RetryOfOperationAsync(original, new StartRequest(
             original.Device,
             string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId,
             Domain.WorkflowTrigger.Retry,
             original.ServicePlanOverride,
-            original.Id), context.CancellationToken);
+            original.Id), context), context.CancellationToken);
         return new ProvisionDeviceResponse { Workflow = outcome.Workflow.ToWire(), Existing = outcome.Existing, Replayed = outcome.Replayed };
     }
 

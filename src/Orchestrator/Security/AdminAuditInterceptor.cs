@@ -32,8 +32,9 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
             (DeleteModelProfileRequest r, DeleteModelProfileResponse { Deleted: true }) => new ModelProfilesChanged(AdminChange.Deleted, [r.Name], who),
             (RebuildProjectionsRequest, RebuildProjectionsResponse p) => new ProjectionsRebuilt(p.Projections.ToList(), p.EventsProcessed, who),
             // A replayed request id wrote nothing new: its first call was audited.
-            (SetDeviceParametersRequest, DeviceOperationResponse { Replayed: false } d) => new DeviceParametersSet(d.Workflow.Device.SerialNumber,
-                Guid.Parse(d.Workflow.WorkflowId), d.Workflow.Parameters.Select(p => new Workflows.Events.PushedParameter(p.Name, p.Value, p.Type.ToString(), p.Secret)).ToList(), who),
+            (SetDeviceParametersRequest, DeviceOperationResponse { Replayed: false } d) => Written(d.Workflow, who),
+            // The retry of a write writes again.
+            (RetryWorkflowRequest, ProvisionDeviceResponse { Replayed: false, Existing: false, Workflow.Kind: WorkflowKind.SetParameters } r) => Written(r.Workflow, who),
             _ => null,
         };
         if (change is null) return response;
@@ -52,6 +53,9 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
         });
         return response;
     }
+
+    private static DeviceParametersSet Written(Workflow workflow, string who) => new(workflow.Device.SerialNumber, Guid.Parse(workflow.WorkflowId),
+        workflow.Parameters.Select(p => new Workflows.Events.PushedParameter(p.Name, p.Value, p.Type.ToString(), p.Secret)).ToList(), who);
 
     private static bool HasCredentials(Device d) =>
         d.CwmpPassword.Length > 0 || d.ConnectionRequestPassword.Length > 0 || d.BootstrapPassword.Length > 0 || d.AgentSecret.Length > 0;

@@ -43,6 +43,30 @@ public sealed class DeviceOperationCommandTests(CliSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Retrying_a_failed_operation_does_the_operation_again()
+    {
+        var serial = CliSystemFixture.NewSerial("FAULT");
+        await fixture.RegisterAsync(serial);
+        var failed = await fixture.System.Provisioning.SetDeviceParametersAsync(new SetDeviceParametersRequest
+        {
+            SerialNumber = serial,
+            Wait = true,
+            Parameters = { new Contracts.Common.ParameterValue { Name = "Device.ManagementServer.Password", Value = "retry-secret" } },
+        }, deadline: DateTime.UtcNow.AddSeconds(20));
+        Assert.Equal(WorkflowResult.ConfigPushFailed, failed.Workflow.Result);
+
+        var run = await fixture.RunAsync("retry", failed.Workflow.WorkflowId, "--wait", "--timeout", "20");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        var workflows = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial });
+        var retry = workflows.Workflows.Single(w => w.RetryOf == failed.Workflow.WorkflowId);
+        Assert.Equal(WorkflowKind.SetParameters, retry.Kind);
+        Assert.Equal(WorkflowStep.SetParameters, retry.FailedStep);
+        Assert.Equal("********", retry.Parameters.Single().Value);
+        Assert.DoesNotContain("retry-secret", run.Console);
+    }
+
+    [Fact]
     public async Task Factory_reset_needs_yes()
     {
         var serial = CliSystemFixture.NewSerial("OK");
