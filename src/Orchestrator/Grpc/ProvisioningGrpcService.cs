@@ -76,6 +76,7 @@ public sealed partial class ProvisioningGrpcService(
         if (!string.IsNullOrEmpty(request.SerialNumber)) query = query.Where(w => w.SerialNumber == request.SerialNumber);
         if (request.State.FromWire() is { } status) query = query.Where(w => w.Status == status);
         if (request.Result.FromWire() is { } result) query = query.Where(w => w.Result == result);
+        if (request.Kind.FromWire() is { } kind) query = query.Where(w => w.Kind == kind);
         if (createdFrom is { } f) query = query.Where(w => w.CreatedAt >= f);
         if (createdTo is { } t) query = query.Where(w => w.CreatedAt < t);
         var page = await query.OrderByDescending(w => w.CreatedAt).ThenBy(w => w.Id).Skip(offset).Take(pageSize + 1).ToListAsync(context.CancellationToken);

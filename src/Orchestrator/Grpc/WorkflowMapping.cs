@@ -59,6 +59,16 @@ public static class WorkflowMapping
         _ => Wire.WorkflowKind.Unspecified,
     };
 
+    public static WorkflowKind? FromWire(this Wire.WorkflowKind kind) => kind switch
+    {
+        Wire.WorkflowKind.Provision => WorkflowKind.Provision,
+        Wire.WorkflowKind.Reboot => WorkflowKind.Reboot,
+        Wire.WorkflowKind.FactoryReset => WorkflowKind.FactoryReset,
+        Wire.WorkflowKind.GetParameters => WorkflowKind.GetParameters,
+        Wire.WorkflowKind.SetParameters => WorkflowKind.SetParameters,
+        _ => null,
+    };
+
     public static Wire.VerificationMismatch ToWire(this VerificationMismatchRecord m) =>
         new() { Name = m.Name, Expected = m.Expected, Actual = m.Actual };
 

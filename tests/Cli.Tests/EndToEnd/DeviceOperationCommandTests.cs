@@ -81,6 +81,8 @@ public sealed class DeviceOperationCommandTests(CliSystemFixture fixture)
         Assert.Contains("factory_reset_accepted [factory_reset]", done.Console);
         var workflows = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial });
         Assert.Equal(WorkflowKind.FactoryReset, Assert.Single(workflows.Workflows).Kind);
+        var reboots = await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial, Kind = WorkflowKind.Reboot });
+        Assert.Empty(reboots.Workflows);
     }
 
     [Fact]
