@@ -48,7 +48,7 @@ internal static class DeviceCommand
         // Ids stay on one line so they can be copied; the reason wraps.
         table.AddColumns("Started (UTC)");
         table.AddColumn(new TableColumn("Workflow").NoWrap());
-        table.AddColumns("Trigger", "Result", "Failed step", "Fault", "Plan", "Model / firmware");
+        table.AddColumns("Kind", "Trigger", "Result", "Failed step", "Fault", "Plan", "Model / firmware");
         table.AddColumn(new TableColumn("Trace id").NoWrap());
         table.AddColumn("Reason");
         foreach (var entry in history.Entries.OrderBy(e => e.StartedAt?.ToDateTimeOffset()))
@@ -57,6 +57,7 @@ internal static class DeviceCommand
             table.AddRow(
                 Time(entry.StartedAt),
                 EventText.Cell(entry.WorkflowId),
+                EventText.Cell(entry.Kind == WorkflowKind.Unspecified ? "provision" : ProtoNames.Short(entry.Kind)),
                 EventText.Cell(ProtoNames.Short(entry.Trigger)),
                 entry.Result switch { WorkflowResult.Success => $"[green]{result}[/]", WorkflowResult.Unspecified => "running", _ => $"[red]{EventText.Cell(result)}[/]" },
                 EventText.Cell(ProtoNames.Short(entry.FailedStep)),

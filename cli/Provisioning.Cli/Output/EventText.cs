@@ -41,7 +41,10 @@ public static class EventText
     public static string Detail(ProvisioningEvent e) => e.PayloadCase switch
     {
         ProvisioningEvent.PayloadOneofCase.ProvisioningRequested =>
-            Join($"trigger={ProtoNames.Short(e.ProvisioningRequested.Trigger)}",
+            Join(e.ProvisioningRequested.Kind is WorkflowKind.Unspecified or WorkflowKind.Provision ? "" : $"kind={ProtoNames.Short(e.ProvisioningRequested.Kind)}",
+                $"trigger={ProtoNames.Short(e.ProvisioningRequested.Trigger)}",
+                e.ProvisioningRequested.ParameterNames.Count > 0 ? $"names={string.Join(',', e.ProvisioningRequested.ParameterNames)}" : "",
+                e.ProvisioningRequested.Parameters.Count > 0 ? $"set={Values(e.ProvisioningRequested.Parameters)}" : "",
                 e.ProvisioningRequested.EventCodes.Count > 0 ? $"events={string.Join(',', e.ProvisioningRequested.EventCodes)}" : "",
                 e.ProvisioningRequested.ServicePlanOverride is { Length: > 0 } plan ? $"plan={plan}" : ""),
         ProvisioningEvent.PayloadOneofCase.DeviceAuthenticated =>
@@ -54,6 +57,11 @@ public static class EventText
                 e.ConfigPushed.ApplyStatus == 1 ? "applied_after_reboot" : "",
                 e.ConfigPushed.CreatedInstances.Count == 0 ? "" : "created=" + string.Join(',', e.ConfigPushed.CreatedInstances.Select(i => $"{i.Requested}->{i.Actual}"))),
         ProvisioningEvent.PayloadOneofCase.ConfigVerified => $"parameters={e.ConfigVerified.ParameterCount}",
+        ProvisioningEvent.PayloadOneofCase.RebootAccepted => $"command_key={e.RebootAccepted.CommandKey}",
+        ProvisioningEvent.PayloadOneofCase.FactoryResetAccepted => "factory reset accepted",
+        ProvisioningEvent.PayloadOneofCase.ParametersRead => $"values={Values(e.ParametersRead.Values)}",
+        ProvisioningEvent.PayloadOneofCase.ParametersWritten =>
+            Join($"parameter_key={e.ParametersWritten.ParameterKey}", $"apply_status={e.ParametersWritten.ApplyStatus}", $"written={Values(e.ParametersWritten.Parameters)}"),
         ProvisioningEvent.PayloadOneofCase.ProvisioningSucceeded => $"result=success duration={e.ProvisioningSucceeded.DurationMs}ms",
         ProvisioningEvent.PayloadOneofCase.ProvisioningFailed => Failure(e.ProvisioningFailed),
         ProvisioningEvent.PayloadOneofCase.ProvisioningCancelled =>
@@ -70,6 +78,9 @@ public static class EventText
         failed.Reason is { Length: > 0 } reason ? $"reason=\"{reason}\"" : "",
         failed.ParameterFaults.Count == 0 ? "" : "parameter_faults=" + string.Join(',', failed.ParameterFaults.Select(f => $"{f.Name}:{f.FaultCode}")),
         failed.Mismatches.Count == 0 ? "" : "mismatches=" + string.Join(',', failed.Mismatches.Select(m => m.Name)));
+
+    /// <summary>name=value pairs as the events hold them (secrets already redacted by the orchestrator).</summary>
+    private static string Values(IEnumerable<Contracts.Common.ParameterValue> values) => string.Join(',', values.Select(v => $"{v.Name}={v.Value}"));
 
     private static string Join(params string[] parts) => string.Join(' ', parts.Where(p => p.Length > 0 && !p.EndsWith('=')));
 }

@@ -24,6 +24,7 @@ public sealed class DeviceHistoryEntry
 {
     public Guid WorkflowId { get; set; }
     public WorkflowTrigger Trigger { get; set; }
+    public WorkflowKind Kind { get; set; }
     public WorkflowResult? Result { get; set; }
     public WorkflowStep? FailedStep { get; set; }
     public uint FaultCode { get; set; }

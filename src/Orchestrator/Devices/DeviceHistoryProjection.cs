@@ -18,6 +18,7 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
         history.Id = e.Data.SerialNumber;
         var entry = history.Entry(e.StreamId);
         entry.Trigger = e.Data.Trigger;
+        entry.Kind = e.Data.Kind;
         entry.TraceId = e.Data.Trace.TraceId;
         entry.StartedAt = EventTime.Stored(e.Timestamp);
     }

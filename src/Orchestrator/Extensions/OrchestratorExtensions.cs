@@ -68,6 +68,12 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, FetchProfileStep>();
         builder.Services.AddSingleton<IWorkflowStep, PushConfigStep>();
         builder.Services.AddSingleton<IWorkflowStep, VerifyStep>();
+        builder.Services.AddSingleton<DeviceOperationCall>();
+        builder.Services.AddSingleton<OperationSecrets>();
+        builder.Services.AddSingleton<IWorkflowStep, RebootStep>();
+        builder.Services.AddSingleton<IWorkflowStep, FactoryResetStep>();
+        builder.Services.AddSingleton<IWorkflowStep, GetParametersStep>();
+        builder.Services.AddSingleton<IWorkflowStep, SetParametersStep>();
         builder.Services.AddSingleton<WorkflowCommits>();
         builder.Services.AddSingleton<WorkflowStore>();
         builder.Services.AddSingleton<WorkflowDriver>();

@@ -114,11 +114,16 @@ public static class StoreExtensions
         options.Events.AddEventType<ProvisioningFailed>();
         options.Events.AddEventType<ProvisioningCancelled>();
         options.Events.AddEventType<WorkflowResumed>();
+        options.Events.AddEventType<RebootAccepted>();
+        options.Events.AddEventType<FactoryResetAccepted>();
+        options.Events.AddEventType<ParametersRead>();
+        options.Events.AddEventType<ParametersWritten>();
         // Admin audit (own streams, not workflow events).
         options.Events.AddEventType<InventoryChanged>();
         options.Events.AddEventType<ServicePlansChanged>();
         options.Events.AddEventType<ProjectionsRebuilt>();
         options.Events.AddEventType<ModelProfilesChanged>();
+        options.Events.AddEventType<DeviceParametersSet>();
         // A device's own stream (refused contacts, credential life cycle, factory resets): not workflow events either.
         options.Events.AddEventType<DeviceContactRefused>();
         options.Events.AddEventType<CredentialPending>();

@@ -38,6 +38,9 @@ public static class EventMapping
                     ServicePlanOverride = r.ServicePlanOverride ?? "",
                     RetryOf = r.RetryOf?.ToString() ?? "",
                     EventCodes = { r.EventCodes },
+                    Kind = r.Kind.ToWire(),
+                    ParameterNames = { r.ParameterNames ?? [] },
+                    Parameters = { (r.Parameters ?? []).Select(p => new PushedParameter(p.Name, p.Value, p.Type, p.Secret).ToWire()) },
                 };
                 break;
             case DeviceAuthenticated a:
@@ -71,6 +74,25 @@ public static class EventMapping
                             Type = System.Enum.TryParse<ParameterType>(p.Type, out var type) ? type : ParameterType.String,
                         }),
                     },
+                };
+                break;
+            case RebootAccepted r:
+                message.Step = Wire.WorkflowStep.Reboot;
+                message.RebootAccepted = new Wire.RebootAccepted { CommandKey = r.CommandKey };
+                break;
+            case FactoryResetAccepted:
+                message.Step = Wire.WorkflowStep.FactoryReset;
+                message.FactoryResetAccepted = new Wire.FactoryResetAccepted();
+                break;
+            case ParametersRead read:
+                message.Step = Wire.WorkflowStep.GetParameters;
+                message.ParametersRead = new Wire.ParametersRead { Values = { read.Values.Select(WorkflowMapping.ToWire) } };
+                break;
+            case ParametersWritten written:
+                message.Step = Wire.WorkflowStep.SetParameters;
+                message.ParametersWritten = new Wire.ParametersWritten
+                {
+                    ParameterKey = written.ParameterKey, ApplyStatus = written.ApplyStatus, Parameters = { written.Parameters.Select(WorkflowMapping.ToWire) },
                 };
                 break;
             case ConfigVerified v:

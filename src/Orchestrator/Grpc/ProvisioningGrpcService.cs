@@ -11,8 +11,11 @@ using Domain = Provisioning.Orchestrator.Workflows;
 namespace Provisioning.Orchestrator.Grpc;
 
 /// <summary>The northbound API: map the request, call the domain, map the answer.</summary>
-public sealed class ProvisioningGrpcService(
+public sealed partial class ProvisioningGrpcService(
     WorkflowStarter starter,
+    WorkflowStore workflows,
+    OperationSecrets secrets,
+    Microsoft.AspNetCore.Authorization.IAuthorizationService authorization,
     WorkflowCanceller canceller,
     EventFeed feed,
     FeedAdmission admission,
@@ -73,6 +76,7 @@ public sealed class ProvisioningGrpcService(
         if (!string.IsNullOrEmpty(request.SerialNumber)) query = query.Where(w => w.SerialNumber == request.SerialNumber);
         if (request.State.FromWire() is { } status) query = query.Where(w => w.Status == status);
         if (request.Result.FromWire() is { } result) query = query.Where(w => w.Result == result);
+        if (request.Kind.FromWire() is { } kind) query = query.Where(w => w.Kind == kind);
         if (createdFrom is { } f) query = query.Where(w => w.CreatedAt >= f);
         if (createdTo is { } t) query = query.Where(w => w.CreatedAt < t);
         var page = await query.OrderByDescending(w => w.CreatedAt).ThenBy(w => w.Id).Skip(offset).Take(pageSize + 1).ToListAsync(context.CancellationToken);
@@ -103,12 +107,12 @@ public sealed class ProvisioningGrpcService(
         if (!original.IsTerminal || original.Result == Domain.WorkflowResult.Success)
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"workflow {id} is {original.Status}: only a failed or cancelled workflow can be retried"));
 
-        var outcome = await starter.StartAsync(new StartRequest(
+        var outcome = await starter.StartAsync(await RetryOfOperationAsync(original, new StartRequest(
             original.Device,
             string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId,
             Domain.WorkflowTrigger.Retry,
             original.ServicePlanOverride,
-            original.Id), context.CancellationToken);
+            original.Id), context), context.CancellationToken);
         return new ProvisionDeviceResponse { Workflow = outcome.Workflow.ToWire(), Existing = outcome.Existing, Replayed = outcome.Replayed };
     }
 
@@ -184,6 +188,7 @@ public sealed class ProvisioningGrpcService(
             StartedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(e.StartedAt),
             CompletedAt = e.CompletedAt is { } c ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(c) : null,
             Trigger = e.Trigger.ToWire(),
+            Kind = e.Kind.ToWire(),
         }));
         return response;
     }

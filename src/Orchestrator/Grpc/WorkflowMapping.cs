@@ -33,12 +33,41 @@ public static class WorkflowMapping
             UpdatedAt = Timestamp.FromDateTimeOffset(s.UpdatedAt),
             CompletedAt = s.CompletedAt is { } completed ? Timestamp.FromDateTimeOffset(completed) : null,
             Version = s.Version,
+            Kind = s.Kind.ToWire(),
         };
+        workflow.Parameters.AddRange(s.Parameters.Select(ToWire));
         workflow.EventCodes.AddRange(s.EventCodes);
         workflow.Mismatches.AddRange(s.Mismatches.Select(ToWire));
         workflow.ParameterFaults.AddRange(s.ParameterFaults.Select(ToWire));
         return workflow;
     }
+
+    /// <summary>A parameter as events and summaries keep it (secrets already redacted).</summary>
+    public static ParameterValue ToWire(this PushedParameter p) => new()
+    {
+        Name = p.Name, Value = p.Value, Secret = p.Secret,
+        Type = System.Enum.TryParse<ParameterType>(p.Type, out var type) ? type : ParameterType.String,
+    };
+
+    public static Wire.WorkflowKind ToWire(this WorkflowKind kind) => kind switch
+    {
+        WorkflowKind.Provision => Wire.WorkflowKind.Provision,
+        WorkflowKind.Reboot => Wire.WorkflowKind.Reboot,
+        WorkflowKind.FactoryReset => Wire.WorkflowKind.FactoryReset,
+        WorkflowKind.GetParameters => Wire.WorkflowKind.GetParameters,
+        WorkflowKind.SetParameters => Wire.WorkflowKind.SetParameters,
+        _ => Wire.WorkflowKind.Unspecified,
+    };
+
+    public static WorkflowKind? FromWire(this Wire.WorkflowKind kind) => kind switch
+    {
+        Wire.WorkflowKind.Provision => WorkflowKind.Provision,
+        Wire.WorkflowKind.Reboot => WorkflowKind.Reboot,
+        Wire.WorkflowKind.FactoryReset => WorkflowKind.FactoryReset,
+        Wire.WorkflowKind.GetParameters => WorkflowKind.GetParameters,
+        Wire.WorkflowKind.SetParameters => WorkflowKind.SetParameters,
+        _ => null,
+    };
 
     public static Wire.VerificationMismatch ToWire(this VerificationMismatchRecord m) =>
         new() { Name = m.Name, Expected = m.Expected, Actual = m.Actual };
@@ -74,6 +103,7 @@ public static class WorkflowMapping
         WorkflowResult.DeviceUnreachable => Wire.WorkflowResult.DeviceUnreachable,
         WorkflowResult.TimedOut => Wire.WorkflowResult.TimedOut,
         WorkflowResult.Cancelled => Wire.WorkflowResult.Cancelled,
+        WorkflowResult.OperationFailed => Wire.WorkflowResult.OperationFailed,
         _ => Wire.WorkflowResult.Unspecified,
     };
 
@@ -87,6 +117,7 @@ public static class WorkflowMapping
         Wire.WorkflowResult.DeviceUnreachable => WorkflowResult.DeviceUnreachable,
         Wire.WorkflowResult.TimedOut => WorkflowResult.TimedOut,
         Wire.WorkflowResult.Cancelled => WorkflowResult.Cancelled,
+        Wire.WorkflowResult.OperationFailed => WorkflowResult.OperationFailed,
         _ => null,
     };
 
@@ -96,6 +127,10 @@ public static class WorkflowMapping
         WorkflowStep.FetchProfile => Wire.WorkflowStep.FetchProfile,
         WorkflowStep.PushConfig => Wire.WorkflowStep.PushConfig,
         WorkflowStep.Verify => Wire.WorkflowStep.Verify,
+        WorkflowStep.Reboot => Wire.WorkflowStep.Reboot,
+        WorkflowStep.FactoryReset => Wire.WorkflowStep.FactoryReset,
+        WorkflowStep.GetParameters => Wire.WorkflowStep.GetParameters,
+        WorkflowStep.SetParameters => Wire.WorkflowStep.SetParameters,
         _ => Wire.WorkflowStep.Unspecified,
     };
 

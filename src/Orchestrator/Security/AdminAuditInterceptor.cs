@@ -6,7 +6,8 @@ using Provisioning.Contracts.Northbound;
 namespace Provisioning.Orchestrator.Security;
 
 /// <summary>
-/// Records every successful admin change of the InventoryService as an event naming the authenticated principal.
+/// Records every successful admin change of the InventoryService (and an ad-hoc device write of the ProvisioningService)
+/// as an event naming the authenticated principal.
 /// It runs after the change committed: a change whose audit append fails is reported to the caller as an error
 /// (so the admin knows the record is missing) while the change itself stays.
 /// </summary>
@@ -30,6 +31,10 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
             (UpsertModelProfilesRequest r, _) => new ModelProfilesChanged(AdminChange.Upserted, r.Profiles.Select(p => p.Name.Trim()).ToList(), who),
             (DeleteModelProfileRequest r, DeleteModelProfileResponse { Deleted: true }) => new ModelProfilesChanged(AdminChange.Deleted, [r.Name], who),
             (RebuildProjectionsRequest, RebuildProjectionsResponse p) => new ProjectionsRebuilt(p.Projections.ToList(), p.EventsProcessed, who),
+            // A replayed request id wrote nothing new: its first call was audited.
+            (SetDeviceParametersRequest, DeviceOperationResponse { Replayed: false } d) => Written(d.Workflow, who),
+            // The retry of a write writes again.
+            (RetryWorkflowRequest, ProvisionDeviceResponse { Replayed: false, Existing: false, Workflow.Kind: WorkflowKind.SetParameters } r) => Written(r.Workflow, who),
             _ => null,
         };
         if (change is null) return response;
@@ -43,10 +48,14 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
             InventoryChanged i => i.SerialNumbers.Count,
             ServicePlansChanged p => p.PlanNames.Count,
             ModelProfilesChanged m => m.ProfileNames.Count,
+            DeviceParametersSet s => s.Parameters.Count,
             _ => 1,
         });
         return response;
     }
+
+    private static DeviceParametersSet Written(Workflow workflow, string who) => new(workflow.Device.SerialNumber, Guid.Parse(workflow.WorkflowId),
+        workflow.Parameters.Select(p => new Workflows.Events.PushedParameter(p.Name, p.Value, p.Type.ToString(), p.Secret)).ToList(), who);
 
     private static bool HasCredentials(Device d) =>
         d.CwmpPassword.Length > 0 || d.ConnectionRequestPassword.Length > 0 || d.BootstrapPassword.Length > 0 || d.AgentSecret.Length > 0;

@@ -94,7 +94,8 @@ public static class NorthboundSecurityExtensions
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Adapter, p => p.RequireRole(Roles.Adapter));
 
-        builder.Services.AddGrpc().AddServiceOptions<InventoryGrpcService>(o => o.Interceptors.Add<AdminAuditInterceptor>());
+        builder.Services.AddGrpc().AddServiceOptions<InventoryGrpcService>(o => o.Interceptors.Add<AdminAuditInterceptor>())
+            .AddServiceOptions<ProvisioningGrpcService>(o => o.Interceptors.Add<AdminAuditInterceptor>());
 
         // Device secrets at rest: CWMP passwords as HA1, Connection Request passwords encrypted (key ring in PostgreSQL).
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("cpe-provisioning");

@@ -78,6 +78,9 @@ public sealed partial record WorkflowDecision
     {
         WorkflowStep.PushConfig => WorkflowResult.ConfigPushFailed,
         WorkflowStep.Verify => WorkflowResult.VerificationFailed,
+        // An ad-hoc write refused is a refused push: same result, and the same per-parameter faults in the report.
+        WorkflowStep.SetParameters => WorkflowResult.ConfigPushFailed,
+        WorkflowStep.Reboot or WorkflowStep.FactoryReset or WorkflowStep.GetParameters => WorkflowResult.OperationFailed,
         _ => WorkflowResult.DeviceUnreachable,
     };
 

@@ -17,7 +17,7 @@ public sealed partial record WorkflowDecision(IReadOnlyList<IWorkflowEvent> Even
     {
         var requested = new ProvisioningRequested(
             request.Device, request.RequestId, request.Trigger, request.ServicePlanOverride, request.RetryOf,
-            request.EventCodes ?? [], deadline, root);
+            request.EventCodes ?? [], deadline, root, request.Kind, request.ParameterNames, request.Parameters);
         return new([requested], WorkflowSummaryProjection.Start(workflowId, requested, DateTimeOffset.UtcNow));
     }
 
@@ -27,7 +27,7 @@ public sealed partial record WorkflowDecision(IReadOnlyList<IWorkflowEvent> Even
             new TraceRef(summary.TraceId, summary.RootSpanId), TraceRef.Current));
 
     /// <summary>
-    /// After a step: its event (and success, after verify), or the failure that ends the workflow with the result the
+    /// After a step: its event (and success, after the kind's last step), or the failure that ends the workflow with the result the
     /// failure carries. <paramref name="planName"/> is the plan the failure is counted under when none was fetched.
     /// </summary>
     public static WorkflowDecision After(WorkflowStep step, StepOutcome outcome, WorkflowSummary summary, string planName)
@@ -41,7 +41,7 @@ public sealed partial record WorkflowDecision(IReadOnlyList<IWorkflowEvent> Even
                 summary.Model, summary.FirmwareVersion, summary.ServicePlan ?? planName,
                 TraceRef.Current));
         }
-        return step == WorkflowStep.Verify
+        return step == summary.Kind.LastStep()
             ? Folded(summary, outcome.Completed!, new ProvisioningSucceeded(summary.SerialNumber, duration, TraceRef.Current))
             : Folded(summary, outcome.Completed!);
     }

@@ -143,8 +143,10 @@ public sealed class WorkflowDriver(
         OrchestratorTelemetry.ProvisionDuration.Record(duration,
             new KeyValuePair<string, object?>("cpe.model", summary.Model ?? "unknown"),
             new KeyValuePair<string, object?>("cpe.service_plan", summary.ServicePlan ?? "none"),
-            new KeyValuePair<string, object?>("result", result.Name()));
-        OrchestratorTelemetry.ProvisionCount.Add(1, new KeyValuePair<string, object?>("result", result.Name()));
+            new KeyValuePair<string, object?>("result", result.Name()),
+            new KeyValuePair<string, object?>("cpe.workflow_kind", summary.Kind.Name()));
+        OrchestratorTelemetry.ProvisionCount.Add(1, new KeyValuePair<string, object?>("result", result.Name()),
+            new KeyValuePair<string, object?>("cpe.workflow_kind", summary.Kind.Name()));
         Log.Ended(logger, summary.Id, summary.SerialNumber, result.Name(), summary.FailureReason);
 
         if (summary.Result is WorkflowResult.UnknownDevice) return;

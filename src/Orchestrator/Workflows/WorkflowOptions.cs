@@ -17,6 +17,9 @@ public sealed class WorkflowOptions
     public TimeSpan PushConfigTimeout { get; set; } = TimeSpan.FromSeconds(60);
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan VerifyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>A device operation's own step (reboot, factory_reset, get_parameters, set_parameters).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>The whole workflow; past it the workflow ends timed_out whatever step it is in.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan WorkflowTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -56,6 +59,7 @@ public sealed class WorkflowOptions
         WorkflowStep.FetchProfile => FetchProfileTimeout,
         WorkflowStep.PushConfig => PushConfigTimeout,
         WorkflowStep.Verify => VerifyTimeout,
+        WorkflowStep.Reboot or WorkflowStep.FactoryReset or WorkflowStep.GetParameters or WorkflowStep.SetParameters => OperationTimeout,
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 }

@@ -11,6 +11,8 @@ public enum WorkflowResult
     DeviceUnreachable,
     TimedOut,
     Cancelled,
+    /// <summary>The device refused or failed a reboot, factory reset or parameter read.</summary>
+    OperationFailed,
 }
 
 public enum WorkflowStep
@@ -19,6 +21,10 @@ public enum WorkflowStep
     FetchProfile,
     PushConfig,
     Verify,
+    Reboot,
+    FactoryReset,
+    GetParameters,
+    SetParameters,
 }
 
 public enum WorkflowStatus
@@ -55,6 +61,7 @@ public static class WorkflowNames
         WorkflowResult.DeviceUnreachable => "device_unreachable",
         WorkflowResult.TimedOut => "timed_out",
         WorkflowResult.Cancelled => "cancelled",
+        WorkflowResult.OperationFailed => "operation_failed",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 
@@ -64,6 +71,10 @@ public static class WorkflowNames
         WorkflowStep.FetchProfile => "fetch_profile",
         WorkflowStep.PushConfig => "push_config",
         WorkflowStep.Verify => "verify",
+        WorkflowStep.Reboot => "reboot",
+        WorkflowStep.FactoryReset => "factory_reset",
+        WorkflowStep.GetParameters => "get_parameters",
+        WorkflowStep.SetParameters => "set_parameters",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 }

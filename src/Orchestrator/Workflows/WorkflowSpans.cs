@@ -8,12 +8,13 @@ namespace Provisioning.Orchestrator.Workflows;
 public static class WorkflowSpans
 {
     /// <summary>Starts <c>cpe.provision</c> as a child of the current span (the ProvisionDevice / ReportDeviceContact server span) and restores Current.</summary>
-    public static Activity? StartRoot(Guid workflowId, Events.DeviceDescriptor device, WorkflowTrigger trigger)
+    public static Activity? StartRoot(Guid workflowId, Events.DeviceDescriptor device, WorkflowTrigger trigger, WorkflowKind kind = WorkflowKind.Provision)
     {
         var parent = Activity.Current;
         var root = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.ProvisionSpan, ActivityKind.Internal);
         Activity.Current = parent;
         Tag(root, workflowId, device.SerialNumber, device.Oui, device.ProductClass, device.Protocol.ToString(), trigger);
+        root?.SetTag("cpe.workflow_kind", kind.Name());
         return root;
     }
 
@@ -35,6 +36,7 @@ public static class WorkflowSpans
         Activity.Current = previous;
         Tag(root, summary.Id, summary.SerialNumber, summary.Oui, summary.ProductClass, summary.Protocol.ToString(), summary.Trigger);
         root?.SetTag("cpe.resumed", true);
+        root?.SetTag("cpe.workflow_kind", summary.Kind.Name());
         return root;
     }
 

@@ -14,7 +14,10 @@ public sealed record StartRequest(
     // A contact's route, committed with the new workflow (not stored when an earlier workflow is answered).
     Devices.DeviceRoute? Route = null,
     // A fact for the device's own stream that names the new workflow (a factory reset), committed with its start.
-    Func<Guid, string, Devices.IDeviceContactEvent>? DeviceFact = null);
+    Func<Guid, string, Devices.IDeviceContactEvent>? DeviceFact = null,
+    WorkflowKind Kind = WorkflowKind.Provision,
+    IReadOnlyList<string>? ParameterNames = null,
+    IReadOnlyList<RequestedParameter>? Parameters = null);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 
@@ -34,7 +37,7 @@ public sealed class WorkflowStarter(WorkflowStore workflows, WorkflowRunner runn
             if (!seenFree && await workflows.EarlierAsync(request, cancellationToken) is { } earlier) return earlier;
 
             var workflowId = Guid.CreateVersion7();
-            var root = WorkflowSpans.StartRoot(workflowId, request.Device, request.Trigger);
+            var root = WorkflowSpans.StartRoot(workflowId, request.Device, request.Trigger, request.Kind);
             var accepted = WorkflowDecision.Accept(workflowId, request, DateTimeOffset.UtcNow + options.Value.WorkflowTimeout, TraceRef.Of(root));
             bool committed;
             try

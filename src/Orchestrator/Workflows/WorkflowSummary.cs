@@ -43,6 +43,11 @@ public sealed record WorkflowSummary
     public int Resumptions { get; init; }
     /// <summary>Objects created for this workflow's push under the device's own numbers (Verify reads them there).</summary>
     public IReadOnlyList<CreatedInstance> CreatedInstances { get; init; } = [];
+    public WorkflowKind Kind { get; init; }
+    /// <summary>get_parameters: the names asked for.</summary>
+    public IReadOnlyList<string> ParameterNames { get; init; } = [];
+    /// <summary>get_parameters: the values read; set_parameters: the values to write, then written. Secrets redacted.</summary>
+    public IReadOnlyList<PushedParameter> Parameters { get; init; } = [];
 
     public bool IsTerminal => Status != WorkflowStatus.Running;
 

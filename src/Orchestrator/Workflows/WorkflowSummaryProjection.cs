@@ -41,7 +41,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         (null, _) => null,
         ({ } s, DeviceAuthenticated authenticated) => s with
         {
-            CurrentStep = WorkflowStep.FetchProfile,
+            CurrentStep = s.Kind.AfterAuthenticate(),
             Manufacturer = authenticated.Manufacturer,
             Model = authenticated.Model,
             FirmwareVersion = authenticated.FirmwareVersion,
@@ -63,6 +63,9 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
             UpdatedAt = EventTime.Stored(e.Timestamp),
         },
         ({ } s, ConfigVerified) => s with { UpdatedAt = EventTime.Stored(e.Timestamp) },
+        ({ } s, RebootAccepted or FactoryResetAccepted) => s with { UpdatedAt = EventTime.Stored(e.Timestamp) },
+        ({ } s, ParametersRead read) => s with { Parameters = read.Values, UpdatedAt = EventTime.Stored(e.Timestamp) },
+        ({ } s, ParametersWritten written) => s with { Parameters = written.Parameters, UpdatedAt = EventTime.Stored(e.Timestamp) },
         ({ } s, WorkflowResumed) => s with
         {
             Resumptions = s.Resumptions + 1,
@@ -115,6 +118,9 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         UpdatedAt = EventTime.Stored(e.Timestamp),
         Deadline = requested.Deadline,
         EventCodes = requested.EventCodes,
+        Kind = requested.Kind,
+        ParameterNames = requested.ParameterNames ?? [],
+        Parameters = requested.Parameters?.Select(p => new PushedParameter(p.Name, p.Value, p.Type, p.Secret)).ToList() ?? [],
     };
 
     private static Event<T> Stored<T>(T data, Guid streamId, long version, DateTimeOffset at) where T : notnull =>

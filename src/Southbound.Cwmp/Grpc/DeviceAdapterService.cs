@@ -12,7 +12,7 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// The southbound contract over CWMP: each call becomes RPCs in the device's session and returns when the
 /// CPE answered, or with a TIMEOUT failure shortly before the call's deadline (so the answer still arrives).
 /// </summary>
-public sealed class DeviceAdapterService(
+public sealed partial class DeviceAdapterService(
     DeviceRpcRunner runner, CpeSessionRegistry sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances,
     DeviceCredentialStore credentials)
     : DeviceAdapter.DeviceAdapterBase

@@ -17,7 +17,7 @@ namespace Provisioning.Southbound.Usp.Grpc;
 /// The southbound contract for USP agents. Each call returns when the agent has answered or the call's
 /// deadline (the orchestrator's step deadline) passes; device problems are StepFailures, not RPC errors.
 /// </summary>
-internal sealed class UspDeviceAdapterService(
+internal sealed partial class UspDeviceAdapterService(
     AgentRegistry registry,
     UspRequester requester,
     OperationCompletions completions,

@@ -19,8 +19,9 @@ namespace Provisioning.Cli.Tests.EndToEnd;
 ///   SLOW-…  takes 30 s to answer Authenticate (a workflow to cancel)
 ///   EVIL-…  like FAULT, but reports a spreadsheet formula as its model
 ///   other   unreachable
+/// Device operations (reboot, factory reset, read, write): see StandInDevices.Operations.
 /// </summary>
-public sealed class StandInDevices : DeviceAdapter.DeviceAdapterBase, IAsyncDisposable
+public sealed partial class StandInDevices : DeviceAdapter.DeviceAdapterBase, IAsyncDisposable
 {
     public const string EvilModel = "=HYPERLINK(\"http://evil.example\",\"click\")";
 
