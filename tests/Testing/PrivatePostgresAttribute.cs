@@ -1,0 +1,12 @@
+namespace Provisioning.Testing;
+
+/// <summary>
+/// Marks a test assembly whose tests stop or restart PostgreSQL: its process gets a local cluster of its own
+/// (<see cref="PostgresServer.Embedded"/>) instead of the run's shared one, which other processes are using.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class PrivatePostgresAttribute : Attribute
+{
+    internal static bool IsDeclared() =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => !a.IsDynamic && a.IsDefined(typeof(PrivatePostgresAttribute), inherit: false));
+}
