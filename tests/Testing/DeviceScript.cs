@@ -1,6 +1,6 @@
 using Provisioning.Contracts.Southbound;
 
-namespace Provisioning.Orchestrator.Tests.Southbound;
+namespace Provisioning.Testing;
 
 /// <summary>How one scripted device behaves behind the in-test adapter.</summary>
 public sealed class DeviceScript
@@ -12,9 +12,14 @@ public sealed class DeviceScript
     public string? AnswerAsSerial { get; init; }
     public StepFailure? AuthenticateFailure { get; init; }
     public StepFailure? PushFailure { get; init; }
+    /// <summary>A push failure made from the request (a parameter fault naming a parameter pushed); before <see cref="PushFailure"/>.</summary>
+    public Func<PushConfigRequest, StepFailure>? RejectPush { get; init; }
     public StepFailure? VerifyFailure { get; init; }
     public TimeSpan AuthenticateDelay { get; init; }
     public TimeSpan PushDelay { get; init; }
+    public ReachedVia ReachedVia { get; init; } = ReachedVia.LiveSession;
+    /// <summary>What Verify reads for a parameter never pushed.</summary>
+    public string UnsetValue { get; init; } = "default";
     /// <summary>Parameters the device accepts but silently does not apply.</summary>
     public HashSet<string> NotApplied { get; init; } = [];
     /// <summary>What the device holds now (secrets read back empty, as TR-069 requires).</summary>

@@ -1,55 +1,47 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
-using Provisioning.Testing;
 
-namespace Provisioning.Orchestrator.Tests.Southbound;
+namespace Provisioning.Testing;
 
 /// <summary>
 /// An adapter that serves the real southbound gRPC contract over a real HTTP/2 listener, with devices whose
-/// behaviour each test scripts. It stands in for the CWMP/USP adapters so the orchestrator is tested alone.
+/// behaviour each test scripts (<see cref="Devices"/>, or <see cref="ScriptFor"/> for a serial met first in a workflow).
+/// It stands in for the CWMP/USP adapters so the orchestrator (and the CLI over it) is tested alone.
 /// </summary>
 public sealed class ScriptedAdapter : DeviceAdapter.DeviceAdapterBase, IAsyncDisposable
 {
-    private WebApplication? _host;
+    private TestGrpcServer? _host;
 
     public ConcurrentDictionary<string, DeviceScript> Devices { get; } = new(StringComparer.OrdinalIgnoreCase);
     public ConcurrentQueue<string> Calls { get; } = new();
-    public string Address { get; private set; } = "";
+    public string Address => _host?.Address ?? "";
+    /// <summary>The script of a serial not in <see cref="Devices"/> (null: unreachable); kept there once made.</summary>
+    public Func<string, DeviceScript?> ScriptFor { get; init; } = _ => null;
 
-    public static async Task<ScriptedAdapter> StartAsync()
+    public static async Task<ScriptedAdapter> StartAsync(Func<string, DeviceScript?>? scriptFor = null)
     {
-        var adapter = new ScriptedAdapter();
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(adapter);
-        var app = builder.Build();
-        app.MapGrpcService<ScriptedAdapter>();
-        await app.StartAsync();
-        adapter._host = app;
-        adapter.Address = $"http://localhost:{port}";
+        var adapter = new ScriptedAdapter { ScriptFor = scriptFor ?? (_ => null) };
+        adapter._host = await TestGrpcServer.StartAsync(adapter);
         return adapter;
     }
+
+    private DeviceScript? Script(string serial) =>
+        Devices.TryGetValue(serial, out var device) ? device
+        : ScriptFor(serial) is { } made ? Devices.GetOrAdd(serial, made)
+        : null;
 
     public override async Task<AuthenticateResponse> Authenticate(AuthenticateRequest request, ServerCallContext context)
     {
         Calls.Enqueue($"Authenticate:{request.Device.SerialNumber}");
-        if (!Devices.TryGetValue(request.Device.SerialNumber, out var device))
+        if (Script(request.Device.SerialNumber) is not { } device)
             return new AuthenticateResponse { Failure = new StepFailure { Kind = FailureKind.Unreachable, FaultString = "no session and no connection request URL" } };
         await Task.Delay(device.AuthenticateDelay, context.CancellationToken);
         if (device.AuthenticateFailure is { } failure) return new AuthenticateResponse { Failure = failure };
         return new AuthenticateResponse
         {
-            ReachedVia = ReachedVia.LiveSession,
+            ReachedVia = device.ReachedVia,
             Identity = new DeviceIdentity
             {
                 Device = new DeviceRef
@@ -72,7 +64,7 @@ public sealed class ScriptedAdapter : DeviceAdapter.DeviceAdapterBase, IAsyncDis
         Calls.Enqueue($"PushConfig:{request.Device.SerialNumber}");
         var device = Devices[request.Device.SerialNumber];
         await Task.Delay(device.PushDelay, context.CancellationToken);
-        if (device.PushFailure is { } failure) return new PushConfigResponse { Failure = failure };
+        if ((device.RejectPush?.Invoke(request) ?? device.PushFailure) is { } failure) return new PushConfigResponse { Failure = failure };
         lock (device)
         {
             device.PushCount++;
@@ -92,7 +84,7 @@ public sealed class ScriptedAdapter : DeviceAdapter.DeviceAdapterBase, IAsyncDis
         {
             foreach (var name in request.ParameterNames)
             {
-                var value = device.Values.TryGetValue(name, out var v) ? (v.Secret ? "" : v.Value) : "default";
+                var value = device.Values.TryGetValue(name, out var v) ? (v.Secret ? "" : v.Value) : device.UnsetValue;
                 response.Values.Add(new ParameterValue { Name = name, Value = value });
             }
         }
