@@ -38,7 +38,7 @@ internal static class SharedPostgresCluster
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(StateFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             await File.WriteAllTextAsync(StateFile, connectionString);
         }
-        await File.WriteAllTextAsync(MemberFile, StartTimeOf(Process.GetCurrentProcess()));
+        await File.WriteAllTextAsync(MemberFile, StartTimeOf(Environment.ProcessId));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Leave();
         return connectionString;
     }
@@ -60,19 +60,30 @@ internal static class SharedPostgresCluster
 
     private static bool IsLive(string memberFile)
     {
-        if (!int.TryParse(Path.GetFileName(memberFile), out var pid)) return false;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (!process.HasExited && StartTimeOf(process) == File.ReadAllText(memberFile).Trim()) return true;
-        }
-        catch (ArgumentException) { } catch (InvalidOperationException) { } catch (IOException) { }
+        if (int.TryParse(Path.GetFileName(memberFile), out var pid) && StartTimeOf(pid) is { } started && started == File.ReadAllText(memberFile).Trim())
+            return true;
         // A crashed process's file: cleared so the folder does not grow.
         try { File.Delete(memberFile); } catch (IOException) { }
         return false;
     }
 
-    private static string StartTimeOf(Process process) => process.StartTime.ToUniversalTime().Ticks.ToString();
+    /// <summary>
+    /// When the process started, in clock ticks since boot (/proc/&lt;pid&gt;/stat, field 22): exact and the same read by any
+    /// process (Process.StartTime is derived from the boot time, which each process computes slightly differently). Null: no such process.
+    /// </summary>
+    private static string? StartTimeOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name, which may hold spaces and ends at the last ')': state is field 3.
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[22 - 3];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<bool> AnswersAsync(string connectionString)
     {
