@@ -34,6 +34,7 @@ internal static class SharedPostgresCluster
             // pg_ctl restarts a cluster a crashed run left half-running in the folder; initdb only on first use.
             var cluster = await EmbeddedPostgres.StartAsync(DataFolder, durability: EmbeddedDurability.UnsafeFastForTests);
             connectionString = cluster.ConnectionString;
+            await RaiseConnectionLimitAsync(cluster);
             await File.WriteAllTextAsync(StateFile, "");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(StateFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             await File.WriteAllTextAsync(StateFile, connectionString);
@@ -83,6 +84,25 @@ internal static class SharedPostgresCluster
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The cluster's 300 connections were one process's; every test process of a run now shares them. postgresql.auto.conf
+    /// (ALTER SYSTEM) is read after the launcher's settings and kept in the folder, so this restarts once per folder, before
+    /// any process has joined.
+    /// </summary>
+    private static async Task RaiseConnectionLimitAsync(EmbeddedPostgres cluster)
+    {
+        const int limit = 1000;
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var show = new NpgsqlCommand("SHOW max_connections", connection);
+            if (int.Parse((string)(await show.ExecuteScalarAsync())!) >= limit) return;
+            await using var alter = new NpgsqlCommand($"ALTER SYSTEM SET max_connections = {limit}", connection);
+            await alter.ExecuteNonQueryAsync();
+        }
+        await cluster.RestartAsync();
     }
 
     private static async Task<bool> AnswersAsync(string connectionString)
