@@ -1,6 +1,5 @@
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Northbound;
-using Provisioning.Orchestrator.Tests.Southbound;
 using Provisioning.Testing;
 
 namespace Provisioning.Orchestrator.Tests;
@@ -10,7 +9,6 @@ public sealed class OrchestratorFixture : IAsyncLifetime
 {
     public ScriptedAdapter Adapter { get; private set; } = null!;
     public SystemUnderTest System { get; private set; } = null!;
-    private int _serial;
 
     /// <summary>The same helpers over a system a test class started itself (with its own settings).</summary>
     public static OrchestratorFixture Over(ScriptedAdapter adapter, SystemUnderTest system) => new() { Adapter = adapter, System = system };
@@ -38,22 +36,9 @@ public sealed class OrchestratorFixture : IAsyncLifetime
         await Adapter.DisposeAsync();
     }
 
-    public string NewSerial(string prefix = "SN") => $"{prefix}{Interlocked.Increment(ref _serial):D6}{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+    public string NewSerial(string prefix = "SN") => TestSerials.Next(prefix, counterDigits: 6);
 
-    public static ServicePlan GoldPlan(string name = "gold") => new()
-    {
-        Name = name,
-        DataEnabled = true,
-        IptvEnabled = true,
-        Vlans = new Vlans { DataVlan = 100, VoipVlan = 200, IptvVlan = 300 },
-        PeriodicInformInterval = 3600,
-        Wifi =
-        {
-            new WifiNetwork { Band = "2.4GHz", Ssid = "Home-24", Key = "wifi-secret-24", Enabled = true },
-            new WifiNetwork { Band = "5GHz", Ssid = "Home-5", Key = "wifi-secret-5G", Enabled = true },
-        },
-        VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550101", SipUsername = "sip-user-1", SipPassword = "sip-secret-1", Registrar = "sip.example.net" } },
-    };
+    public static ServicePlan GoldPlan(string name = "gold") => TestPlans.WithIptv(name);
 
     /// <summary>Registers a device (and its plan) and scripts how it behaves.</summary>
     public async Task<string> RegisterAsync(DeviceScript script, string plan = "gold", string? serial = null, DeviceProtocol protocol = DeviceProtocol.Cwmp)

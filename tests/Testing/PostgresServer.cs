@@ -5,9 +5,10 @@ using Testcontainers.PostgreSql;
 namespace Provisioning.Testing;
 
 /// <summary>
-/// One real PostgreSQL per test process: the server named by PROVISIONING_TEST_POSTGRES (a connection
-/// string), else a Testcontainers container where a Docker engine answers, else a private local cluster
-/// (initdb + pg_ctl in a temporary folder, loopback only). Each test fixture gets a database of its own.
+/// One real PostgreSQL per test run: the server named by PROVISIONING_TEST_POSTGRES (a connection
+/// string), else a Testcontainers container where a Docker engine answers (one per process), else a local
+/// cluster (initdb + pg_ctl, loopback only) shared by the run's test processes (<see cref="SharedPostgresCluster"/>),
+/// or a private one for an assembly marked <see cref="PrivatePostgresAttribute"/>. Each test fixture gets a database of its own.
 /// </summary>
 public static class PostgresServer
 {
@@ -16,6 +17,7 @@ public static class PostgresServer
     private static EmbeddedPostgres? _embedded;
     private static int _databaseCounter;
 
+    /// <summary>The process's private cluster (assemblies marked <see cref="PrivatePostgresAttribute"/> only), which a test may restart.</summary>
     public static EmbeddedPostgres? Embedded => _embedded;
 
     public static async Task<string> AdminConnectionStringAsync()
@@ -62,8 +64,10 @@ public static class PostgresServer
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // No Docker engine here: fall back to a private cluster.
+            // No Docker engine here: fall back to a local cluster.
         }
+
+        if (!PrivatePostgresAttribute.IsDeclared()) return await SharedPostgresCluster.JoinAsync();
 
         var folder = Path.Combine(Path.GetTempPath(), $"provisioning-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         // A throw-away cluster: the named unsafe mode trades durability for speed (the run command's cluster is durable).

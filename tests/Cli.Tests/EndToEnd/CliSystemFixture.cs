@@ -70,7 +70,7 @@ public sealed class CliSystemFixture : IAsyncLifetime
         return path;
     }
 
-    public static string NewSerial(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..10].ToUpperInvariant()}";
+    public static string NewSerial(string prefix) => TestSerials.Dashed(prefix);
 
     /// <summary>Registers devices through `cpe inventory import` (CWMP, plan gold unless given).</summary>
     public async Task RegisterAsync(params string[] serials)

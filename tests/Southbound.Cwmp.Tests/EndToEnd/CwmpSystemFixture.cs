@@ -13,8 +13,6 @@ namespace Provisioning.Southbound.Cwmp.Tests.EndToEnd;
 /// </summary>
 public sealed class CwmpSystemFixture : IAsyncLifetime
 {
-    private int serial;
-
     public SystemUnderTest System { get; private set; } = null!;
     public WebApplication Adapter { get; private set; } = null!;
     public CwmpFleet Fleet { get; private set; } = null!;
@@ -52,21 +50,9 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
         await System.DisposeAsync();
     }
 
-    public string NewSerial(string prefix) => $"{prefix}{Interlocked.Increment(ref serial):D4}{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+    public string NewSerial(string prefix) => TestSerials.Next(prefix);
 
-    public static ServicePlan Plan(string name) => new()
-    {
-        Name = name,
-        DataEnabled = true,
-        Vlans = new Vlans { DataVlan = 100, VoipVlan = 200 },
-        PeriodicInformInterval = 3600,
-        Wifi =
-        {
-            new WifiNetwork { Band = "2.4GHz", Ssid = "Home-24", Key = "wifi-secret-24", Enabled = true },
-            new WifiNetwork { Band = "5GHz", Ssid = "Home-5", Key = "wifi-secret-5G", Enabled = true },
-        },
-        VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550101", SipUsername = "sip-user-1", SipPassword = "sip-secret-1", Registrar = "sip.example.net" } },
-    };
+    public static ServicePlan Plan(string name) => TestPlans.Standard(name);
 
     /// <summary>Registers a device with its own CWMP and Connection Request credentials, and its plan.</summary>
     public async Task RegisterAsync(string serialNumber, string plan = "cwmp-gold", bool withPlan = true)

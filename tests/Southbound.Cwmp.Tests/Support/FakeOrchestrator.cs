@@ -2,11 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Testing;
@@ -28,60 +23,13 @@ public sealed record InventoryEntry(string SerialNumber, string? CwmpUsername = 
     public const string AcsBootstrapUsername = "bootstrap";
 }
 
-/// <summary>
-/// A real gRPC DeviceContacts server standing in for the orchestrator in adapter-level tests: records every
-/// contact report and answers lookups from an in-memory inventory.
-/// </summary>
-public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsyncDisposable
+/// <summary>The kit's stand-in orchestrator with a CWMP inventory: lookups answer with digest (HA1) credentials.</summary>
+public sealed class FakeOrchestrator : FakeDeviceContacts
 {
-    private WebApplication? app;
-
-    public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
-    /// <summary>Every ReportRefusedContact call, in order.</summary>
-    public ConcurrentQueue<RefusedContactReport> Refusals { get; } = new();
-    /// <summary>The W3C traceparent each contact report arrived with, by serial number.</summary>
-    public ConcurrentDictionary<string, string> ReportTraceParents { get; } = new();
     public ConcurrentDictionary<string, InventoryEntry> Inventory { get; } = new(StringComparer.Ordinal);
-    public Func<DeviceContactReport, DeviceContactDecision> Decide { get; set; } = _ => new DeviceContactDecision();
     public int Lookups;
-    public string Url { get; private set; } = "";
 
-    public static async Task<FakeOrchestrator> StartAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryStartAsync();
-            }
-            catch (IOException) when (attempt < 5)
-            {
-            }
-        }
-    }
-
-    private static async Task<FakeOrchestrator> TryStartAsync()
-    {
-        var fake = new FakeOrchestrator();
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port, o => o.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(fake);
-        fake.app = builder.Build();
-        fake.app.MapGrpcService<FakeOrchestrator>();
-        await fake.app.StartAsync();
-        fake.Url = $"http://localhost:{port}";
-        return fake;
-    }
-
-    public override Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
-    {
-        if (context.RequestHeaders.GetValue("traceparent") is { } traceParent) ReportTraceParents[request.Identity.Device.SerialNumber] = traceParent;
-        Reports.Enqueue(request);
-        return Task.FromResult(Decide(request));
-    }
+    public static Task<FakeOrchestrator> StartAsync() => StartAsync(new FakeOrchestrator());
 
     public override Task<LookupDeviceResponse> LookupDevice(LookupDeviceRequest request, ServerCallContext context)
     {
@@ -110,27 +58,5 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase, IAsync
         });
     }
 
-    /// <summary>How long ReportRefusedContact takes to answer (a slow orchestrator must not slow the CPE's 401).</summary>
-    public TimeSpan RefusalDelay { get; set; }
-
-    public override async Task<RefusedContactAck> ReportRefusedContact(RefusedContactReport request, ServerCallContext context)
-    {
-        if (RefusalDelay > TimeSpan.Zero) await Task.Delay(RefusalDelay, context.CancellationToken);
-        Refusals.Enqueue(request);
-        return new RefusedContactAck { Recorded = true };
-    }
-
-    public Task<RefusedContactReport> WaitForRefusalAsync(Func<RefusedContactReport, bool> match, TimeSpan? timeout = null) =>
-        Eventually.FoundAsync(() => Refusals.FirstOrDefault(match),
-            () => $"no matching refused contact; got [{string.Join(", ", Refusals.Select(r => $"{r.Device?.SerialNumber}/{r.Username}/{r.Reason}"))}]", timeout);
-
-    public Task<DeviceContactReport> WaitForReportAsync(Func<DeviceContactReport, bool> match, TimeSpan? timeout = null) =>
-        Eventually.FoundAsync(() => Reports.FirstOrDefault(match), () => "no matching contact report", timeout);
-
     private static string Md5(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
-
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null) await app.DisposeAsync();
-    }
 }

@@ -16,7 +16,6 @@ public sealed class UspSystemFixture : IAsyncLifetime
     public const string MqttTopic = "usp/controller/e2e";
     private readonly List<SimulatedUspAgent> _agents = [];
     private readonly IDictionary<string, string?>? _settings;
-    private int _serial;
 
     public UspSystemFixture()
     {
@@ -55,21 +54,9 @@ public sealed class UspSystemFixture : IAsyncLifetime
         await Broker.DisposeAsync();
     }
 
-    public string NewSerial(string prefix) => $"{prefix}{Interlocked.Increment(ref _serial):D3}{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+    public string NewSerial(string prefix) => TestSerials.Next(prefix, counterDigits: 3);
 
-    public static ServicePlan Plan(string name) => new()
-    {
-        Name = name,
-        DataEnabled = true,
-        Vlans = new Vlans { DataVlan = 100, VoipVlan = 200 },
-        PeriodicInformInterval = 3600,
-        Wifi =
-        {
-            new WifiNetwork { Band = "2.4GHz", Ssid = "Usp-24", Key = "usp-wifi-secret-24", Enabled = true },
-            new WifiNetwork { Band = "5GHz", Ssid = "Usp-5", Key = "usp-wifi-secret-5G", Enabled = true },
-        },
-        VoipLines = { new VoipLine { Line = 1, DirectoryNumber = "+3215550199", SipUsername = "usp-sip-1", SipPassword = "usp-sip-secret", Registrar = "sip.example.net" } },
-    };
+    public static ServicePlan Plan(string name) => TestPlans.Usp(name);
 
     public static DeviceRef Ref(string serial) => new()
     {

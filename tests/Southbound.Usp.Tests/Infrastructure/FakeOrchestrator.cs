@@ -1,24 +1,27 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Testing;
 
 namespace Provisioning.Southbound.Usp.Tests.Infrastructure;
 
 /// <summary>
-/// Stands in for the orchestrator's DeviceContacts service: an inventory of endpoint IDs (with agent secrets, kept as the
-/// contract's salted SHA-256 verifier), the contacts reported and the refusals put on record.
+/// The kit's stand-in orchestrator with a USP inventory: endpoint IDs (with agent secrets, kept as the contract's salted
+/// SHA-256 verifier) and the broker logins made from them. Every contact is answered as a registered device's.
 /// </summary>
-public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
+public sealed class FakeOrchestrator : FakeDeviceContacts
 {
+    public static Task<FakeOrchestrator> StartAsync() => StartAsync(new FakeOrchestrator());
+
+    public FakeOrchestrator() => Decide = _ => new DeviceContactDecision { Action = ContactAction.None, Registered = true };
+
     public ConcurrentDictionary<string, bool> Registered { get; } = new(StringComparer.Ordinal);
     public ConcurrentDictionary<string, (string Sha256Hex, string SaltHex)> AgentSecrets { get; } = new(StringComparer.Ordinal);
     /// <summary>The same secrets as mosquitto hashes: the broker logins ListAgentBrokerLogins answers with.</summary>
     public ConcurrentDictionary<string, string> BrokerPasswordHashes { get; } = new(StringComparer.Ordinal);
     /// <summary>Logins per ListAgentBrokerLogins page (small, so tests see paging).</summary>
     public int BrokerLoginPageSize { get; set; } = 2;
-    public ConcurrentQueue<DeviceContactReport> Reports { get; } = new();
     public ConcurrentQueue<string> Lookups { get; } = new();
-    public ConcurrentQueue<RefusedContactReport> Refusals { get; } = new();
     /// <summary>LookupDevice answers Unavailable while set (an orchestrator outage).</summary>
     public volatile bool Unavailable;
 
@@ -60,17 +63,5 @@ public sealed class FakeOrchestrator : DeviceContacts.DeviceContactsBase
         response.Logins.Add(after.Take(BrokerLoginPageSize).Select(l => new AgentBrokerLogin { EndpointId = l.Key, PasswordHash = l.Value }));
         if (after.Count > BrokerLoginPageSize) response.NextAfterEndpointId = after[BrokerLoginPageSize - 1].Key;
         return Task.FromResult(response);
-    }
-
-    public override Task<DeviceContactDecision> ReportDeviceContact(DeviceContactReport request, ServerCallContext context)
-    {
-        Reports.Enqueue(request);
-        return Task.FromResult(new DeviceContactDecision { Action = ContactAction.None, Registered = true });
-    }
-
-    public override Task<RefusedContactAck> ReportRefusedContact(RefusedContactReport request, ServerCallContext context)
-    {
-        Refusals.Enqueue(request);
-        return Task.FromResult(new RefusedContactAck { Recorded = true });
     }
 }

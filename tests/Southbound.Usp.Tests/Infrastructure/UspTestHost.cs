@@ -20,14 +20,12 @@ namespace Provisioning.Southbound.Usp.Tests.Infrastructure;
 public sealed class UspTestHost : IAsyncDisposable
 {
     public const string ControllerId = "self::test-controller";
-    private readonly WebApplication _orchestrator;
     private readonly WebApplication _controller;
     private readonly GrpcChannel _channel;
     private readonly List<SimulatedUspAgent> _agents = [];
 
-    private UspTestHost(WebApplication orchestrator, WebApplication controller, FakeOrchestrator fake, Uri webSocketUrl, string grpcUrl, string? mqttTopic)
+    private UspTestHost(WebApplication controller, FakeOrchestrator fake, Uri webSocketUrl, string grpcUrl, string? mqttTopic)
     {
-        _orchestrator = orchestrator;
         _controller = controller;
         Orchestrator = fake;
         WebSocketUrl = webSocketUrl;
@@ -46,16 +44,7 @@ public sealed class UspTestHost : IAsyncDisposable
 
     public static async Task<UspTestHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var fake = new FakeOrchestrator();
-        var orchestratorPort = FreePort.Next();
-        var orchestratorBuilder = WebApplication.CreateBuilder();
-        orchestratorBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
-        orchestratorBuilder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(orchestratorPort, o => o.Protocols = HttpProtocols.Http2));
-        orchestratorBuilder.Services.AddGrpc();
-        orchestratorBuilder.Services.AddSingleton(fake);
-        var orchestrator = orchestratorBuilder.Build();
-        orchestrator.MapGrpcService<FakeOrchestrator>();
-        await orchestrator.StartAsync();
+        var fake = await FakeOrchestrator.StartAsync();
 
         var wsPort = FreePort.Next();
         var grpcPort = FreePort.Next();
@@ -65,7 +54,7 @@ public sealed class UspTestHost : IAsyncDisposable
             ["Usp:WebSocketUrl"] = $"{(settings?.ContainsKey("Usp:Tls:CertificatePath") == true ? "https" : "http")}://127.0.0.1:{wsPort}",
             ["Usp:WebSocketPath"] = "/usp",
             ["Usp:GrpcUrl"] = $"http://127.0.0.1:{grpcPort}",
-            ["Usp:OrchestratorUrl"] = $"http://localhost:{orchestratorPort}",
+            ["Usp:OrchestratorUrl"] = fake.Url,
             ["Usp:RequestTimeout"] = "00:00:05",
             ["Usp:ReconnectWait"] = "00:00:02",
             // The simulator's agents carry no secret; tests of agent authentication turn this off.
@@ -83,7 +72,7 @@ public sealed class UspTestHost : IAsyncDisposable
         await controller.StartAsync();
         var topic = all.TryGetValue("Usp:Mqtt:Topic", out var t) ? t : "usp/controller/" + ControllerId;
         var scheme = all["Usp:WebSocketUrl"]!.StartsWith("https://", StringComparison.Ordinal) ? "wss" : "ws";
-        return new UspTestHost(orchestrator, controller, fake, new Uri($"{scheme}://127.0.0.1:{wsPort}/usp"), $"http://127.0.0.1:{grpcPort}", topic);
+        return new UspTestHost(controller, fake, new Uri($"{scheme}://127.0.0.1:{wsPort}/usp"), $"http://127.0.0.1:{grpcPort}", topic);
     }
 
     /// <summary>
@@ -139,7 +128,6 @@ public sealed class UspTestHost : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _controller.StopAsync(timeout.Token);
         await _controller.DisposeAsync();
-        await _orchestrator.StopAsync(timeout.Token);
-        await _orchestrator.DisposeAsync();
+        await Orchestrator.DisposeAsync();
     }
 }
