@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Error, "The store refused the events of workflow {WorkflowId}; ending it as failed")]
     public static partial void EventsRefused(ILogger logger, Exception exception, Guid workflowId);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Workflow {WorkflowId}: its summary was at version {SummaryVersion} but its stream at {StreamVersion} (an event appended without its version); folded again from the stream")]
+    public static partial void SummaryRefolded(ILogger logger, Guid workflowId, long summaryVersion, long streamVersion);
 }

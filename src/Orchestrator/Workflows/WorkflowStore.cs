@@ -143,7 +143,7 @@ public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases l
             catch (ConcurrencyException)
             {
                 // Someone else wrote to the stream (a cancel): take the stored state and let the driver decide.
-                context.Stores(await LoadAsync(context.WorkflowId, stopping) ?? context.Stored);
+                context.Stores(await LoadCurrentAsync(context.WorkflowId, stopping) ?? context.Stored);
                 return;
             }
             catch (Exception e) when (WorkflowLeases.IsLeaseLost(e))
@@ -167,6 +167,21 @@ public sealed partial class WorkflowStore(IDocumentStore store, WorkflowLeases l
                 all = [.. decision.Events];
             }
         }
+    }
+
+    /// <summary>
+    /// The workflow as its stream holds it now. The summary document normally is that; one whose version is not the
+    /// stream's (an event appended without the version it was decided on) is folded again from the stream, or every
+    /// append decided on it would conflict for ever.
+    /// </summary>
+    private async Task<WorkflowSummary?> LoadCurrentAsync(Guid workflowId, CancellationToken cancellationToken)
+    {
+        await using var query = store.QuerySession();
+        var summary = await query.LoadAsync<WorkflowSummary>(workflowId, cancellationToken);
+        var stream = await query.Events.FetchStreamStateAsync(workflowId, cancellationToken);
+        if (summary is null || stream is null || summary.Version == stream.Version) return summary;
+        Log.SummaryRefolded(logger, workflowId, summary.Version, stream.Version);
+        return await query.Events.AggregateStreamAsync<WorkflowSummary>(workflowId, token: cancellationToken) ?? summary;
     }
 
     /// <summary>The database went away (restart, failover, network): worth trying the same append again.</summary>
