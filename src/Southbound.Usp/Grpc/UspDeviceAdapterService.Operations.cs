@@ -14,15 +14,22 @@ internal sealed partial class UspDeviceAdapterService
 {
     public const string FactoryResetCommand = "Device.FactoryReset()";
 
-    public override async Task<DeviceOperationResponse> FactoryReset(FactoryResetRequest request, ServerCallContext context)
+    // Not repeated on a new connection: a reset agent that reconnects has done it.
+    public override Task<DeviceOperationResponse> FactoryReset(FactoryResetRequest request, ServerCallContext context) =>
+        OperateOnConnectedAgentAsync(request.Device, FactoryResetCommand, CommandKey(request.CommandKey, request.WorkflowId), context);
+
+    /// <summary>
+    /// A command the agent carries out by going away (reboot, factory reset): sent on its open connection only, not
+    /// waited for; it comes back with Boot!.
+    /// </summary>
+    private async Task<DeviceOperationResponse> OperateOnConnectedAgentAsync(DeviceRef device, string command, string commandKey, ServerCallContext context)
     {
-        var endpointId = EndpointIdOf(request.Device);
+        var endpointId = EndpointIdOf(device);
         using var step = StepToken(context);
         try
         {
-            // Not repeated on a new connection: a reset agent that reconnects has done it.
             var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
-            await requester.OperateAsync(completions, session, FactoryResetCommand, CommandKey(request.CommandKey, request.WorkflowId), null, waitForCompletion: false, step.Token);
+            await requester.OperateAsync(completions, session, command, commandKey, null, waitForCompletion: false, step.Token);
             return new DeviceOperationResponse();
         }
         catch (UspRequestException ex)

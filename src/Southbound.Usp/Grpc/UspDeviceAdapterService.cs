@@ -143,21 +143,8 @@ internal sealed partial class UspDeviceAdapterService(
         }
     }
 
-    public override async Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context)
-    {
-        var endpointId = EndpointIdOf(request.Device);
-        using var step = StepToken(context);
-        try
-        {
-            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
-            await requester.OperateAsync(completions, session, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), null, waitForCompletion: false, step.Token);
-            return new DeviceOperationResponse();
-        }
-        catch (UspRequestException ex)
-        {
-            return new DeviceOperationResponse { Failure = Failure(ex) };
-        }
-    }
+    public override Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context) =>
+        OperateOnConnectedAgentAsync(request.Device, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), context);
 
     public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
     {
