@@ -15,7 +15,8 @@ public sealed class EventFeed(
     [FromKeyedServices(EventFeed.ConnectionPool)] NpgsqlDataSource connections,
     FeedSignal signal,
     SequenceGaps gaps,
-    Microsoft.Extensions.Options.IOptions<FeedOptions> options)
+    Microsoft.Extensions.Options.IOptions<FeedOptions> options,
+    TimeProvider clock)
 {
     // Followers woken by one commit all read at once: they queue here, not for a pooled connection (whose wait times out).
     private readonly SemaphoreSlim _reads = new(options.Value.MaxConcurrentReads, options.Value.MaxConcurrentReads);
@@ -40,9 +41,9 @@ public sealed class EventFeed(
         while (!cancellationToken.IsCancellationRequested)
         {
             var pulse = signal.NextPulse();
-            (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
+            (previousRead, readStarted) = (readStarted, clock.GetUtcNow());
             var page = await ReadPageAsync(filter, position, cancellationToken);
-            var read = DateTimeOffset.UtcNow;
+            var read = clock.GetUtcNow();
             var (ready, gapAhead) = filter.WorkflowId is null ? ContiguousPrefix(page, position) : (page, false);
             if (gapAhead && ready.Count == 0)
             {
@@ -60,9 +61,9 @@ public sealed class EventFeed(
                 }
                 var horizon = page[^1].Sequence; // gaps below an event already committed are decided by the wait
                 await gaps.WaitForInFlightTransactionsAsync(cancellationToken);
-                (previousRead, readStarted) = (readStarted, DateTimeOffset.UtcNow);
+                (previousRead, readStarted) = (readStarted, clock.GetUtcNow());
                 var again = await ReadPageAsync(filter, position, cancellationToken);
-                read = DateTimeOffset.UtcNow;
+                read = clock.GetUtcNow();
                 ready = again.Where(e => e.Sequence <= horizon).ToList();
                 gapAhead = false;
             }
@@ -73,7 +74,7 @@ public sealed class EventFeed(
                 if (!filter.Matches(e)) continue;
                 yield return e;
                 // Resumed once the follower's write of it has completed; history older than the signal's memory is not live.
-                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, DateTimeOffset.UtcNow);
+                if (follow && signal.SignalledAfter(e.Timestamp) is { } notified) FeedLag.Record(e.Timestamp, notified, previousRead, read, clock.GetUtcNow());
             }
 
             if (ready.Count == PageSize || gapAhead) continue;

@@ -7,7 +7,7 @@ namespace Provisioning.Orchestrator.Feed;
 /// Wakes live event followers as soon as this process commits anything, so delivery does not wait for a poll.
 /// (Commits by other instances are found by the followers' poll.)
 /// </summary>
-public sealed class FeedSignal : DocumentSessionListenerBase
+public sealed class FeedSignal(TimeProvider clock) : DocumentSessionListenerBase
 {
     private TaskCompletionSource _pulse = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PulseTimes _times = new();
@@ -17,7 +17,7 @@ public sealed class FeedSignal : DocumentSessionListenerBase
 
     public void Pulse()
     {
-        _times.Add(DateTimeOffset.UtcNow);
+        _times.Add(clock.GetUtcNow());
         Interlocked.Exchange(ref _pulse, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
