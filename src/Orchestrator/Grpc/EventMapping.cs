@@ -37,6 +37,7 @@ public static class EventMapping
                     Trigger = r.Trigger.ToWire(),
                     ServicePlanOverride = r.ServicePlanOverride ?? "",
                     RetryOf = r.RetryOf?.ToString() ?? "",
+                    CampaignId = r.CampaignId?.ToString() ?? "",
                     EventCodes = { r.EventCodes },
                     Kind = r.Kind.ToWire(),
                     ParameterNames = { r.ParameterNames ?? [] },

@@ -28,6 +28,7 @@ public static class WorkflowMapping
             RequestId = s.RequestId ?? "",
             Trigger = s.Trigger.ToWire(),
             RetryOf = s.RetryOf?.ToString() ?? "",
+            CampaignId = s.CampaignId?.ToString() ?? "",
             TraceId = s.TraceId,
             CreatedAt = Timestamp.FromDateTimeOffset(s.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(s.UpdatedAt),
@@ -140,6 +141,7 @@ public static class WorkflowMapping
         WorkflowTrigger.ZeroTouch => Wire.WorkflowTrigger.ZeroTouch,
         WorkflowTrigger.Retry => Wire.WorkflowTrigger.Retry,
         WorkflowTrigger.FactoryReset => Wire.WorkflowTrigger.FactoryReset,
+        WorkflowTrigger.Campaign => Wire.WorkflowTrigger.Campaign,
         _ => Wire.WorkflowTrigger.Unspecified,
     };
 }

@@ -42,6 +42,8 @@ public enum WorkflowTrigger
     Retry,
     /// <summary>A provisioned device came back with factory settings (Devices:FactoryReset=reprovision).</summary>
     FactoryReset,
+    /// <summary>A wave of a rollout campaign started it (the workflow names the campaign).</summary>
+    Campaign,
 }
 
 /// <summary>

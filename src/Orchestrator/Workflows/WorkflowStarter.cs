@@ -17,7 +17,8 @@ public sealed record StartRequest(
     Func<Guid, string, Devices.IDeviceContactEvent>? DeviceFact = null,
     WorkflowKind Kind = WorkflowKind.Provision,
     IReadOnlyList<string>? ParameterNames = null,
-    IReadOnlyList<RequestedParameter>? Parameters = null);
+    IReadOnlyList<RequestedParameter>? Parameters = null,
+    Guid? CampaignId = null);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 

@@ -31,6 +31,8 @@ public sealed record WorkflowSummary
     public string? RequestId { get; init; }
     public WorkflowTrigger Trigger { get; init; }
     public Guid? RetryOf { get; init; }
+    /// <summary>The rollout campaign whose wave started this workflow.</summary>
+    public Guid? CampaignId { get; init; }
     public string TraceId { get; init; } = "";
     public string RootSpanId { get; init; } = "";
     public DateTimeOffset CreatedAt { get; init; }

@@ -112,6 +112,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         RequestId = requested.RequestId,
         Trigger = requested.Trigger,
         RetryOf = requested.RetryOf,
+        CampaignId = requested.CampaignId,
         TraceId = requested.Trace.TraceId,
         RootSpanId = requested.Trace.SpanId,
         CreatedAt = EventTime.Stored(e.Timestamp),

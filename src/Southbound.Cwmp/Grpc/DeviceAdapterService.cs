@@ -101,14 +101,14 @@ public sealed partial class DeviceAdapterService(
         return Operation(outcome, "RebootResponse");
     }
 
-    public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
+    public override async Task<DownloadFirmwareResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
     {
         RequireDevice(request.Device);
         using var deadline = DeadlineFor(context);
         var download = new Download(request.CommandKey, "1 Firmware Upgrade Image", request.Url, request.Username, request.Password,
             request.FileSize, request.TargetFileName);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, download, deadline.Token);
-        return Operation(outcome, "DownloadResponse");
+        return new DownloadFirmwareResponse { Failure = Operation(outcome, "DownloadResponse").Failure };
     }
 
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)

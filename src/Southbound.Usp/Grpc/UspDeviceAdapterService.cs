@@ -146,7 +146,7 @@ internal sealed partial class UspDeviceAdapterService(
     public override Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context) =>
         OperateOnConnectedAgentAsync(request.Device, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), context);
 
-    public override async Task<DeviceOperationResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
+    public override async Task<DownloadFirmwareResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
     {
         var endpointId = EndpointIdOf(request.Device);
         using var step = StepToken(context);
@@ -162,11 +162,11 @@ internal sealed partial class UspDeviceAdapterService(
             if (!string.IsNullOrEmpty(request.Password)) inputs["Password"] = request.Password;
             if (request.FileSize > 0) inputs["FileSize"] = request.FileSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await requester.OperateAsync(completions, session, DownloadCommand, CommandKey(request.CommandKey, request.WorkflowId), inputs, waitForCompletion: true, step.Token);
-            return new DeviceOperationResponse();
+            return new DownloadFirmwareResponse();
         }
         catch (UspRequestException ex)
         {
-            return new DeviceOperationResponse { Failure = Failure(ex) };
+            return new DownloadFirmwareResponse { Failure = Failure(ex) };
         }
     }
 

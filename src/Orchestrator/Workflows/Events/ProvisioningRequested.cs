@@ -18,7 +18,9 @@ public sealed record ProvisioningRequested(
     // get_parameters: what to read.
     IReadOnlyList<string>? ParameterNames = null,
     // set_parameters: what to write; a secret's value is redacted and kept sealed (OperationSecrets) for the step.
-    IReadOnlyList<RequestedParameter>? Parameters = null) : IWorkflowEvent
+    IReadOnlyList<RequestedParameter>? Parameters = null,
+    // The rollout campaign whose wave started it.
+    Guid? CampaignId = null) : IWorkflowEvent
 {
     public string SerialNumber => Device.SerialNumber;
 }
