@@ -25,10 +25,12 @@ public static class OrchestratorApplication
         builder.AddProvisioningTelemetry("cpe-orchestrator");
         await builder.AddProvisioningStoreAsync();
         builder.AddOrchestrator();
+        builder.AddFirmwareImages();
         builder.AnswerMalformedRequestsWithInvalidArgument();
 
         var app = builder.Build();
         app.MapOrchestrator();
+        app.MapFirmwareImages();
         return app;
     }
 }

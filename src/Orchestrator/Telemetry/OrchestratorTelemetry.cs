@@ -38,6 +38,9 @@ public static class OrchestratorTelemetry
     public static readonly Histogram<long> CommitGroupSize = Meter.CreateHistogram<long>(
         "cpe.workflow.commit_group_size", unit: "{append}", description: "Workflow appends committed in one transaction (group commit), by whether the group committed");
 
+    public static readonly Counter<long> FirmwareImageRequests = Meter.CreateCounter<long>(
+        "cpe.firmware.image_requests", unit: "{request}", description: "Requests to the firmware image server, by outcome (served, refused)");
+
     // Span and attribute names shared with the seed's dashboards.
     public const string ProvisionSpan = "cpe.provision";
     public static string StepSpan(string step) => $"cpe.provision.{step}";

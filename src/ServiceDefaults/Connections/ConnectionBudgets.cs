@@ -19,6 +19,7 @@ public static class ConnectionBudgets
         [Northbound] = 0.05,
         [CwmpInternal] = 0.03,
         [UspInternal] = 0.03,
+        [FirmwareImages] = 0.03,
     };
 
     public const string Acs = "acs";
@@ -26,6 +27,7 @@ public static class ConnectionBudgets
     public const string Northbound = "northbound";
     public const string CwmpInternal = "cwmp-internal";
     public const string UspInternal = "usp-internal";
+    public const string FirmwareImages = "firmware-images";
 
     public static ConnectionBudget For(IConfiguration configuration, string listener)
     {

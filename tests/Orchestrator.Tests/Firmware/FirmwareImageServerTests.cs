@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Provisioning.Orchestrator.Firmware;
+using Provisioning.Testing;
+
+namespace Provisioning.Orchestrator.Tests.Firmware;
+
+/// <summary>The orchestrator's image server over real HTTP: tokenised links, Range, and refusals that say nothing.</summary>
+public sealed class FirmwareImageServerTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cpe-fw-").FullName;
+    private readonly byte[] _image = RandomNumberGenerator.GetBytes(256 * 1024 + 17);
+    private readonly HttpClient _http = new();
+    private ScriptedAdapter _adapter = null!;
+    private SystemUnderTest _system = null!;
+    private int _imagePort;
+
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "HG8245-V3.bin"), _image);
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "other.bin"), [1, 2, 3]);
+        _adapter = await ScriptedAdapter.StartAsync();
+        _imagePort = FreePort.Next();
+        var settings = OrchestratorFixture.Settings(_adapter);
+        settings["Firmware:ImageFolder"] = _folder;
+        settings["Firmware:ImageUrl"] = $"http://0.0.0.0:{_imagePort}";
+        _system = await SystemUnderTest.StartAsync(settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _system.DisposeAsync();
+        await _adapter.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private FirmwareImageLinks Links => _system.Services.GetRequiredService<FirmwareImageLinks>();
+
+    [Fact]
+    public async Task A_device_link_serves_the_image_whole_and_by_range()
+    {
+        var url = Links.UrlFor("SN-FW-1", "HG8245-V3.bin");
+        Assert.StartsWith($"http://127.0.0.1:{_imagePort}/firmware/SN-FW-1/", url);
+
+        var whole = await _http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(_image, await whole.Content.ReadAsByteArrayAsync());
+        Assert.Equal("bytes", whole.Headers.AcceptRanges.Single());
+
+        // A CPE resuming a broken transfer asks for the rest.
+        using var resume = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Range = new RangeHeaderValue(100_000, null) } };
+        var rest = await _http.SendAsync(resume);
+        Assert.Equal(HttpStatusCode.PartialContent, rest.StatusCode);
+        Assert.Equal(_image[100_000..], await rest.Content.ReadAsByteArrayAsync());
+        Assert.Equal(_image.Length, rest.Content.Headers.ContentRange!.Length);
+
+        using var head = new HttpRequestMessage(HttpMethod.Head, url);
+        var size = await _http.SendAsync(head);
+        Assert.Equal(HttpStatusCode.OK, size.StatusCode);
+        Assert.Equal(_image.Length, size.Content.Headers.ContentLength);
+        Assert.Empty(await size.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_link_is_good_for_its_device_and_file_only()
+    {
+        var url = new Uri(Links.UrlFor("SN-FW-2", "HG8245-V3.bin"));
+        var parts = url.AbsolutePath.Split('/'); // "", firmware, scope, token, file
+        var token = parts[3];
+
+        // Another device, another file, a tampered token, no token: the same bare 404.
+        string[] refused =
+        [
+            $"http://127.0.0.1:{_imagePort}/firmware/SN-FW-3/{token}/HG8245-V3.bin",
+            $"http://127.0.0.1:{_imagePort}/firmware/SN-FW-2/{token}/other.bin",
+            $"http://127.0.0.1:{_imagePort}/firmware/SN-FW-2/{token[..^2]}AA/HG8245-V3.bin",
+            $"http://127.0.0.1:{_imagePort}/firmware/SN-FW-2/x/HG8245-V3.bin",
+            $"http://127.0.0.1:{_imagePort}/firmware/SN-FW-2/{token}/..%2Fetc%2Fpasswd",
+        ];
+        foreach (var wrong in refused)
+        {
+            var response = await _http.GetAsync(wrong);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_northbound_listener_does_not_serve_images()
+    {
+        var url = new Uri(Links.UrlFor("SN-FW-4", "HG8245-V3.bin"));
+        using var northbound = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var response = await northbound.GetAsync(new Uri(new Uri(_system.GrpcAddress), url.PathAndQuery));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public void A_file_outside_the_folder_or_missing_gets_no_link_and_an_operator_url_is_kept()
+    {
+        Assert.Throws<FirmwareImageUnavailableException>(() => Links.UrlFor("SN-FW-5", "missing.bin"));
+        Assert.Throws<FirmwareImageUnavailableException>(() => Links.UrlFor("SN-FW-5", "../HG8245-V3.bin"));
+        Assert.Equal("https://fw.example.net/hg/V3.bin", Links.UrlFor("SN-FW-5", "https://fw.example.net/hg/V3.bin"));
+    }
+
+    [Fact]
+    public async Task The_folder_gives_an_images_size_and_checksum()
+    {
+        var folder = _system.Services.GetRequiredService<FirmwareImageFolder>();
+        var file = folder.Find("HG8245-V3.bin")!;
+        Assert.Equal(_image.Length, file.Length);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_image)), await folder.Sha256Async(file, CancellationToken.None));
+    }
+}
