@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Provisioning.Contracts.Southbound;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Provisioning.Orchestrator.Campaigns;
 using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Grpc;
@@ -44,6 +45,7 @@ public static class OrchestratorExtensions
         global::Google.Protobuf.Reflection.ServiceDescriptor[] described =
         [
             Contracts.Northbound.ProvisioningService.Descriptor, Contracts.Northbound.InventoryService.Descriptor,
+            Contracts.Northbound.CampaignService.Descriptor,
             global::Grpc.Health.V1.Health.Descriptor,
             global::Grpc.Reflection.V1Alpha.ServerReflection.Descriptor, global::Grpc.Reflection.V1.ServerReflection.Descriptor,
         ];
@@ -86,6 +88,11 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<WorkflowCanceller>();
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<DeviceAdapters>();
+        builder.AddSettings<CampaignOptions>(CampaignOptions.Section);
+        builder.Services.AddSingleton<CampaignRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignRunner>());
+        builder.Services.AddSingleton<CampaignStarter>();
+        builder.Services.AddSingleton<CampaignControl>();
         builder.Services.AddHostedService<ListeningBanner>();
 
         AddAdapterClient(builder, DeviceAdapters.CwmpClient, adapters.Cwmp);
@@ -98,6 +105,7 @@ public static class OrchestratorExtensions
         app.UseConnectionBudgets();
         app.MapGrpcService<ProvisioningGrpcService>().RequireAuthorization(Policies.Operator);
         app.MapGrpcService<InventoryGrpcService>().RequireAuthorization(Policies.Admin);
+        app.MapGrpcService<CampaignGrpcService>().RequireAuthorization(Policies.Operator);
         app.MapGrpcService<DeviceContactsGrpcService>().RequireAuthorization(Policies.Adapter);
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();

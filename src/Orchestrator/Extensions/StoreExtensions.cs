@@ -7,6 +7,8 @@ using Marten;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using Provisioning.Orchestrator.Campaigns;
+using Provisioning.Orchestrator.Campaigns.Events;
 using Provisioning.Orchestrator.Coordination;
 using Provisioning.Orchestrator.Devices;
 using Provisioning.Orchestrator.Feed;
@@ -130,8 +132,16 @@ public static class StoreExtensions
         options.Events.AddEventType<CredentialAdopted>();
         options.Events.AddEventType<CredentialNotAdopted>();
         options.Events.AddEventType<FactoryResetDetected>();
+        // A rollout campaign's own stream.
+        options.Events.AddEventType<CampaignStarted>();
+        options.Events.AddEventType<CampaignWaveCompleted>();
+        options.Events.AddEventType<CampaignPaused>();
+        options.Events.AddEventType<CampaignResumed>();
+        options.Events.AddEventType<CampaignAborted>();
+        options.Events.AddEventType<CampaignCompleted>();
 
         options.Projections.Add<WorkflowSummaryProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<CampaignSummaryProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<DeviceHistoryProjection>(ProjectionLifecycle.Async);
         options.Projections.Add<FailureStatisticsProjection>(ProjectionLifecycle.Async);
     }
@@ -141,7 +151,9 @@ public static class StoreExtensions
         options.Schema.For<WorkflowSummary>()
             .Duplicate(w => w.SerialNumber)
             .Duplicate(w => w.Status)
-            .Duplicate(w => w.CreatedAt);
+            .Duplicate(w => w.CreatedAt)
+            .Duplicate(w => w.CampaignId);
+        options.Schema.For<CampaignSummary>().Duplicate(c => c.State).Duplicate(c => c.CreatedAt);
         options.Schema.For<DeviceRecord>()
             .Duplicate(d => d.EndpointId)
             .Duplicate(d => d.CwmpUsername);

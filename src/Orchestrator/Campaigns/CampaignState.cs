@@ -1,0 +1,9 @@
+namespace Provisioning.Orchestrator.Campaigns;
+
+public enum CampaignState
+{
+    Running,
+    Paused,
+    Completed,
+    Aborted,
+}
