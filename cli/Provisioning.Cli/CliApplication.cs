@@ -46,6 +46,7 @@ public static class CliApplication
             WorkflowCommands.Retry(context),
             WorkflowCommands.Cancel(context),
             AdminCommands.RebuildProjections(context),
+            CampaignCommands.Create(context),
             ImportCommands.Inventory(context),
             ImportCommands.Plans(context),
             DemoCommand.Create(context),

@@ -19,11 +19,13 @@ public sealed class ServerConnection : IDisposable
         _channel = channel;
         Provisioning = new ProvisioningService.ProvisioningServiceClient(invoker);
         Inventory = new InventoryService.InventoryServiceClient(invoker);
+        Campaigns = new CampaignService.CampaignServiceClient(invoker);
     }
 
     public Uri Address { get; }
     public ProvisioningService.ProvisioningServiceClient Provisioning { get; }
     public InventoryService.InventoryServiceClient Inventory { get; }
+    public CampaignService.CampaignServiceClient Campaigns { get; }
 
     public static DateTime Deadline(TimeSpan? timeout = null) => DateTime.UtcNow + (timeout ?? CallTimeout);
 

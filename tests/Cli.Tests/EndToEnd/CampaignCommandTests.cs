@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Provisioning.Testing;
+
+namespace Provisioning.Cli.Tests.EndToEnd;
+
+/// <summary>`cpe campaign` against the real orchestrator and the stand-in devices.</summary>
+[Collection(nameof(CliSystemCollection))]
+public sealed partial class CampaignCommandTests(CliSystemFixture fixture)
+{
+    [Fact]
+    public async Task Start_and_watch_rolls_out_to_completion_and_status_shows_the_waves()
+    {
+        var serials = Enumerable.Range(0, 5).Select(_ => CliSystemFixture.NewSerial("OK")).ToArray();
+        await fixture.RegisterAsync(serials);
+
+        var run = await fixture.RunAsync(["campaign", "start", "--name", "cli-rollout", "--serial", .. serials, "--waves", "40,100", "--concurrency", "2", "--watch"]);
+
+        Assert.True(run.ExitCode == 0, run.Console + run.Error);
+        Assert.Contains("completed", run.Console);
+        Assert.Contains("5 succeeded, 0 failed", run.Console);
+        var id = CampaignIdPattern().Match(run.Console).Groups[1].Value;
+
+        var status = await fixture.RunAsync("campaign", "status", id);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("1: 40% (2) done", status.Console);
+        Assert.Contains("2: 100% (5) done", status.Console);
+
+        var list = await fixture.RunAsync("campaign", "list");
+        Assert.Contains(id, list.Console);
+
+        var late = await fixture.RunAsync("campaign", "pause", id, "--reason", "too late");
+        Assert.NotEqual(0, late.ExitCode);
+        Assert.Contains("completed", late.Error);
+    }
+
+    [Fact]
+    public async Task Starting_as_an_operator_is_refused()
+    {
+        var serial = CliSystemFixture.NewSerial("OK");
+        await fixture.RegisterAsync(serial);
+        var run = await CliRun.ExecuteAsync(["campaign", "start", "--name", "not-mine", "--serial", serial, "--server", fixture.System.GrpcAddress, "--token", SystemUnderTest.OperatorKey]);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("admin", run.Error);
+    }
+
+    [GeneratedRegex("campaign ([0-9a-f-]{36})")]
+    private static partial Regex CampaignIdPattern();
+}
