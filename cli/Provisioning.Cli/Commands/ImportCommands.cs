@@ -59,7 +59,8 @@ internal static partial class ImportCommands
     {
         var file = new Argument<string>("file") { Description = "YAML or JSON list of service plans (fields as in the API's ServicePlan), or a mapping with 'plans' and 'model_profiles' lists" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate only; send nothing" };
-        var import = new Command("import", "Load service plans from a YAML or JSON file (all plans or none)") { file, dryRun };
+        var rollout = new Option<bool>("--rollout") { Description = "Then roll each plan out to the devices on it through a campaign (waves 1, 10, 50, 100 %; pauses itself above 5 % failures)" };
+        var import = new Command("import", "Load service plans from a YAML or JSON file (all plans or none)") { file, dryRun, rollout };
         import.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(file);
@@ -88,6 +89,7 @@ internal static partial class ImportCommands
                     var response = await connection.Inventory.UpsertServicePlansAsync(request,
                         deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
                     context.Console.MarkupLine(Markup.Escape($"loaded {response.Stored} plan(s) from {path}: {string.Join(", ", plans.Select(p => p.Plan.Name))}"));
+                    await PlanRollout.OfferAsync(context, connection, plans.Select(p => p.Plan.Name).ToList(), parse.GetValue(rollout), cancellationToken);
                 }
             }
             catch (RpcException e) when (ServerRejection(e, "plans", index => index < plans.Count ? plans[index].Line : 0) is { } rejection)

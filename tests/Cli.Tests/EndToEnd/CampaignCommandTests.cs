@@ -43,6 +43,21 @@ public sealed partial class CampaignCommandTests(CliSystemFixture fixture)
         Assert.Contains("admin", run.Error);
     }
 
+    [Fact]
+    public async Task Importing_plans_with_rollout_starts_a_campaign_per_plan_that_has_devices()
+    {
+        var plan = $"fresh-{Guid.NewGuid():N}"[..16];
+        var path = await fixture.WriteFileAsync($"{plan}.yaml", $"""
+            - name: {plan}
+              data_enabled: true
+              vlans:
+                data_vlan: 10
+            """);
+        var run = await fixture.RunAsync("plans", "import", path, "--rollout");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"no campaign for {plan}: the selection matches no device", run.Console);
+    }
+
     [GeneratedRegex("campaign ([0-9a-f-]{36})")]
     private static partial Regex CampaignIdPattern();
 }

@@ -85,7 +85,11 @@ public sealed class ImportCommandTests(CliSystemFixture fixture)
         var run = await fixture.RunAsync("plans", "import", path);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal($"loaded 1 plan(s) from {path}: {name}", run.Console.Trim());
+        var lines = run.Console.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"loaded 1 plan(s) from {path}: {name}", lines[0].Trim());
+        // The change reaches devices only when they are provisioned again: the import says how to roll it out.
+        Assert.Contains($"cpe campaign start --name {name}-", lines[1]);
+        Assert.Contains($"--select-plan {name} --plan {name}", lines[1]);
         var plan = await fixture.System.Inventory.GetServicePlanAsync(new GetServicePlanRequest { Name = name });
         Assert.Equal("6GHz", plan.Wifi.Single().Band);
         Assert.Equal(30u, plan.Vlans.IptvVlan);
