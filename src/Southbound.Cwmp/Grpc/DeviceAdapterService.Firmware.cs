@@ -80,7 +80,7 @@ public sealed partial class DeviceAdapterService
     }
 
     /// <summary>The TransferComplete of this CommandKey, in whatever session it comes (usually the one after the reboot); null at the deadline.</summary>
-    private static async Task<ReportedTransfer?> WaitForTransferAsync(string serial, DownloadFirmwareRequest request, AwaitedTransfer transfer,
+    private async Task<ReportedTransfer?> WaitForTransferAsync(string serial, DownloadFirmwareRequest request, AwaitedTransfer transfer,
         CancellationToken cancellationToken)
     {
         using var activity = transfer.IsReported ? null : CwmpTelemetry.Source.StartActivity("cwmp.transfer_wait", ActivityKind.Internal);
@@ -88,7 +88,7 @@ public sealed partial class DeviceAdapterService
         activity?.SetTag(CwmpTelemetry.CommandKey, request.CommandKey);
         try
         {
-            var reported = await transfer.WaitAsync(request.WorkflowId, cancellationToken).ConfigureAwait(false);
+            var reported = await transfers.WaitAsync(serial, request.CommandKey, transfer, request.WorkflowId, cancellationToken).ConfigureAwait(false);
             activity?.SetTag(CwmpTelemetry.TransferFaultCode, (long)reported.Transfer.Fault.FaultCode);
             if (activity is not null) CwmpTelemetry.TransferDuration.Record(Stopwatch.GetElapsedTime(transfer.Since).TotalSeconds);
             return reported;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Provisioning.Southbound.Cwmp.Methods;
@@ -25,22 +26,22 @@ public sealed class AwaitedTransfer
 
     public bool IsReported => outcome.Task.IsCompleted;
 
-    /// <summary>Waits for the outcome; while a caller waits, the session that reports it is held for its workflow.</summary>
-    public async Task<ReportedTransfer> WaitAsync(string? forWorkflow, CancellationToken cancellationToken)
+    public Task<ReportedTransfer> Outcome => outcome.Task;
+
+    /// <summary>A caller waits for the outcome (for its workflow, if it names one): the session that reports it is held for it.</summary>
+    internal void Join(string? forWorkflow)
     {
         lock (outcome)
         {
             waiting++;
             if (!string.IsNullOrEmpty(forWorkflow)) workflowId = forWorkflow;
         }
-        try
-        {
-            return await outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (outcome) waiting--;
-        }
+    }
+
+    /// <summary>A caller stops waiting; true when it was the last.</summary>
+    internal bool Leave()
+    {
+        lock (outcome) return --waiting == 0;
     }
 
     /// <summary>
@@ -64,16 +65,20 @@ public sealed class AwaitedTransfer
 /// Firmware transfers by device (serial number) and CommandKey: those a Download started, awaited until the CPE reports
 /// them, and the outcomes reported, kept so that a DownloadFirmware re-driven with the same CommandKey (the orchestrator
 /// restarted mid-upgrade, or its call timed out while the CPE was still flashing) gets the outcome instead of sending a
-/// second Download. Bounded: every entry expires after <see cref="CwmpOptions.TransferRetention"/>, and at most
-/// <see cref="CwmpOptions.MaxTransfers"/> are kept (beyond that the cache compacts: the expired first, then the least recently used).
+/// second Download. What is remembered is bounded: every entry expires after <see cref="CwmpOptions.TransferRetention"/>,
+/// and at most <see cref="CwmpOptions.MaxTransfers"/> are kept (beyond that the cache compacts: the expired first, then
+/// the least recently used). The transfers a call is waiting for right now are also in a table of their own, which the
+/// cache's compaction cannot touch (it holds no more than the calls in progress), so a full cache never loses a report
+/// someone waits for.
 /// </summary>
 public sealed class TransferOutcomes(CwmpOptions options) : IDisposable
 {
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = options.MaxTransfers });
+    private readonly ConcurrentDictionary<(string, string), AwaitedTransfer> waitedFor = new();
 
     /// <summary>The transfer of this CommandKey this ACS started or heard the device report, if it still remembers it.</summary>
     public AwaitedTransfer? Find(string serialNumber, string commandKey) =>
-        cache.TryGetValue((serialNumber, commandKey), out AwaitedTransfer? transfer) ? transfer : null;
+        waitedFor.TryGetValue((serialNumber, commandKey), out var transfer) || cache.TryGetValue((serialNumber, commandKey), out transfer) ? transfer : null;
 
     /// <summary>A Download is about to be sent: its TransferComplete is awaited from now on (registered first, so none slips by).</summary>
     public AwaitedTransfer Expect(string serialNumber, string commandKey)
@@ -88,6 +93,23 @@ public sealed class TransferOutcomes(CwmpOptions options) : IDisposable
     {
         var key = (serialNumber, commandKey);
         if (cache.TryGetValue(key, out AwaitedTransfer? current) && ReferenceEquals(current, transfer)) cache.Remove(key);
+    }
+
+    /// <summary>Waits for the transfer's outcome; meanwhile the session that reports it is held for <paramref name="workflowId"/>.</summary>
+    public async Task<ReportedTransfer> WaitAsync(string serialNumber, string commandKey, AwaitedTransfer transfer, string? workflowId,
+        CancellationToken cancellationToken)
+    {
+        var key = (serialNumber, commandKey);
+        transfer.Join(workflowId);
+        var listed = waitedFor.GetOrAdd(key, transfer);
+        try
+        {
+            return await transfer.Outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (transfer.Leave() && ReferenceEquals(listed, transfer)) waitedFor.TryRemove(new KeyValuePair<(string, string), AwaitedTransfer>(key, transfer));
+        }
     }
 
     /// <summary>
@@ -105,6 +127,7 @@ public sealed class TransferOutcomes(CwmpOptions options) : IDisposable
         return awaited;
     }
 
+    /// <summary>Transfers remembered (awaited or reported), at most <see cref="CwmpOptions.MaxTransfers"/>.</summary>
     public int Count => cache.Count;
 
     private void Keep((string SerialNumber, string CommandKey) key, AwaitedTransfer transfer) =>
