@@ -83,14 +83,15 @@ public sealed partial class DeviceAdapterService
     private async Task<ReportedTransfer?> WaitForTransferAsync(string serial, DownloadFirmwareRequest request, AwaitedTransfer transfer,
         CancellationToken cancellationToken)
     {
-        using var activity = transfer.IsReported ? null : CwmpTelemetry.Source.StartActivity("cwmp.transfer_wait", ActivityKind.Internal);
+        var underWay = !transfer.IsReported;
+        using var activity = underWay ? CwmpTelemetry.Source.StartActivity("cwmp.transfer_wait", ActivityKind.Internal) : null;
         activity?.SetTag(CpeSpanAttributes.SerialNumber, serial);
         activity?.SetTag(CwmpTelemetry.CommandKey, request.CommandKey);
         try
         {
             var reported = await transfers.WaitAsync(serial, request.CommandKey, transfer, request.WorkflowId, cancellationToken).ConfigureAwait(false);
             activity?.SetTag(CwmpTelemetry.TransferFaultCode, (long)reported.Transfer.Fault.FaultCode);
-            if (activity is not null) CwmpTelemetry.TransferDuration.Record(Stopwatch.GetElapsedTime(transfer.Since).TotalSeconds);
+            if (underWay) CwmpTelemetry.TransferDuration.Record(Stopwatch.GetElapsedTime(transfer.Since).TotalSeconds);
             return reported;
         }
         catch (OperationCanceledException)
