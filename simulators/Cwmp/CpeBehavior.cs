@@ -44,6 +44,15 @@ public sealed class CpeBehavior
     /// </summary>
     public bool KeepsOldFirmware { get; set; }
 
+    /// <summary>A Download is refused at once with this fault in place of its DownloadResponse (9010, 9012, 9018 ...): nothing is transferred.</summary>
+    public uint? RefusesDownload { get; set; }
+
+    /// <summary>
+    /// A Download is fetched (and a firmware image installed) while the session waits, answered Status 0 with its times:
+    /// no TransferComplete and no reboot follow. A failed fetch is answered with its fault instead.
+    /// </summary>
+    public bool DownloadsWithinSession { get; set; }
+
     public CpeBehavior WithFault(string parameter, uint code)
     {
         ParameterFaults[parameter] = code;

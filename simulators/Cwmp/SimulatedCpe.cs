@@ -214,6 +214,32 @@ public sealed class SimulatedCpe
         return ([("1 BOOT", ""), .. reported], transfer);
     }
 
+    private static DownloadRequest DownloadRequestOf(AcsMessage request) =>
+        new(request.Field("CommandKey"), request.Field("FileType"), request.Field("URL"), request.Fields.GetValueOrDefault("Username"),
+            request.Fields.GetValueOrDefault("Password"), long.TryParse(request.Field("FileSize"), out var size) ? size : 0, request.Fields.GetValueOrDefault("TargetFileName"));
+
+    /// <summary>A Download done while the ACS waits (<see cref="CpeBehavior.DownloadsWithinSession"/>): Status 0 and its times, or its fault.</summary>
+    private async Task<byte[]> DownloadWithinSessionAsync(AcsMessage request, CancellationToken cancellationToken)
+    {
+        var ns = string.IsNullOrEmpty(request.CwmpNamespace) ? Options.CwmpNamespace : request.CwmpNamespace;
+        var download = DownloadRequestOf(request);
+        var outcome = await FileTransfer.DownloadAsync(http, download, cancellationToken).ConfigureAwait(false);
+        if (outcome.Succeeded && Behavior.DownloadFault is { } injected and not 0)
+            outcome = outcome with { FaultCode = injected, FaultString = FileTransfer.FaultText(injected), Image = null };
+        if (!outcome.Succeeded) return CpeEnvelopeWriter.Fault(ns, request.Id, outcome.FaultCode, outcome.FaultString);
+        if (download.IsFirmware && !Behavior.KeepsOldFirmware)
+        {
+            var version = FirmwareImage.VersionOf(outcome.Image ?? [], download.TargetFileName, new Uri(download.Url));
+            lock (modelGate) model[Root + "DeviceInfo.SoftwareVersion"].Value = version;
+        }
+        return CpeEnvelopeWriter.Write(ns, request.Id, null, w => CpeEnvelopeWriter.Method(w, ns, "DownloadResponse", c =>
+        {
+            c.WriteElementString("Status", "0");
+            c.WriteElementString("StartTime", outcome.StartTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            c.WriteElementString("CompleteTime", outcome.CompleteTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        }));
+    }
+
     private void ResetToFactory()
     {
         lock (modelGate)
@@ -278,7 +304,10 @@ public sealed class SimulatedCpe
                 return (new SessionResult(false, $"dropped the session on {request.Method}", codes, methods, true), null);
             }
             if (Behavior.AnswerDelay > TimeSpan.Zero) await Task.Delay(Behavior.AnswerDelay, cancellationToken).ConfigureAwait(false);
-            (status, body) = await PostAsync(cookies, Answer(request), cancellationToken).ConfigureAwait(false);
+            var reply = request.Method == "Download" && Behavior.DownloadsWithinSession && Behavior.RefusesDownload is null
+                ? await DownloadWithinSessionAsync(request, cancellationToken).ConfigureAwait(false)
+                : Answer(request);
+            (status, body) = await PostAsync(cookies, reply, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -438,13 +467,12 @@ public sealed class SimulatedCpe
                 // Reset when the session is over (its remaining RPCs still see the old model), then bootstrap anew.
                 followUpAfterSession = new FollowUp([("0 BOOTSTRAP", ""), ("1 BOOT", "")], TimeSpan.FromMilliseconds(50), FactoryReset: true);
                 return Respond("FactoryResetResponse");
+            case "Download" when Behavior.RefusesDownload is { } refusal:
+                return CpeEnvelopeWriter.Fault(ns, id, refusal, FileTransfer.FaultText(refusal));
             case "Download" or "Upload":
             {
                 var key = request.Field("CommandKey");
-                var download = request.Method == "Download"
-                    ? new DownloadRequest(key, request.Field("FileType"), request.Field("URL"), request.Fields.GetValueOrDefault("Username"),
-                        request.Fields.GetValueOrDefault("Password"), long.TryParse(request.Field("FileSize"), out var size) ? size : 0, request.Fields.GetValueOrDefault("TargetFileName"))
-                    : null;
+                var download = request.Method == "Download" ? DownloadRequestOf(request) : null;
                 // Status 1: the transfer happens after this session; TransferComplete follows in a later one.
                 followUpAfterSession = new FollowUp([("7 TRANSFER COMPLETE", ""), ("M " + request.Method, key)], TimeSpan.FromMilliseconds(50), key, download);
                 return Respond(request.Method + "Response", c =>

@@ -75,6 +75,17 @@ public sealed record CwmpOptions
     /// </summary>
     public bool RebootToApply { get; init; } = true;
 
+    /// <summary>
+    /// How long a firmware transfer is remembered by device and CommandKey: awaited after its Download was accepted, and
+    /// its outcome once the CPE reported it, so a DownloadFirmware re-driven with the same CommandKey gets it without a
+    /// second Download. Longer than a slow CPE's transfer, flash and reboot, and than an orchestrator's restart.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan TransferRetention { get; init; } = TimeSpan.FromHours(6);
+    /// <summary>Transfers remembered at most (a few hundred bytes each: about 30 MB when full).</summary>
+    [Range(1, 10000000)]
+    public int MaxTransfers { get; init; } = 100_000;
+
     public CwmpAuthOptions Auth { get; init; } = new();
 }
 

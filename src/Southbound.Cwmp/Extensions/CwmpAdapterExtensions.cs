@@ -62,6 +62,7 @@ public static class CwmpAdapterExtensions
         builder.Services.AddSingleton<CpeAuthenticator>();
         builder.Services.AddSingleton<ConnectionRequester>();
         builder.Services.AddSingleton<DeviceRpcRunner>();
+        builder.Services.AddSingleton<TransferOutcomes>();
         builder.Services.AddSingleton<Provisioning.Contracts.DataModel.InstanceMaps>();
         builder.Services.AddSingleton<Grpc.MissingInstances>();
         builder.Services.AddSingleton<AcsEndpoint>();

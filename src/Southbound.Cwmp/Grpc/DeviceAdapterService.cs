@@ -14,7 +14,7 @@ namespace Provisioning.Southbound.Cwmp.Grpc;
 /// </summary>
 public sealed partial class DeviceAdapterService(
     DeviceRpcRunner runner, CpeSessionRegistry sessions, CwmpOptions options, InstanceMaps instanceMaps, MissingInstances missingInstances,
-    DeviceCredentialStore credentials)
+    DeviceCredentialStore credentials, TransferOutcomes transfers)
     : DeviceAdapter.DeviceAdapterBase
 {
     private static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(60);
@@ -99,16 +99,6 @@ public sealed partial class DeviceAdapterService(
         using var deadline = DeadlineFor(context);
         var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, new Methods.Reboot(request.CommandKey), deadline.Token);
         return Operation(outcome, "RebootResponse");
-    }
-
-    public override async Task<DownloadFirmwareResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
-    {
-        RequireDevice(request.Device);
-        using var deadline = DeadlineFor(context);
-        var download = new Download(request.CommandKey, "1 Firmware Upgrade Image", request.Url, request.Username, request.Password,
-            request.FileSize, request.TargetFileName);
-        var outcome = await runner.ExecuteAsync(request.Device, request.WorkflowId, download, deadline.Token);
-        return new DownloadFirmwareResponse { Failure = Operation(outcome, "DownloadResponse").Failure };
     }
 
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)

@@ -24,6 +24,7 @@ public sealed class AcsEndpoint(
     CpeAuthenticator authenticator,
     DeviceCredentialStore credentialStore,
     DeviceContacts.DeviceContactsClient contacts,
+    TransferOutcomes transfers,
     CwmpOptions options,
     TimeProvider time,
     ILogger<AcsEndpoint> logger)
@@ -249,10 +250,12 @@ public sealed class AcsEndpoint(
             case Inform inform:
                 await OnInformAsync(context, envelope, inform, session, credential).ConfigureAwait(false);
                 break;
-            case TransferComplete or AutonomousTransferComplete or GetRpcMethods or RequestDownload when session is not null:
+            case TransferComplete transfer when session is not null:
+                await OnTransferCompleteAsync(context, envelope, transfer, session).ConfigureAwait(false);
+                break;
+            case AutonomousTransferComplete or GetRpcMethods or RequestDownload when session is not null:
                 CwmpMessage answer = envelope.Body switch
                 {
-                    TransferComplete => new TransferCompleteResponse(),
                     AutonomousTransferComplete => new AutonomousTransferCompleteResponse(),
                     GetRpcMethods => new GetRpcMethodsResponse(AcsRpcMethods),
                     _ => new RequestDownloadResponse(),
@@ -334,6 +337,41 @@ public sealed class AcsEndpoint(
         };
         context.Response.Cookies.Append(CookieName, session.Id, new CookieOptions { HttpOnly = true, Path = "/", IsEssential = true });
         await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new InformResponse(1)), StatusCodes.Status200OK).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A transfer's outcome (usually in the session after the Download's, once the CPE rebooted): handed to the
+    /// DownloadFirmware call waiting for it, whose workflow then holds this session, or kept for the call that will ask
+    /// again. Always answered, so the CPE stops repeating it; a malformed one gets 8003 and changes nothing.
+    /// </summary>
+    private async Task OnTransferCompleteAsync(HttpContext context, CwmpEnvelope envelope, TransferComplete transfer, CwmpSession session)
+    {
+        var header = new CwmpHeader { Id = envelope.Header.Id };
+        if (TransferCompleteBounds.Violation(transfer) is { } violation)
+        {
+            CwmpLog.EnvelopeRejected(logger, context.Connection.RemoteIpAddress?.ToString(), (uint)AcsFaultCode.InvalidArguments, violation);
+            CwmpTelemetry.RecordFault((uint)AcsFaultCode.InvalidArguments, transfer.MethodName);
+            await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header,
+                CwmpFault.Acs(AcsFaultCode.InvalidArguments, "TransferComplete refused: " + violation)), StatusCodes.Status400BadRequest).ConfigureAwait(false);
+            return;
+        }
+        using (var activity = CwmpTelemetry.Source.StartActivity("cpe.transfer_complete", ActivityKind.Internal))
+        {
+            var reported = new ReportedTransfer(transfer, session.Identity.FirmwareVersion, session.Identity.DataModelRoot);
+            var awaited = transfers.Report(session.SerialNumber, reported, session);
+            CwmpTelemetry.RecordTransfer(transfer.Fault.FaultCode, awaited);
+            CwmpLog.TransferCompleted(logger, session.SerialNumber, transfer.CommandKey, transfer.Fault.FaultCode, awaited, session.Id);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag(CpeSpanAttributes.SerialNumber, session.SerialNumber);
+                activity.SetTag(CwmpTelemetry.CommandKey, transfer.CommandKey);
+                activity.SetTag(CwmpTelemetry.TransferFaultCode, (long)transfer.Fault.FaultCode);
+                activity.SetTag("cpe.firmware_version", session.Identity.FirmwareVersion);
+                activity.SetTag("cwmp.session_id", session.Id);
+                activity.SetTag("cwmp.transfer_awaited", awaited);
+            }
+        }
+        await WriteAsync(context, new CwmpEnvelope(session.CwmpNamespace, header, new TransferCompleteResponse()), StatusCodes.Status200OK).ConfigureAwait(false);
     }
 
     private async Task ReportContactAsync(CwmpSession session, string[] eventCodes, Activity? activity)

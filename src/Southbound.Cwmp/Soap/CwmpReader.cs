@@ -472,27 +472,34 @@ public static partial class CwmpReader
             return new SetParameterAttributesStruct(name, notificationChange, notification, accessChange, access);
         }
 
+        /// <summary>A FaultStruct must name its FaultCode: a missing or empty one would otherwise read as 0, success.</summary>
         private FaultStruct ReadFaultStruct()
         {
-            uint code = 0;
+            uint? code = null;
             var text = "";
             var depth = Enter();
             while (NextChild(depth))
             {
                 switch (r.LocalName)
                 {
-                    case "FaultCode": code = UInt(); break;
+                    case "FaultCode":
+                        var value = TrimmedText();
+                        code = value.Length == 0 ? throw Invalid("FaultStruct has an empty FaultCode")
+                            : uint.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+                        break;
                     case "FaultString": text = Text(); break;
                     default: Skip(); break;
                 }
             }
-            return new FaultStruct(code, text);
+            return new FaultStruct(code ?? throw Invalid("FaultStruct lacks FaultCode"), text);
         }
 
+        /// <summary>CommandKey and FaultStruct are required: without them the report says neither which transfer nor how it ended.</summary>
         private TransferComplete ReadTransferComplete()
         {
-            string key = "", start = "", complete = "";
-            FaultStruct fault = default;
+            string? key = null;
+            string start = "", complete = "";
+            FaultStruct? fault = null;
             var depth = Enter();
             while (NextChild(depth))
             {
@@ -505,7 +512,8 @@ public static partial class CwmpReader
                     default: Skip(); break;
                 }
             }
-            return new TransferComplete(key, fault, start, complete);
+            return new TransferComplete(key ?? throw Invalid("TransferComplete lacks CommandKey"),
+                fault ?? throw Invalid("TransferComplete lacks FaultStruct"), start, complete);
         }
 
         private AutonomousTransferComplete ReadAutonomousTransferComplete()

@@ -48,4 +48,7 @@ internal static partial class CwmpLog
 
     [LoggerMessage(5013, LogLevel.Warning, "Rejected request body from {RemoteAddress}: {Reason}")]
     public static partial void BodyRejected(ILogger logger, string? remoteAddress, string reason);
+
+    [LoggerMessage(5014, LogLevel.Debug, "TransferComplete from {SerialNumber} for CommandKey '{CommandKey}': fault {FaultCode} (awaited: {Awaited}), session {SessionId}")]
+    public static partial void TransferCompleted(ILogger logger, string serialNumber, string commandKey, uint faultCode, bool awaited, string sessionId);
 }

@@ -27,6 +27,19 @@ public static class CwmpTelemetry
     public static readonly Counter<long> ConnectionRequests =
         Meter.CreateCounter<long>("cwmp.connection_requests", "{request}", "Connection Requests sent, by outcome");
 
+    public static readonly Counter<long> Transfers =
+        Meter.CreateCounter<long>("cwmp.transfers", "{transfer}", "Transfer outcomes reported by CPEs (TransferComplete), by fault code (0: success) and whether a call awaited it");
+    public static readonly Histogram<double> TransferDuration =
+        Meter.CreateHistogram<double>("cwmp.transfer.duration", "s", "From the Download the CPE accepted to its TransferComplete (transfer, flash and reboot)");
+
+    // Span attributes of a firmware transfer, on the southbound call's span and on the TransferComplete's.
+    public const string CommandKey = "cpe.command_key";
+    public const string TransferFaultCode = "cpe.transfer.fault_code";
+    public const string FirmwareVersionAfter = "cpe.firmware_version_after";
+
+    public static void RecordTransfer(uint faultCode, bool awaited) =>
+        Transfers.Add(1, new KeyValuePair<string, object?>("cwmp.fault_code", (long)faultCode), new KeyValuePair<string, object?>("cwmp.awaited", awaited));
+
     public static void RecordInformEvents(IEnumerable<string> eventCodes)
     {
         foreach (var code in eventCodes)

@@ -302,7 +302,7 @@ public sealed class SessionFlowTests
     }
 
     [Fact]
-    public async Task Reboot_and_download_complete_and_the_device_informs_again()
+    public async Task A_download_ends_with_the_transfers_report_and_a_reboot_then_runs_in_the_session_that_reported_it()
     {
         await using var h = await AcsHarness.StartAsync();
         h.Orchestrator.Decide = r => r.EventCodes.Contains("0 BOOTSTRAP")
@@ -312,19 +312,24 @@ public sealed class SessionFlowTests
         var session = cpe.BootstrapAsync();
         await h.Orchestrator.WaitForReportAsync(r => r.Identity.Device.SerialNumber == "SN-BOOT");
 
+        // Nothing listens on port 1: the CPE's fetch is refused (9015), which it reports in the session after the Download's.
         var download = await h.Client.DownloadFirmwareAsync(new DownloadFirmwareRequest
         {
-            Device = AcsHarness.Ref("SN-BOOT"), CommandKey = "fw-2", Url = "http://files.example/fw-2.bin", Password = "not-logged", FileSize = 10,
+            Device = AcsHarness.Ref("SN-BOOT"), WorkflowId = "wf-6", CommandKey = "fw-2", Url = "http://127.0.0.1:1/fw-2.bin", Password = "not-logged", FileSize = 10,
         }, deadline: AcsHarness.Deadline());
         Assert.Null(download.Failure);
-        var reboot = await h.Client.RebootAsync(new RebootRequest { Device = AcsHarness.Ref("SN-BOOT"), CommandKey = "rb-1" }, deadline: AcsHarness.Deadline());
+        Assert.Equal(("fw-2", 9015u), (download.Transfer.CommandKey, download.Transfer.FaultCode));
+        Assert.Equal("1.0.0", download.FirmwareVersionAfter);
+        var reboot = await h.Client.RebootAsync(new RebootRequest { Device = AcsHarness.Ref("SN-BOOT"), WorkflowId = "wf-6", CommandKey = "rb-1" }, deadline: AcsHarness.Deadline());
         Assert.Null(reboot.Failure);
         await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-BOOT") });
         await session.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // The device reboots ("1 BOOT", "M Reboot") — the transfer is reported in its own follow-up session.
+        // The device reboots ("1 BOOT", "M Reboot") after the session that reported the transfer.
         await h.Orchestrator.WaitForReportAsync(r => r.EventCodes.Contains("M Reboot"));
-        Assert.Equal(["Download", "Reboot"], cpe.History[0].RequestsFromAcs);
+        Assert.Equal(["Download"], cpe.History[0].RequestsFromAcs);
+        Assert.Equal(["7 TRANSFER COMPLETE", "M Download"], cpe.History[1].EventCodes);
+        Assert.Equal(["Reboot"], cpe.History[1].RequestsFromAcs);
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
 using Provisioning.Simulators.Cwmp;
+using Provisioning.Simulators.Cwmp.Firmware;
 using Provisioning.Southbound.Cwmp.Tests.Support;
 
 namespace Provisioning.Southbound.Cwmp.Tests.Telemetry;
@@ -79,5 +81,59 @@ public sealed class CwmpTelemetryTests : IDisposable
         var ancestor = parts[2];
         while (ancestor != inform.SpanId.ToHexString() && bySpan.TryGetValue(ancestor, out var span)) ancestor = span.ParentSpanId.ToHexString();
         Assert.Equal(inform.SpanId.ToHexString(), ancestor);
+    }
+
+    [Fact]
+    public async Task The_download_firmware_call_span_carries_the_command_key_the_fault_code_and_the_version_after()
+    {
+        var transfers = new ConcurrentBag<(long Value, long FaultCode, bool Awaited)>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Provisioning.Southbound.Cwmp" && instrument.Name == "cwmp.transfers") l.EnableMeasurementEvents(instrument);
+        };
+        meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            long code = -1;
+            var awaited = false;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "cwmp.fault_code") code = (long)tag.Value!;
+                else if (tag.Key == "cwmp.awaited") awaited = (bool)tag.Value!;
+            }
+            transfers.Add((value, code, awaited));
+        });
+        meters.Start();
+        await using var h = await AcsHarness.StartAsync();
+        await using var images = await ImageServer.StartAsync();
+        images.Files["fw.bin"] = FirmwareImage.Create("4.0.0");
+        var (_, session) = await h.HeldSessionAsync("SN-FWTRACE", "wf-fwtrace");
+
+        ActivityTraceId traceId;
+        using (var root = TestSource.StartActivity("step upgrade_firmware"))
+        {
+            traceId = root!.TraceId;
+            var upgraded = await h.Client.DownloadFirmwareAsync(new DownloadFirmwareRequest
+            {
+                Device = AcsHarness.Ref("SN-FWTRACE"), WorkflowId = "wf-fwtrace", CommandKey = "fw-trace", Url = images.Url("fw.bin"), Password = "image-secret",
+            }, deadline: AcsHarness.Deadline(20));
+            Assert.Equal("4.0.0", upgraded.FirmwareVersionAfter);
+        }
+        await h.Client.ReleaseAsync(new ReleaseRequest { Device = AcsHarness.Ref("SN-FWTRACE") });
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var call = Assert.Single(stopped, a => a.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn" && Equals(a.GetTagItem("cpe.command_key"), "fw-trace"));
+        Assert.Equal(traceId, call.TraceId);
+        Assert.Equal(0L, call.GetTagItem("cpe.transfer.fault_code"));
+        Assert.Equal("4.0.0", call.GetTagItem("cpe.firmware_version_after"));
+        var wait = Assert.Single(stopped, a => a.OperationName == "cwmp.transfer_wait" && a.TraceId == traceId);
+        Assert.Equal(call.SpanId, wait.ParentSpanId);
+        Assert.Single(stopped, a => a.OperationName == "cwmp.Download" && a.TraceId == traceId);
+        var reported = Assert.Single(stopped, a => a.OperationName == "cpe.transfer_complete" && Equals(a.GetTagItem("cpe.serial_number"), "SN-FWTRACE"));
+        Assert.Equal("fw-trace", reported.GetTagItem("cpe.command_key"));
+        Assert.Equal(0L, reported.GetTagItem("cpe.transfer.fault_code"));
+        Assert.Equal(true, reported.GetTagItem("cwmp.transfer_awaited"));
+        Assert.Contains(transfers, t => t is (1, 0, true));
+        Assert.DoesNotContain(stopped.SelectMany(a => a.TagObjects), t => t.Value?.ToString()?.Contains("image-secret", StringComparison.Ordinal) == true);
     }
 }
