@@ -25,7 +25,8 @@ public sealed class FirmwareUpgradeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await UspTestHost.StartAsync();
+        // An agent without a Boot! subscription is waited for this long after it reconnects.
+        _host = await UspTestHost.StartAsync(new Dictionary<string, string?> { ["Usp:BootAfterReconnectWait"] = "00:00:01" });
         _files = await FirmwareFileServer.StartAsync();
     }
 
@@ -216,5 +217,41 @@ public sealed class FirmwareUpgradeTests : IAsyncLifetime
         var next = await _host.Adapter.DownloadFirmwareAsync(Upgrade(agent, "fw-next", "gw-6.1.bin"), deadline: Deadline());
         Assert.Null(next.Failure);
         Assert.Equal("6.1", next.FirmwareVersionAfter);
+    }
+
+    [Fact]
+    public async Task An_agent_that_sends_no_Boot_after_the_reboot_has_its_version_read_once_it_is_back()
+    {
+        _files.Files["gw-11.bin"] = FirmwareFileServer.Image("11.0");
+        var agent = await ConnectedAgentAsync("FWNOBOOT1");
+        // It loses the controller's Boot! subscription: after the reboot it reconnects and says nothing.
+        var boot = agent.DataModel.Instances("Device.LocalAgent.Subscription.").Single(i => agent.DataModel[i + "ReferenceList"] == "Device.Boot!");
+        agent.DataModel.Update(boot + "Enable", "false");
+        var boots = agent.Statistics.BootsSent;
+        var connects = agent.Statistics.Connects;
+
+        var response = await _host.Adapter.DownloadFirmwareAsync(Upgrade(agent, "fw-quiet", "gw-11.bin"), deadline: Deadline());
+
+        Assert.Null(response.Failure);
+        Assert.Equal("11.0", response.FirmwareVersionAfter);
+        Assert.Equal(boots, agent.Statistics.BootsSent);
+        Assert.Equal(connects + 1, agent.Statistics.Connects);
+    }
+
+    [Fact]
+    public async Task An_activation_the_agent_refuses_is_a_step_failure_after_a_good_transfer_and_the_device_keeps_running()
+    {
+        _files.Files["gw-12.bin"] = FirmwareFileServer.Image("12.0");
+        var agent = await ConnectedAgentAsync("FWNOACT1", a => a.InjectError(Bank2 + "Activate()", 7022));
+        var boots = agent.Statistics.BootsSent;
+
+        var response = await _host.Adapter.DownloadFirmwareAsync(Upgrade(agent, "fw-noact", "gw-12.bin"), deadline: Deadline());
+
+        Assert.Equal((FailureKind.DeviceFault, 7022u), (response.Failure.Kind, response.Failure.FaultCode));
+        Assert.Equal(0u, response.Transfer.FaultCode); // the image is there, only not running
+        Assert.Equal("", response.FirmwareVersionAfter);
+        Assert.Equal(("12.0", Bank1), (agent.DataModel[Bank2 + "Version"], agent.DataModel["Device.DeviceInfo.ActiveFirmwareImage"]));
+        Assert.Equal(boots, agent.Statistics.BootsSent);
+        Assert.Equal(0, _host.Services.GetRequiredService<AwaitedBoots>().Count);
     }
 }
