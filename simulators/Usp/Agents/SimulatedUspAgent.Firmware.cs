@@ -74,8 +74,8 @@ public sealed partial class SimulatedUspAgent
 
     /// <summary>
     /// OperationComplete on the controller's subscription for it (NotifType OperationComplete, ReferenceList naming the
-    /// command or an object above it). Without one TR-369 says nothing is sent; the simulator still sends it, with an
-    /// empty subscription_id, because the controller waits for it without subscribing.
+    /// command or an object above it, which the controller makes before a Download()). Without one TR-369 says nothing
+    /// is sent; the simulator still sends it, with an empty subscription_id, as agents in the field do.
     /// </summary>
     private ValueTask SendOperationCompleteAsync(IAgentConnection connection, string objPath, string commandName, string commandKey, uint errCode, string errMsg,
         IReadOnlyDictionary<string, string>? outputArgs = null)

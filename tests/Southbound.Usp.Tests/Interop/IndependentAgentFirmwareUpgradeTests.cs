@@ -100,7 +100,8 @@ public sealed class IndependentAgentFirmwareUpgradeTests : IAsyncLifetime
         Assert.True(response.Failure is null, response.ToString());
         Assert.Equal(0u, response.Transfer.FaultCode);
         Assert.Equal("4.2.1", response.FirmwareVersionAfter);
-        Assert.Contains("Boot!", _host.Orchestrator.EventCodesOf(endpointId)); // it did reboot
+        // It did reboot (the contact is reported on its own, maybe after the answer).
+        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(endpointId).Contains("Boot!"), "the Boot! after the reboot");
         var report = await agent.StopAsync();
         Assert.True(report.ExitCode == 0, report.ToString());
     }

@@ -94,7 +94,7 @@ public sealed class MqttMtpTests : IAsyncLifetime
         Assert.Null(response.Failure);
         Assert.Equal(0u, response.Transfer.FaultCode);
         Assert.Equal("7.0-mqtt", response.FirmwareVersionAfter);
-        Assert.Equal(boots + 1, agent.Statistics.BootsSent);
+        await UspTestHost.EventuallyAsync(() => agent.Statistics.BootsSent == boots + 1, "one reboot");
         Assert.Equal("Device.DeviceInfo.FirmwareImage.2.", agent.DataModel["Device.DeviceInfo.ActiveFirmwareImage"]);
     }
 
