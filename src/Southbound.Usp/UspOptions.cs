@@ -41,6 +41,14 @@ public sealed class UspOptions
     public string BootSubscriptionId { get; set; } = "provisioning-boot";
     /// <summary>ID of the persistent Periodic! subscription created on first contact (paced by the plan's PeriodicNotifInterval).</summary>
     public string PeriodicSubscriptionId { get; set; } = "provisioning-periodic";
+    /// <summary>ID of the persistent OperationComplete subscription to Device.DeviceInfo.FirmwareImage. made before a firmware Download().</summary>
+    public string FirmwareSubscriptionId { get; set; } = "provisioning-firmware";
+    /// <summary>
+    /// After a firmware Activate(), how long the agent's Boot! is waited for once it has reconnected: one that holds no
+    /// Boot! subscription sends none, and its version is then read with a Get.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan BootAfterReconnectWait { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long Authenticate waits for an agent that is not connected (within the gRPC deadline).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromSeconds(10);

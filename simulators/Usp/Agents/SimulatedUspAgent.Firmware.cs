@@ -23,6 +23,7 @@ public sealed partial class SimulatedUspAgent
     private async Task DownloadFirmwareAsync(IAgentConnection connection, string image, Operate operate)
     {
         var download = FirmwareDownload.From(operate.InputArgs);
+        var started = DateTime.UtcNow;
         DataModel.Update(image + "Status", "Downloading");
         await Task.Delay(_options.AsyncCommandDuration).ConfigureAwait(false);
         var outcome = await FirmwareTransfer.FetchAsync(download, _stopping.Token).ConfigureAwait(false);
@@ -38,7 +39,9 @@ public sealed partial class SimulatedUspAgent
         {
             DataModel.Update(image + "Status", outcome.Corrupted ? "ValidationFailed" : "DownloadFailed");
         }
-        await SendOperationCompleteAsync(_connection ?? connection, image, "Download()", operate.CommandKey, outcome.ErrCode, outcome.ErrMsg).ConfigureAwait(false);
+        // TR-181 gives Download() no output arguments; like some vendors' agents, this one reports when the transfer ran.
+        var times = new Dictionary<string, string> { ["StartTime"] = Rfc3339(started), ["CompleteTime"] = Rfc3339(DateTime.UtcNow) };
+        await SendOperationCompleteAsync(_connection ?? connection, image, "Download()", operate.CommandKey, outcome.ErrCode, outcome.ErrMsg, times).ConfigureAwait(false);
         if (outcome.Succeeded && download.AutoActivate) await ActivateAsync(image, operate.CommandKey).ConfigureAwait(false);
     }
 
@@ -63,16 +66,19 @@ public sealed partial class SimulatedUspAgent
         Reboot("RemoteFactoryReset", commandKey);
     }
 
+    private static string Rfc3339(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private string? FindBootSubscriptionInstance() =>
         DataModel.Instances("Device.LocalAgent.Subscription.").FirstOrDefault(i => DataModel[i + "NotifType"] == "Event"
             && (DataModel[i + "ReferenceList"] ?? "").Split(',', StringSplitOptions.TrimEntries).Contains("Device.Boot!"));
 
     /// <summary>
     /// OperationComplete on the controller's subscription for it (NotifType OperationComplete, ReferenceList naming the
-    /// command or an object above it). Without one TR-369 says nothing is sent; the simulator still sends it, with an
-    /// empty subscription_id, because the controller waits for it without subscribing.
+    /// command or an object above it, which the controller makes before a Download()). Without one TR-369 says nothing
+    /// is sent; the simulator still sends it, with an empty subscription_id, as agents in the field do.
     /// </summary>
-    private ValueTask SendOperationCompleteAsync(IAgentConnection connection, string objPath, string commandName, string commandKey, uint errCode, string errMsg)
+    private ValueTask SendOperationCompleteAsync(IAgentConnection connection, string objPath, string commandName, string commandKey, uint errCode, string errMsg,
+        IReadOnlyDictionary<string, string>? outputArgs = null)
     {
         var command = objPath + commandName;
         var subscription = DataModel.Instances("Device.LocalAgent.Subscription.").FirstOrDefault(i => DataModel[i + "Enable"] is "true" or "1"
@@ -83,7 +89,11 @@ public sealed partial class SimulatedUspAgent
         return SendNotifyAsync(connection, subscriptionId, sendResp: false, notify =>
         {
             notify.OperComplete = new Notify.Types.OperationComplete { ObjPath = objPath, CommandName = commandName, CommandKey = commandKey };
-            if (errCode == 0) notify.OperComplete.ReqOutputArgs = new Notify.Types.OperationComplete.Types.OutputArgs();
+            if (errCode == 0)
+            {
+                notify.OperComplete.ReqOutputArgs = new Notify.Types.OperationComplete.Types.OutputArgs();
+                foreach (var (name, value) in outputArgs ?? new Dictionary<string, string>()) notify.OperComplete.ReqOutputArgs.OutputArgs_[name] = value;
+            }
             else notify.OperComplete.CmdFailure = new Notify.Types.OperationComplete.Types.CommandFailure { ErrCode = errCode, ErrMsg = errMsg };
         }, _options.ControllerEndpointId);
     }

@@ -56,18 +56,21 @@ internal sealed class AgentRegistry(ILogger<AgentRegistry> logger)
         UspLog.AgentDisconnected(logger, session.EndpointId, session.Mtp);
     }
 
-    /// <summary>The current session, or the next one to connect before the token fires.</summary>
-    public async Task<AgentSession?> WaitForAsync(string endpointId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The current session, or the next one to connect before the token fires; with <paramref name="other"/>, a session
+    /// other than that one (the agent's connection after a reboot, while the old one may not have been seen to close).
+    /// </summary>
+    public async Task<AgentSession?> WaitForAsync(string endpointId, CancellationToken cancellationToken, AgentSession? other = null)
     {
         while (true)
         {
-            if (Find(endpointId) is { } current) return current;
+            if (Find(endpointId) is { } current && !ReferenceEquals(current, other)) return current;
             var waiter = _waiters.GetOrAdd(endpointId, _ => new TaskCompletionSource<AgentSession>(TaskCreationOptions.RunContinuationsAsynchronously));
-            if (Find(endpointId) is { } raced) return raced;
+            if (Find(endpointId) is { } raced && !ReferenceEquals(raced, other)) return raced;
             try
             {
                 var session = await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (!session.IsClosed) return session;
+                if (!session.IsClosed && !ReferenceEquals(session, other)) return session;
             }
             catch (OperationCanceledException)
             {

@@ -36,6 +36,7 @@ public static class UspServiceExtensions
         if (options.Auth.AllowUnauthenticatedAgents) builder.Services.AddHostedService<UnauthenticatedAgentsWarning>();
         builder.Services.AddSingleton<UspRequester>();
         builder.Services.AddSingleton<OperationCompletions>();
+        builder.Services.AddSingleton<AwaitedBoots>();
         builder.Services.AddSingleton<InstanceMaps>();
         builder.Services.AddSingleton<FirstContact>();
         builder.Services.AddSingleton<NotifyHandler>();

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Provisioning.Contracts.Common;
 using Provisioning.Contracts.Southbound;
@@ -7,6 +8,7 @@ using Provisioning.Southbound.Usp.Agents;
 using Provisioning.Southbound.Usp.Messages;
 using Provisioning.Southbound.Usp.Messages.Add;
 using Provisioning.Southbound.Usp.Messages.Get;
+using Provisioning.Southbound.Usp.Messages.Notify;
 using Provisioning.Southbound.Usp.Messages.Operate;
 using Provisioning.Southbound.Usp.Messages.Set;
 using Provisioning.Southbound.Usp.Onboarding;
@@ -21,11 +23,12 @@ internal sealed partial class UspDeviceAdapterService(
     AgentRegistry registry,
     UspRequester requester,
     OperationCompletions completions,
+    AwaitedBoots boots,
     InstanceMaps instanceMaps,
-    IOptions<UspOptions> options) : DeviceAdapter.DeviceAdapterBase
+    IOptions<UspOptions> options,
+    ILogger<UspDeviceAdapterService> logger) : DeviceAdapter.DeviceAdapterBase
 {
     public const string RebootCommand = "Device.Reboot()";
-    public const string DownloadCommand = "Device.DeviceInfo.FirmwareImage.1.Download()";
 
     public override async Task<AuthenticateResponse> Authenticate(AuthenticateRequest request, ServerCallContext context)
     {
@@ -146,30 +149,6 @@ internal sealed partial class UspDeviceAdapterService(
     public override Task<DeviceOperationResponse> Reboot(RebootRequest request, ServerCallContext context) =>
         OperateOnConnectedAgentAsync(request.Device, RebootCommand, CommandKey(request.CommandKey, request.WorkflowId), context);
 
-    public override async Task<DownloadFirmwareResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
-    {
-        var endpointId = EndpointIdOf(request.Device);
-        using var step = StepToken(context);
-        try
-        {
-            var session = registry.Find(endpointId) ?? throw new AgentNotConnectedException(endpointId);
-            var inputs = new Dictionary<string, string>
-            {
-                ["URL"] = request.Url,
-                ["AutoActivate"] = "true",
-            };
-            if (!string.IsNullOrEmpty(request.Username)) inputs["Username"] = request.Username;
-            if (!string.IsNullOrEmpty(request.Password)) inputs["Password"] = request.Password;
-            if (request.FileSize > 0) inputs["FileSize"] = request.FileSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await requester.OperateAsync(completions, session, DownloadCommand, CommandKey(request.CommandKey, request.WorkflowId), inputs, waitForCompletion: true, step.Token);
-            return new DownloadFirmwareResponse();
-        }
-        catch (UspRequestException ex)
-        {
-            return new DownloadFirmwareResponse { Failure = Failure(ex) };
-        }
-    }
-
     /// <summary>USP agents keep their connection; there is nothing to let go of.</summary>
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) => Task.FromResult(new ReleaseResponse());
 
@@ -181,13 +160,7 @@ internal sealed partial class UspDeviceAdapterService(
     /// </summary>
     private async Task<T> OnAgentAsync<T>(string endpointId, CancellationToken cancellationToken, Func<AgentSession, Task<T>> exchange)
     {
-        var session = registry.Find(endpointId);
-        if (session is null)
-        {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            wait.CancelAfter(options.Value.ReconnectWait);
-            session = await registry.WaitForAsync(endpointId, wait.Token) ?? throw new AgentNotConnectedException(endpointId);
-        }
+        var session = await ConnectedAsync(endpointId, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -201,6 +174,15 @@ internal sealed partial class UspDeviceAdapterService(
                 session = next;
             }
         }
+    }
+
+    /// <summary>The agent's current session, waiting for one that is rebooting (within Usp:ReconnectWait and the step).</summary>
+    private async Task<AgentSession> ConnectedAsync(string endpointId, CancellationToken cancellationToken)
+    {
+        if (registry.Find(endpointId) is { } session) return session;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(options.Value.ReconnectWait);
+        return await registry.WaitForAsync(endpointId, wait.Token) ?? throw new AgentNotConnectedException(endpointId);
     }
 
     /// <summary>

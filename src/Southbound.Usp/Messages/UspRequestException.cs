@@ -56,3 +56,13 @@ public sealed class UspErrorException(uint code, string errMsg, IReadOnlyList<Us
     public string ErrorMessage { get; } = errMsg;
     public IReadOnlyList<UspParamError> ParamErrors { get; } = paramErrors;
 }
+
+/// <summary>An asynchronous command the agent accepted ran and failed: its OperationComplete carried a cmd_failure.</summary>
+public sealed class UspCommandFailedException(string command, uint code, string errMsg)
+    : UspRequestException($"{command} failed with USP error {code} ({UspErrorCodes.Describe(code)}): {errMsg}")
+{
+    public override FailureKind Kind => FailureKind.DeviceFault;
+    public override uint Code { get; } = code;
+    public string Command { get; } = command;
+    public string ErrorMessage { get; } = errMsg;
+}

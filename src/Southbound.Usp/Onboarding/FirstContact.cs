@@ -165,7 +165,7 @@ internal sealed class FirstContact(
             result = await requester.GetAsync(session, ["Device.DeviceInfo."], cancellationToken).ConfigureAwait(false);
         }
         session.Identity = IdentityFrom(session, result.Values);
-        if (!HasSubscription(result.Values, BootEvent, session.OwnControllerPath))
+        if (!HasSubscription(result.Values, "Event", BootEvent, session.OwnControllerPath))
         {
             // Only once the Add succeeded is "missing" news: an agent that refuses the subscription is missing it at
             // every connection, and the orchestrator would take each for a factory reset.
@@ -173,7 +173,7 @@ internal sealed class FirstContact(
             if (await SubscribeAsync(session, _options.BootSubscriptionId, BootEvent, cancellationToken).ConfigureAwait(false))
                 session.BootSubscriptionMissing = true;
         }
-        if (!HasSubscription(result.Values, PeriodicEvent, session.OwnControllerPath))
+        if (!HasSubscription(result.Values, "Event", PeriodicEvent, session.OwnControllerPath))
             await SubscribeAsync(session, _options.PeriodicSubscriptionId, PeriodicEvent, cancellationToken).ConfigureAwait(false);
         session.BootSubscriptionChecked = true;
     }
@@ -183,14 +183,7 @@ internal sealed class FirstContact(
     {
         try
         {
-            await requester.AddAsync(session, SubscriptionTable,
-            [
-                new("Enable", "true"),
-                new("ID", id),
-                new("NotifType", "Event"),
-                new("ReferenceList", referenceList),
-                new("Persistent", "true"),
-            ], cancellationToken).ConfigureAwait(false);
+            await AddSubscriptionAsync(requester, session, id, "Event", referenceList, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (UspRequestException ex) when (ex is UspErrorException or UspProtocolViolationException)
@@ -205,22 +198,35 @@ internal sealed class FirstContact(
         }
     }
 
+    /// <summary>Adds a persistent subscription of this controller (NotifType Event, OperationComplete...).</summary>
+    public static Task AddSubscriptionAsync(UspRequester requester, AgentSession session, string id, string notifType, string referenceList, CancellationToken cancellationToken) =>
+        requester.AddAsync(session, SubscriptionTable,
+        [
+            new("Enable", "true"),
+            new("ID", id),
+            new("NotifType", notifType),
+            new("ReferenceList", referenceList),
+            new("Persistent", "true"),
+        ], cancellationToken);
+
     /// <summary>
-    /// An enabled Event subscription to <paramref name="eventPath"/> whose recipient is this controller: another
-    /// controller's Boot! subscription sends that controller the event, not this one. A Recipient is taken as ours when
-    /// the agent leaves it empty or our entry is not known.
+    /// An enabled subscription of <paramref name="notifType"/> to <paramref name="path"/> whose recipient is this
+    /// controller: another controller's Boot! subscription sends that controller the event, not this one. A Recipient is
+    /// taken as ours when the agent leaves it empty or our entry is not known. An OperationComplete subscription naming
+    /// an object covers the commands under it (TR-181 Subscription.ReferenceList); an Event one must name the event.
     /// </summary>
-    private static bool HasSubscription(Dictionary<string, string> values, string eventPath, string? ownController)
+    public static bool HasSubscription(IReadOnlyDictionary<string, string> values, string notifType, string path, string? ownController)
     {
-        foreach (var (path, value) in values)
+        foreach (var (name, value) in values)
         {
-            if (!path.StartsWith(SubscriptionTable, StringComparison.Ordinal) || !path.EndsWith(".ReferenceList", StringComparison.Ordinal)) continue;
-            if (!value.Split(',', StringSplitOptions.TrimEntries).Contains(eventPath)) continue;
-            var instance = path[..^"ReferenceList".Length];
+            if (!name.StartsWith(SubscriptionTable, StringComparison.Ordinal) || !name.EndsWith(".ReferenceList", StringComparison.Ordinal)) continue;
+            if (!value.Split(',', StringSplitOptions.TrimEntries).Any(r => r == path
+                || (notifType == "OperationComplete" && r.EndsWith('.') && path.StartsWith(r, StringComparison.Ordinal)))) continue;
+            var instance = name[..^"ReferenceList".Length];
             if (ownController is not null && values.TryGetValue(instance + "Recipient", out var recipient) && recipient.Length > 0
                 && !string.Equals(recipient.TrimEnd('.') + ".", ownController, StringComparison.Ordinal))
                 continue;
-            if (values.TryGetValue(instance + "NotifType", out var type) && type == "Event"
+            if (values.TryGetValue(instance + "NotifType", out var type) && type == notifType
                 && (!values.TryGetValue(instance + "Enable", out var enabled) || enabled is "true" or "1"))
                 return true;
         }

@@ -56,6 +56,12 @@ internal static partial class UspLog
     [LoggerMessage(6019, LogLevel.Warning, "Usp:Auth:AllowUnauthenticatedAgents is set: agents with neither a secret in the inventory nor a client certificate are managed on their word (not for production)")]
     public static partial void UnauthenticatedAgentsAllowed(ILogger logger);
 
+    [LoggerMessage(6021, LogLevel.Information, "USP agent {EndpointId} firmware upgrade {CommandKey} into {Image}: {Outcome} (fault {FaultCode}), version {VersionBefore} -> {VersionAfter}")]
+    public static partial void FirmwareUpgraded(ILogger logger, string endpointId, string commandKey, string image, string outcome, uint faultCode, string versionBefore, string versionAfter);
+
+    [LoggerMessage(6022, LogLevel.Debug, "USP agent {EndpointId} sent a Boot! for the firmware activation but no ParameterMap SoftwareVersion: read with a Get")]
+    public static partial void FirmwareVersionRead(ILogger logger, string endpointId);
+
     [LoggerMessage(6020, LogLevel.Information, "USP agent {EndpointId} refused by the orchestrator's policy: connection closed")]
     public static partial void ContactRefusedByPolicy(ILogger logger, string endpointId);
 }

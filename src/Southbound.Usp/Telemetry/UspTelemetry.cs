@@ -25,7 +25,16 @@ public static class UspTelemetry
     public static readonly Counter<long> RefusalReports =
         Meter.CreateCounter<long>("usp.contacts.refusal_reports", "{report}", "ReportRefusedContact calls, by outcome (sent, deduplicated, dropped, failed)");
 
+    public static readonly Counter<long> FirmwareUpgrades =
+        Meter.CreateCounter<long>("usp.firmware.upgrades", "{upgrade}", "Firmware upgrades (Download() then Activate()), by outcome (upgraded, version_unchanged, download_failed, failed) and USP fault code");
+    public static readonly Histogram<double> FirmwareUpgradeDuration =
+        Meter.CreateHistogram<double>("usp.firmware.upgrade.duration", "s", "Firmware upgrades from the Download() to the version read back after the reboot, by outcome");
+
     public const string AttrEndpointId = "usp.endpoint_id";
+    public const string AttrCommandKey = "usp.command_key";
+    public const string AttrFirmwareImage = "usp.firmware.image";
+    public const string AttrVersionBefore = "usp.firmware.version_before";
+    public const string AttrVersionAfter = "usp.firmware.version_after";
     public const string AttrMsgId = "usp.msg_id";
     public const string AttrErrorCode = "usp.error_code";
     public const string AttrMtp = "usp.mtp";
@@ -35,6 +44,13 @@ public static class UspTelemetry
 
     public static void CountError(uint code) =>
         Errors.Add(1, new KeyValuePair<string, object?>("code", (long)code));
+
+    public static void CountFirmwareUpgrade(string outcome, uint faultCode, TimeSpan duration)
+    {
+        var outcomeTag = new KeyValuePair<string, object?>("outcome", outcome);
+        FirmwareUpgrades.Add(1, outcomeTag, new KeyValuePair<string, object?>("code", (long)faultCode));
+        FirmwareUpgradeDuration.Record(duration.TotalSeconds, outcomeTag);
+    }
 
     public static void CountIgnored(string reason) =>
         RecordsIgnored.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -252,14 +252,18 @@ public sealed class DeviceAdapterTests : IAsyncLifetime
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("Boot!"), "Boot! after the reboot");
     }
 
+    /// <summary>The whole upgrade (banks, failures, old version, timeouts) is in FirmwareUpgradeTests; here the contract's shape.</summary>
     [Fact]
-    public async Task DownloadFirmware_waits_for_the_OperationComplete_notification()
+    public async Task DownloadFirmware_answers_the_transfer_and_the_version_after_the_reboot()
     {
         var agent = await ConnectedAgentAsync("FW1");
-        var response = await _host.Adapter.DownloadFirmwareAsync(new DownloadFirmwareRequest { Device = Ref(agent), CommandKey = "fw-1", Url = "http://fw.example/image.bin" }, deadline: Deadline());
+        // A host under .example stands for a valid image the simulator does not fetch; its version is the file's name.
+        var response = await _host.Adapter.DownloadFirmwareAsync(new DownloadFirmwareRequest { Device = Ref(agent), CommandKey = "fw-1", Url = "http://fw.example/gw-7.2.bin" }, deadline: Deadline(15));
         Assert.Null(response.Failure);
+        Assert.Equal(("fw-1", 0u), (response.Transfer.CommandKey, response.Transfer.FaultCode));
+        Assert.Equal("gw-7.2", response.FirmwareVersionAfter);
 
-        agent.InjectError("Device.DeviceInfo.FirmwareImage.1.Download()", 7022);
+        agent.InjectError("Device.DeviceInfo.FirmwareImage.1.Download()", 7022); // bank 1 is the spare one now
         var failed = await _host.Adapter.DownloadFirmwareAsync(new DownloadFirmwareRequest { Device = Ref(agent), CommandKey = "fw-2", Url = "http://fw.example/image.bin" }, deadline: Deadline());
         Assert.Equal(7022u, failed.Failure.FaultCode);
     }

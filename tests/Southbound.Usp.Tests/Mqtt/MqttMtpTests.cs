@@ -74,6 +74,30 @@ public sealed class MqttMtpTests : IAsyncLifetime
         await UspTestHost.EventuallyAsync(() => _host.Orchestrator.EventCodesOf(agent.EndpointId).Contains("Boot!"), "Boot! over MQTT");
     }
 
+    /// <summary>Activate() reboots the agent; it comes back over MQTT with Boot!, and the upgrade reads its new version.</summary>
+    [Fact]
+    public async Task A_firmware_upgrade_over_mqtt_waits_for_the_reboot_and_reports_the_new_version()
+    {
+        await using var files = await FirmwareFileServer.StartAsync();
+        var image = FirmwareFileServer.Image("7.0-mqtt");
+        files.Files["gw.bin"] = image;
+        var agent = _host.StartAgent("MQTTFW1", mqttBroker: _broker.Url);
+        await UspTestHost.EventuallyAsync(() => _host.Orchestrator.ReportsOf(agent.EndpointId).Count > 0, "contact over MQTT");
+        var boots = agent.Statistics.BootsSent;
+
+        var response = await _host.Adapter.DownloadFirmwareAsync(new DownloadFirmwareRequest
+        {
+            Device = new DeviceRef { EndpointId = agent.EndpointId, Protocol = DeviceProtocol.Usp },
+            CommandKey = "fw-mqtt", Url = files.UrlOf("gw.bin"), FileSize = (ulong)image.Length, Sha256 = FirmwareFileServer.Sha256Of(image),
+        }, deadline: DateTime.UtcNow.AddSeconds(20));
+
+        Assert.Null(response.Failure);
+        Assert.Equal(0u, response.Transfer.FaultCode);
+        Assert.Equal("7.0-mqtt", response.FirmwareVersionAfter);
+        await UspTestHost.EventuallyAsync(() => agent.Statistics.BootsSent == boots + 1, "one reboot");
+        Assert.Equal("Device.DeviceInfo.FirmwareImage.2.", agent.DataModel["Device.DeviceInfo.ActiveFirmwareImage"]);
+    }
+
     /// <summary>An MQTT 3.1.1 agent (no properties): its reply topic travels in the topic name it publishes to.</summary>
     [Fact]
     public async Task The_controller_answers_a_3_1_1_agent_on_the_reply_to_topic_named_in_the_topic_and_delivers_each_record_once()

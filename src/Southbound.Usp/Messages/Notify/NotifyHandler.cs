@@ -10,8 +10,9 @@ using UspNotify = Provisioning.Usp.Messages.Notify;
 
 namespace Provisioning.Southbound.Usp.Messages.Notify;
 
-/// <summary>Notifications from agents: NotifyResp when asked, Boot!/Periodic!/OnBoardRequest to first contact, OperationComplete to the waiting command.</summary>
-internal sealed class NotifyHandler(FirstContact firstContact, OperationCompletions completions, IOptions<UspOptions> options, ILogger<NotifyHandler> logger)
+/// <summary>Notifications from agents: NotifyResp when asked, Boot!/Periodic!/OnBoardRequest to first contact, OperationComplete (and a
+/// Boot! awaited after a firmware activation) to the waiting command.</summary>
+internal sealed class NotifyHandler(FirstContact firstContact, OperationCompletions completions, AwaitedBoots boots, IOptions<UspOptions> options, ILogger<NotifyHandler> logger)
 {
     private readonly string _controllerId = options.Value.EndpointId;
 
@@ -27,6 +28,8 @@ internal sealed class NotifyHandler(FirstContact firstContact, OperationCompleti
                 // Cause (LocalReboot, RemoteReboot, LocalFactoryReset, RemoteFactoryReset) tells the orchestrator
                 // whether the agent came back with factory settings.
                 firstContact.OnContact(session, "Boot!", notify.Event.Params.TryGetValue("Cause", out var cause) ? cause : "");
+                // A firmware activation waiting for this reboot takes its version from it; any other Boot! is only a contact.
+                boots.Announce(session, notify.Event.Params);
                 break;
             case UspNotify.NotificationOneofCase.Event when notify.Event.EventName == "Periodic!":
                 // CWMP's 2 PERIODIC: the agent is alive and reachable here; a contact report that starts no workflow.

@@ -10,6 +10,8 @@ internal static class OperateOperation
     /// Runs a command ("Device.Reboot()"). A synchronous command returns its output arguments at once; an
     /// asynchronous one (the agent answers with a Request object path) returns them from its
     /// OperationComplete notification, matched by command key, unless <paramref name="waitForCompletion"/> is false.
+    /// A command the agent refuses at once (USP Error, OperateResp cmd_failure) is a <see cref="UspErrorException"/>; one
+    /// that ran and failed (OperationComplete cmd_failure) a <see cref="UspCommandFailedException"/>.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> OperateAsync(this UspRequester requester, OperationCompletions completions, AgentSession session,
         string command, string commandKey, IReadOnlyDictionary<string, string>? inputs, bool waitForCompletion, CancellationToken cancellationToken)
@@ -18,7 +20,7 @@ internal static class OperateOperation
         if (inputs is not null) foreach (var (name, value) in inputs) operate.InputArgs[name] = value;
 
         // Registered before sending: a fast agent may report completion before its OperateResp is read.
-        var completion = waitForCompletion ? completions.Expect(session.EndpointId, commandKey) : null;
+        var completion = waitForCompletion ? completions.Expect(session.EndpointId, commandKey, command) : null;
         try
         {
             var response = await requester.SendAsync(session, Header.Types.MsgType.Operate, new Request { Operate = operate }, cancellationToken).ConfigureAwait(false);
@@ -45,7 +47,7 @@ internal static class OperateOperation
                     if (done.CmdFailure is { } failure)
                     {
                         Telemetry.UspTelemetry.CountError(failure.ErrCode);
-                        throw new UspErrorException(failure.ErrCode, failure.ErrMsg, [new UspParamError(command, failure.ErrCode, failure.ErrMsg)]);
+                        throw new UspCommandFailedException(command, failure.ErrCode, failure.ErrMsg);
                     }
                     return done.ReqOutputArgs?.OutputArgs_ ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
                 default:
