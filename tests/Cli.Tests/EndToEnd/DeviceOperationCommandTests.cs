@@ -93,7 +93,7 @@ public sealed class DeviceOperationCommandTests(CliSystemFixture fixture)
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Matches($"workflow [0-9a-f-]{{36}} \\({serial}\\): firmware_upgrade_failed at upgrade_firmware fault 9001", run.Console);
-        await Eventually.TrueAsync(async () => (await fixture.RunAsync("failures", "--format", "csv")).Console.Split('\n')
+        await Eventually.TrueAsync(async () => (await fixture.RunAsync("failures", "--format", "csv")).Out.Split('\n')
                 .Any(l => l.StartsWith("upgrade_firmware,firmware_upgrade_failed,9001,", StringComparison.Ordinal)),
             "the failure report counts the failed upgrade", TimeSpan.FromSeconds(20));
     }
