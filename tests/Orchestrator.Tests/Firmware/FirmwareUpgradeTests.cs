@@ -85,6 +85,10 @@ public sealed class FirmwareUpgradeTests(OrchestratorFixture fixture)
         var stored = (await fixture.System.Inventory.ListModelProfilesAsync(new ListModelProfilesRequest())).Profiles.Single(p => p.Manufacturer == manufacturer);
         Assert.True(stored.Firmware.HasPassword);
         Assert.Empty(stored.Firmware.Password);
+
+        await fixture.System.Host.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(30));
+        var history = await fixture.System.Provisioning.GetDeviceHistoryAsync(new GetDeviceHistoryRequest { SerialNumber = serial });
+        Assert.Equal(Target, Assert.Single(history.Entries).FirmwareVersion);
     }
 
     [Fact]
