@@ -43,6 +43,7 @@ public static class CliApplication
             DeviceOperationCommands.FactoryReset(context),
             DeviceOperationCommands.Get(context),
             DeviceOperationCommands.Set(context),
+            DeviceOperationCommands.Firmware(context),
             WorkflowCommands.Retry(context),
             WorkflowCommands.Cancel(context),
             AdminCommands.RebuildProjections(context),

@@ -115,6 +115,37 @@ public sealed class ScriptedAdapter : DeviceAdapter.DeviceAdapterBase, IAsyncDis
         return Task.FromResult(new WriteParametersResponse());
     }
 
+    /// <summary>
+    /// A firmware download as the script says: installed (the device reports the image's version after), a transfer
+    /// fault, the old version kept, or the call failing.
+    /// </summary>
+    public override async Task<DownloadFirmwareResponse> DownloadFirmware(DownloadFirmwareRequest request, ServerCallContext context)
+    {
+        Calls.Enqueue($"DownloadFirmware:{request.Device.SerialNumber}");
+        if (Script(request.Device.SerialNumber) is not { } device)
+            return new DownloadFirmwareResponse { Failure = new StepFailure { Kind = FailureKind.Unreachable, FaultString = "no session and no connection request URL" } };
+        device.Downloads.Enqueue(request);
+        var started = DateTimeOffset.UtcNow;
+        await Task.Delay(device.DownloadDelay, context.CancellationToken);
+        if ((device.DownloadFailure ?? device.OperationFailure) is { } failure) return new DownloadFirmwareResponse { Failure = failure };
+        var transfer = new FirmwareTransfer
+        {
+            CommandKey = request.CommandKey,
+            StartTime = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            CompleteTime = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (device.TransferFault is { } fault)
+        {
+            transfer.FaultCode = fault.Code;
+            transfer.FaultString = fault.Text;
+        }
+        else if (!device.KeepsOldFirmware)
+        {
+            device.FirmwareVersion = device.ImageVersion(request);
+        }
+        return new DownloadFirmwareResponse { Transfer = transfer, FirmwareVersionAfter = device.FirmwareVersion };
+    }
+
     /// <summary>An operation's failure: the script's, or unreachable for a device with none.</summary>
     private StepFailure? Operation(string call, DeviceRef device)
     {

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Provisioning.Cli.Commands;
 
-/// <summary>`cpe reboot|factory-reset|get|set`: one operation on one device, each a workflow of its own.</summary>
+/// <summary>`cpe reboot|factory-reset|get|set|firmware upgrade`: one operation on one device, each a workflow of its own.</summary>
 internal static class DeviceOperationCommands
 {
     public static Command Reboot(CliContext context) =>
@@ -75,6 +75,50 @@ internal static class DeviceOperationCommands
             parse => parse.GetRequiredValue(assignments).Select(Assignment.Problem).FirstOrDefault(p => p is not null));
         command.Arguments.Add(assignments);
         return command;
+    }
+
+    /// <summary>`cpe firmware upgrade SN`: to the image named, or to the model profile's firmware target when none is.</summary>
+    public static Command Firmware(CliContext context)
+    {
+        var version = new Option<string?>("--version") { Description = "The version the image installs (with --url)" };
+        var url = new Option<string?>("--url") { Description = "The image's absolute http:// or https:// URL (with --version)" };
+        var size = new Option<ulong>("--size") { Description = "The image's size in bytes" };
+        var sha256 = new Option<string?>("--sha256") { Description = "The image's SHA-256 (64 hexadecimal digits)" };
+        var upgrade = Operation(context, "upgrade",
+            "Upgrade a device's firmware (a workflow: authenticate, upgrade_firmware); without --version/--url, to its model profile's firmware target",
+            (parse, connection, operation, cancellationToken) =>
+            {
+                var request = new UpgradeFirmwareRequest
+                {
+                    SerialNumber = operation.SerialNumber,
+                    RequestId = operation.RequestId,
+                    Version = parse.GetValue(version) ?? "",
+                    Url = parse.GetValue(url) ?? "",
+                    FileSize = parse.GetValue(size),
+                    Sha256 = parse.GetValue(sha256) ?? "",
+                };
+                return connection.Provisioning.UpgradeFirmwareAsync(request, deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken).ResponseAsync;
+            },
+            parse => FirmwareProblem(parse.GetValue(version), parse.GetValue(url), parse.GetValue(size), parse.GetValue(sha256)));
+        upgrade.Options.Add(version);
+        upgrade.Options.Add(url);
+        upgrade.Options.Add(size);
+        upgrade.Options.Add(sha256);
+        return new Command("firmware", "Device firmware") { upgrade };
+    }
+
+    /// <summary>Checked before anything is sent (the server checks the same).</summary>
+    private static string? FirmwareProblem(string? version, string? url, ulong size, string? sha256)
+    {
+        var named = !string.IsNullOrEmpty(version) || !string.IsNullOrEmpty(url) || size > 0 || !string.IsNullOrEmpty(sha256);
+        if (!named) return null;
+        if (string.IsNullOrWhiteSpace(version) || string.IsNullOrWhiteSpace(url))
+            return "--version and --url go together (or neither, for the model profile's firmware target)";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.UserInfo.Length > 0)
+            return $"--url '{url}' is not an absolute http:// or https:// URL without credentials";
+        if (!string.IsNullOrEmpty(sha256) && (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit)))
+            return "--sha256 must be 64 hexadecimal digits";
+        return null;
     }
 
     private static Option<string?> RequestId() =>

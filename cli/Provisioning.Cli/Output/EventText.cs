@@ -46,12 +46,14 @@ public static class EventText
                 e.ProvisioningRequested.ParameterNames.Count > 0 ? $"names={string.Join(',', e.ProvisioningRequested.ParameterNames)}" : "",
                 e.ProvisioningRequested.Parameters.Count > 0 ? $"set={Values(e.ProvisioningRequested.Parameters)}" : "",
                 e.ProvisioningRequested.EventCodes.Count > 0 ? $"events={string.Join(',', e.ProvisioningRequested.EventCodes)}" : "",
-                e.ProvisioningRequested.ServicePlanOverride is { Length: > 0 } plan ? $"plan={plan}" : ""),
+                e.ProvisioningRequested.ServicePlanOverride is { Length: > 0 } plan ? $"plan={plan}" : "",
+                e.ProvisioningRequested.FirmwareVersion is { Length: > 0 } firmware ? $"firmware={firmware} url={e.ProvisioningRequested.FirmwareUrl}" : ""),
         ProvisioningEvent.PayloadOneofCase.DeviceAuthenticated =>
             Join($"model={e.DeviceAuthenticated.Model}", $"firmware={e.DeviceAuthenticated.FirmwareVersion}",
                 $"root={e.DeviceAuthenticated.DataModelRoot}", $"via={e.DeviceAuthenticated.ReachedVia}"),
         ProvisioningEvent.PayloadOneofCase.ServiceProfileFetched =>
-            Join($"plan={e.ServiceProfileFetched.ServicePlan}", $"parameters={e.ServiceProfileFetched.ParameterCount}"),
+            Join($"plan={e.ServiceProfileFetched.ServicePlan}", $"parameters={e.ServiceProfileFetched.ParameterCount}",
+                $"firmware_target={e.ServiceProfileFetched.FirmwareTarget}"),
         ProvisioningEvent.PayloadOneofCase.ConfigPushed =>
             Join($"parameters={e.ConfigPushed.ParameterCount}", $"key={e.ConfigPushed.ParameterKey}",
                 e.ConfigPushed.ApplyStatus == 1 ? "applied_after_reboot" : "",
@@ -59,6 +61,10 @@ public static class EventText
         ProvisioningEvent.PayloadOneofCase.ConfigVerified => $"parameters={e.ConfigVerified.ParameterCount}",
         ProvisioningEvent.PayloadOneofCase.RebootAccepted => $"command_key={e.RebootAccepted.CommandKey}",
         ProvisioningEvent.PayloadOneofCase.FactoryResetAccepted => "factory reset accepted",
+        ProvisioningEvent.PayloadOneofCase.FirmwareUpgraded =>
+            Join($"from={e.FirmwareUpgraded.FromVersion}", $"to={e.FirmwareUpgraded.ToVersion}", $"command_key={e.FirmwareUpgraded.CommandKey}",
+                $"started={e.FirmwareUpgraded.StartTime}", $"completed={e.FirmwareUpgraded.CompleteTime}"),
+        ProvisioningEvent.PayloadOneofCase.FirmwareCurrent => $"firmware={e.FirmwareCurrent.Version} already installed",
         ProvisioningEvent.PayloadOneofCase.ParametersRead => $"values={Values(e.ParametersRead.Values)}",
         ProvisioningEvent.PayloadOneofCase.ParametersWritten =>
             Join($"parameter_key={e.ParametersWritten.ParameterKey}", $"apply_status={e.ParametersWritten.ApplyStatus}", $"written={Values(e.ParametersWritten.Parameters)}"),

@@ -30,6 +30,10 @@ public partial class DeviceHistoryProjection : MultiStreamProjection<DeviceHisto
         entry.FirmwareVersion = e.Data.FirmwareVersion;
     }
 
+    /// <summary>The device runs the new version now: the entry shows it, as the workflow's summary does.</summary>
+    public void Apply(DeviceHistory history, IEvent<FirmwareUpgraded> e) =>
+        history.Entry(e.StreamId).FirmwareVersion = e.Data.ToVersion;
+
     public void Apply(DeviceHistory history, IEvent<ServiceProfileFetched> e) =>
         history.Entry(e.StreamId).ServicePlan = e.Data.ServicePlan;
 

@@ -76,6 +76,7 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<IWorkflowStep, FactoryResetStep>();
         builder.Services.AddSingleton<IWorkflowStep, GetParametersStep>();
         builder.Services.AddSingleton<IWorkflowStep, SetParametersStep>();
+        builder.Services.AddSingleton<IWorkflowStep, UpgradeFirmwareStep>();
         builder.Services.AddSingleton<WorkflowCommits>();
         builder.Services.AddSingleton<WorkflowStore>();
         builder.Services.AddSingleton<WorkflowDriver>();

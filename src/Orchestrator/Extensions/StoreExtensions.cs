@@ -120,12 +120,15 @@ public static class StoreExtensions
         options.Events.AddEventType<FactoryResetAccepted>();
         options.Events.AddEventType<ParametersRead>();
         options.Events.AddEventType<ParametersWritten>();
+        options.Events.AddEventType<FirmwareUpgraded>();
+        options.Events.AddEventType<FirmwareCurrent>();
         // Admin audit (own streams, not workflow events).
         options.Events.AddEventType<InventoryChanged>();
         options.Events.AddEventType<ServicePlansChanged>();
         options.Events.AddEventType<ProjectionsRebuilt>();
         options.Events.AddEventType<ModelProfilesChanged>();
         options.Events.AddEventType<DeviceParametersSet>();
+        options.Events.AddEventType<FirmwareUpgradeOrdered>();
         // A device's own stream (refused contacts, credential life cycle, factory resets): not workflow events either.
         options.Events.AddEventType<DeviceContactRefused>();
         options.Events.AddEventType<CredentialPending>();

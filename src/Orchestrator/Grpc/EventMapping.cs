@@ -42,6 +42,8 @@ public static class EventMapping
                     Kind = r.Kind.ToWire(),
                     ParameterNames = { r.ParameterNames ?? [] },
                     Parameters = { (r.Parameters ?? []).Select(p => new PushedParameter(p.Name, p.Value, p.Type, p.Secret).ToWire()) },
+                    FirmwareVersion = r.Firmware?.Version ?? "",
+                    FirmwareUrl = r.Firmware?.Url ?? "",
                 };
                 break;
             case DeviceAuthenticated a:
@@ -57,6 +59,7 @@ public static class EventMapping
                 message.ServiceProfileFetched = new Wire.ServiceProfileFetched
                 {
                     ServicePlan = p.ServicePlan, ParameterCount = p.ParameterCount, HasVoip = p.HasVoip, HasIptv = p.HasIptv, WifiBands = { p.WifiBands },
+                    FirmwareTarget = p.FirmwareTarget ?? "",
                 };
                 break;
             case ConfigPushed c:
@@ -95,6 +98,17 @@ public static class EventMapping
                 {
                     ParameterKey = written.ParameterKey, ApplyStatus = written.ApplyStatus, Parameters = { written.Parameters.Select(WorkflowMapping.ToWire) },
                 };
+                break;
+            case FirmwareUpgraded u:
+                message.Step = Wire.WorkflowStep.UpgradeFirmware;
+                message.FirmwareUpgraded = new Wire.FirmwareUpgraded
+                {
+                    FromVersion = u.FromVersion, ToVersion = u.ToVersion, CommandKey = u.CommandKey, StartTime = u.StartTime, CompleteTime = u.CompleteTime,
+                };
+                break;
+            case FirmwareCurrent current:
+                message.Step = Wire.WorkflowStep.UpgradeFirmware;
+                message.FirmwareCurrent = new Wire.FirmwareCurrent { Version = current.Version };
                 break;
             case ConfigVerified v:
                 message.Step = Wire.WorkflowStep.Verify;

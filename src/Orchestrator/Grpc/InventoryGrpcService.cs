@@ -151,7 +151,7 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
         v.ThrowIfInvalid();
         var document = request.Profile.ToDocument();
         await using var session = store.LightweightSession();
-        session.Store(document);
+        session.Store(services.GetRequiredService<PlanSecrets>().Seal(document));
         await session.SaveChangesAsync(context.CancellationToken);
         services.GetRequiredService<ModelProfileCatalog>().Invalidate();
         return document.ToWire();
@@ -165,7 +165,8 @@ public sealed class InventoryGrpcService(IDocumentStore store, IServiceProvider 
             v.Fail("profiles", $"lists model profile '{name}' more than once");
         v.ThrowIfInvalid();
         await using var session = store.LightweightSession();
-        foreach (var profile in request.Profiles) session.Store(profile.ToDocument());
+        var secrets = services.GetRequiredService<PlanSecrets>();
+        foreach (var profile in request.Profiles) session.Store(secrets.Seal(profile.ToDocument()));
         await session.SaveChangesAsync(context.CancellationToken);
         services.GetRequiredService<ModelProfileCatalog>().Invalidate();
         return new UpsertModelProfilesResponse { Stored = request.Profiles.Count };

@@ -13,6 +13,14 @@ public static class ModelProfileMapping
         };
         wire.Mappings.AddRange(p.Mappings.Select(m => new ParameterMapping { From = m.From, To = m.To }));
         wire.Omit.AddRange(p.Omit);
+        if (p.Firmware is { } f)
+        {
+            // The password is write-only: a read says there is one, never what it is.
+            wire.Firmware = new FirmwareTarget
+            {
+                Version = f.Version, Url = f.Url, FileSize = f.FileSize, Sha256 = f.Sha256, Username = f.Username, HasPassword = f.Password.Length > 0,
+            };
+        }
         return wire;
     }
 
@@ -25,6 +33,9 @@ public static class ModelProfileMapping
         FirmwarePrefix = p.FirmwarePrefix.Trim(),
         Mappings = p.Mappings.Select(m => new ParameterMove(m.From.Trim(), m.To.Trim())).ToList(),
         Omit = p.Omit.Select(o => o.Trim()).ToList(),
+        Firmware = p.Firmware is { } f
+            ? new ModelFirmware(f.Version.Trim(), f.Url.Trim(), f.FileSize, f.Sha256.Trim().ToLowerInvariant(), f.Username.Trim(), f.Password)
+            : null,
     };
 
     /// <summary>What makes a model profile applicable: checked before anything is stored.</summary>
@@ -49,6 +60,13 @@ public static class ModelProfileMapping
                 .Check(ParameterPathPattern.IsValid(m.To.Trim()), $"{field}.to", "must be a data-model path (\"{i}\" for any instance, a trailing \".\" for an object)")
                 .Check(m.From.Trim().EndsWith('.') == m.To.Trim().EndsWith('.'), $"{field}.to", "must name an object exactly when from does (both end in \".\" or neither)")
                 .Check(Count(m.From) == Count(m.To), $"{field}.to", "must carry as many \"{i}\" as from");
+        }
+        if (profile.Firmware is { } firmware)
+        {
+            v.Image($"{prefix}firmware.", firmware.Version, firmware.Url, firmware.FileSize, firmware.Sha256.Trim(), sizeAndChecksumRequired: true)
+                .Limit($"{prefix}firmware.username", firmware.Username, 256)
+                .Limit($"{prefix}firmware.password", firmware.Password, 256)
+                .Check(firmware.Password.Length == 0 || firmware.Username.Trim().Length > 0, $"{prefix}firmware.username", "is required with a password");
         }
         for (var i = 0; i < profile.Omit.Count && i < 500; i++)
             v.Check(ParameterPathPattern.IsValid(profile.Omit[i].Trim()), $"{prefix}omit[{i}]", "must be a data-model path (\"{i}\" for any instance, a trailing \".\" for an object)");

@@ -22,6 +22,24 @@ public sealed partial class ProvisioningGrpcService
     public override async Task<DeviceOperationResponse> FactoryResetDevice(DeviceOperationRequest request, ServerCallContext context) =>
         await OperateAsync(request, WorkflowKind.FactoryReset, context);
 
+    public override async Task<DeviceOperationResponse> UpgradeFirmware(UpgradeFirmwareRequest request, ServerCallContext context)
+    {
+        var validation = new RequestValidation().Require("serial_number", request.SerialNumber, 64).Limit("request_id", request.RequestId, 128);
+        FirmwareImage? image = null;
+        var named = request.Version.Length > 0 || request.Url.Length > 0 || request.FileSize > 0 || request.Sha256.Length > 0;
+        if (named)
+        {
+            // Named: version and url together; nothing named: the model profile's target, found by the step.
+            validation.Image("", request.Version, request.Url, request.FileSize, request.Sha256.Trim(), sizeAndChecksumRequired: false);
+            image = new FirmwareImage(request.Version.Trim(), request.Url.Trim(), request.FileSize, request.Sha256.Trim().ToLowerInvariant());
+        }
+        validation.ThrowIfInvalid();
+        var (started, replayed) = await StartOperationAsync(request.SerialNumber, request.RequestId,
+            new(DeviceOf(request.SerialNumber), null, Domain.WorkflowTrigger.Oss, Kind: WorkflowKind.UpgradeFirmware, Firmware: image), context);
+        var workflow = request.Wait ? await WaitAsync(started, context) : started;
+        return new DeviceOperationResponse { Workflow = workflow.ToWire(), Replayed = replayed };
+    }
+
     public override async Task<GetDeviceParametersResponse> GetDeviceParameters(GetDeviceParametersRequest request, ServerCallContext context)
     {
         var validation = new RequestValidation().Require("serial_number", request.SerialNumber, 64).Limit("request_id", request.RequestId, 128);
@@ -74,7 +92,7 @@ public sealed partial class ProvisioningGrpcService
             var first = await session.Events.FetchStreamAsync(original.Id, version: 1, token: context.CancellationToken);
             parameters = first.Select(e => e.Data).OfType<Workflows.Events.ProvisioningRequested>().FirstOrDefault()?.Parameters;
         }
-        return retry with { Kind = original.Kind, ParameterNames = original.ParameterNames, Parameters = parameters };
+        return retry with { Kind = original.Kind, ParameterNames = original.ParameterNames, Parameters = parameters, Firmware = original.Firmware };
     }
 
     private async Task<DeviceOperationResponse> OperateAsync(DeviceOperationRequest request, WorkflowKind kind, ServerCallContext context)

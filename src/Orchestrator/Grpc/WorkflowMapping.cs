@@ -57,6 +57,7 @@ public static class WorkflowMapping
         WorkflowKind.FactoryReset => Wire.WorkflowKind.FactoryReset,
         WorkflowKind.GetParameters => Wire.WorkflowKind.GetParameters,
         WorkflowKind.SetParameters => Wire.WorkflowKind.SetParameters,
+        WorkflowKind.UpgradeFirmware => Wire.WorkflowKind.UpgradeFirmware,
         _ => Wire.WorkflowKind.Unspecified,
     };
 
@@ -67,6 +68,7 @@ public static class WorkflowMapping
         Wire.WorkflowKind.FactoryReset => WorkflowKind.FactoryReset,
         Wire.WorkflowKind.GetParameters => WorkflowKind.GetParameters,
         Wire.WorkflowKind.SetParameters => WorkflowKind.SetParameters,
+        Wire.WorkflowKind.UpgradeFirmware => WorkflowKind.UpgradeFirmware,
         _ => null,
     };
 
@@ -105,6 +107,7 @@ public static class WorkflowMapping
         WorkflowResult.TimedOut => Wire.WorkflowResult.TimedOut,
         WorkflowResult.Cancelled => Wire.WorkflowResult.Cancelled,
         WorkflowResult.OperationFailed => Wire.WorkflowResult.OperationFailed,
+        WorkflowResult.FirmwareUpgradeFailed => Wire.WorkflowResult.FirmwareUpgradeFailed,
         _ => Wire.WorkflowResult.Unspecified,
     };
 
@@ -119,6 +122,7 @@ public static class WorkflowMapping
         Wire.WorkflowResult.TimedOut => WorkflowResult.TimedOut,
         Wire.WorkflowResult.Cancelled => WorkflowResult.Cancelled,
         Wire.WorkflowResult.OperationFailed => WorkflowResult.OperationFailed,
+        Wire.WorkflowResult.FirmwareUpgradeFailed => WorkflowResult.FirmwareUpgradeFailed,
         _ => null,
     };
 
@@ -132,6 +136,7 @@ public static class WorkflowMapping
         WorkflowStep.FactoryReset => Wire.WorkflowStep.FactoryReset,
         WorkflowStep.GetParameters => Wire.WorkflowStep.GetParameters,
         WorkflowStep.SetParameters => Wire.WorkflowStep.SetParameters,
+        WorkflowStep.UpgradeFirmware => Wire.WorkflowStep.UpgradeFirmware,
         _ => Wire.WorkflowStep.Unspecified,
     };
 

@@ -6,7 +6,8 @@ using Provisioning.Contracts.Northbound;
 namespace Provisioning.Orchestrator.Security;
 
 /// <summary>
-/// Records every successful admin change of the InventoryService (and an ad-hoc device write of the ProvisioningService)
+/// Records every successful admin change of the InventoryService (and an ad-hoc device write or a firmware upgrade of the
+/// ProvisioningService)
 /// as an event naming the authenticated principal.
 /// It runs after the change committed: a change whose audit append fails is reported to the caller as an error
 /// (so the admin knows the record is missing) while the change itself stays.
@@ -33,6 +34,8 @@ public sealed class AdminAuditInterceptor(IDocumentStore store, ILogger<AdminAud
             (RebuildProjectionsRequest, RebuildProjectionsResponse p) => new ProjectionsRebuilt(p.Projections.ToList(), p.EventsProcessed, who),
             // A replayed request id wrote nothing new: its first call was audited.
             (SetDeviceParametersRequest, DeviceOperationResponse { Replayed: false } d) => Written(d.Workflow, who),
+            (UpgradeFirmwareRequest r, DeviceOperationResponse { Replayed: false } d) =>
+                new FirmwareUpgradeOrdered(d.Workflow.Device.SerialNumber, Guid.Parse(d.Workflow.WorkflowId), r.Version.Trim(), r.Url.Trim(), who),
             // The retry of a write writes again.
             (RetryWorkflowRequest, ProvisionDeviceResponse { Replayed: false, Existing: false, Workflow.Kind: WorkflowKind.SetParameters } r) => Written(r.Workflow, who),
             _ => null,

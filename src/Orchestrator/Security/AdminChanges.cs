@@ -14,6 +14,12 @@ public sealed record ModelProfilesChanged(string Change, IReadOnlyList<string> P
 /// <summary>An admin's ad-hoc write to a device (SetDeviceParameters): the workflow that writes it, and what, secrets redacted.</summary>
 public sealed record DeviceParametersSet(string SerialNumber, Guid WorkflowId, IReadOnlyList<Workflows.Events.PushedParameter> Parameters, string ChangedBy);
 
+/// <summary>
+/// An operator's firmware upgrade (UpgradeFirmware): the workflow that installs it and the image asked for (empty: the
+/// model profile's target). The URL holds no credentials (refused in it); the image server's password is never here.
+/// </summary>
+public sealed record FirmwareUpgradeOrdered(string SerialNumber, Guid WorkflowId, string Version, string Url, string ChangedBy);
+
 public sealed record ProjectionsRebuilt(IReadOnlyList<string> Projections, long EventsProcessed, string ChangedBy);
 
 public static class AdminChange

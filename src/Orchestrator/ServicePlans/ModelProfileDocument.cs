@@ -14,6 +14,8 @@ public sealed record ModelProfileDocument
     public string FirmwarePrefix { get; init; } = "";
     public IReadOnlyList<ParameterMove> Mappings { get; init; } = [];
     public IReadOnlyList<string> Omit { get; init; } = [];
+    /// <summary>The firmware this model's devices should run (null: none named, no upgrade).</summary>
+    public ModelFirmware? Firmware { get; init; }
 
     public string Name => Id;
 

@@ -45,6 +45,28 @@ public sealed partial record WorkflowDecision
         _ => new(WorkflowResult.NoProfile, $"fetch_profile: service plan '{lookup.PlanName}' cannot be rendered: {lookup.Detail}"),
     };
 
+    /// <summary>upgrade_firmware with no image named and none in the device's model profile.</summary>
+    public static StepFailureDetail NoFirmwareTarget(string? manufacturer, string? model) =>
+        new(WorkflowResult.FirmwareUpgradeFailed,
+            $"upgrade_firmware: no image named and no model profile with a firmware target for {DeviceText.Printable(manufacturer ?? "")} {DeviceText.Printable(model ?? "")}".TrimEnd());
+
+    /// <summary>The device reported the transfer's end with a fault (CWMP TransferComplete FaultStruct 9010-9019, USP 7xxx).</summary>
+    public static StepFailureDetail FirmwareTransferFailed(FirmwareTransfer transfer)
+    {
+        var faultString = DeviceText.Printable(transfer.FaultString, 1024);
+        return new(WorkflowResult.FirmwareUpgradeFailed,
+            $"upgrade_firmware: the transfer failed with fault {transfer.FaultCode} {faultString}".TrimEnd(),
+            transfer.FaultCode, string.IsNullOrEmpty(faultString) ? null : faultString);
+    }
+
+    /// <summary>The transfer ended well but the device does not run the target: it came back with the old version (or another).</summary>
+    public static StepFailureDetail FirmwareNotInstalled(string? before, string target, string after) =>
+        new(WorkflowResult.FirmwareUpgradeFailed, after.Length == 0
+            ? $"upgrade_firmware: the device did not report its version after the transfer (target {target})"
+            : after == (before ?? "")
+                ? $"upgrade_firmware: the device came back with the old version {after}, not {target}"
+                : $"upgrade_firmware: the device came back with version {after}, not {target}");
+
     public static StepFailureDetail AdapterUnavailable(WorkflowStep step, RpcException e) =>
         new(WorkflowResult.DeviceUnreachable, $"{step.Name()}: adapter unavailable ({e.Status.Detail})");
 
@@ -57,9 +79,11 @@ public sealed partial record WorkflowDecision
         var faultString = DeviceText.Printable(failure.FaultString, 1024);
         var result = failure.Kind switch
         {
+            FailureKind.IdentityMismatch => WorkflowResult.UnknownDevice,
+            // Authenticate reached the device: losing it during the upgrade (its reboot into the image) is the upgrade failing.
+            FailureKind.Unreachable or FailureKind.Timeout when step == WorkflowStep.UpgradeFirmware => WorkflowResult.FirmwareUpgradeFailed,
             FailureKind.Unreachable => WorkflowResult.DeviceUnreachable,
             FailureKind.Timeout => WorkflowResult.TimedOut,
-            FailureKind.IdentityMismatch => WorkflowResult.UnknownDevice,
             _ => FaultResult(step),
         };
         var reason = failure.FaultCode != 0
@@ -81,6 +105,7 @@ public sealed partial record WorkflowDecision
         // An ad-hoc write refused is a refused push: same result, and the same per-parameter faults in the report.
         WorkflowStep.SetParameters => WorkflowResult.ConfigPushFailed,
         WorkflowStep.Reboot or WorkflowStep.FactoryReset or WorkflowStep.GetParameters => WorkflowResult.OperationFailed,
+        WorkflowStep.UpgradeFirmware => WorkflowResult.FirmwareUpgradeFailed,
         _ => WorkflowResult.DeviceUnreachable,
     };
 

@@ -17,7 +17,7 @@ public sealed partial record WorkflowDecision(IReadOnlyList<IWorkflowEvent> Even
     {
         var requested = new ProvisioningRequested(
             request.Device, request.RequestId, request.Trigger, request.ServicePlanOverride, request.RetryOf,
-            request.EventCodes ?? [], deadline, root, request.Kind, request.ParameterNames, request.Parameters, request.CampaignId);
+            request.EventCodes ?? [], deadline, root, request.Kind, request.ParameterNames, request.Parameters, request.CampaignId, request.Firmware);
         return new([requested], WorkflowSummaryProjection.Start(workflowId, requested, DateTimeOffset.UtcNow));
     }
 

@@ -10,6 +10,7 @@ public enum WorkflowKind
     FactoryReset,
     GetParameters,
     SetParameters,
+    UpgradeFirmware,
 }
 
 /// <summary>The steps of each kind: every kind reaches the device with authenticate first, then does its own work.</summary>
@@ -22,6 +23,7 @@ public static class WorkflowKinds
         WorkflowKind.FactoryReset => "factory_reset",
         WorkflowKind.GetParameters => "get_parameters",
         WorkflowKind.SetParameters => "set_parameters",
+        WorkflowKind.UpgradeFirmware => "upgrade_firmware",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -32,6 +34,7 @@ public static class WorkflowKinds
         WorkflowKind.FactoryReset => WorkflowStep.FactoryReset,
         WorkflowKind.GetParameters => WorkflowStep.GetParameters,
         WorkflowKind.SetParameters => WorkflowStep.SetParameters,
+        WorkflowKind.UpgradeFirmware => WorkflowStep.UpgradeFirmware,
         _ => WorkflowStep.FetchProfile,
     };
 

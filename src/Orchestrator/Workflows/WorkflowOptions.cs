@@ -20,6 +20,12 @@ public sealed class WorkflowOptions
     /// <summary>A device operation's own step (reboot, factory_reset, get_parameters, set_parameters).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// A firmware upgrade's step: the download, the device's reboot into the image and its report afterwards. A workflow
+    /// with an upgrade gets this much more than <see cref="WorkflowTimeout"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
+    public TimeSpan UpgradeFirmwareTimeout { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>The whole workflow; past it the workflow ends timed_out whatever step it is in.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan WorkflowTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -53,6 +59,10 @@ public sealed class WorkflowOptions
     [Range(1, 10000)]
     public int MaxCommitBatch { get; set; } = 128;
 
+    /// <summary>How long a new workflow of <paramref name="kind"/> may run: an upgrade's step comes on top.</summary>
+    public TimeSpan WorkflowTimeoutOf(WorkflowKind kind) =>
+        kind == WorkflowKind.UpgradeFirmware ? WorkflowTimeout + UpgradeFirmwareTimeout : WorkflowTimeout;
+
     public TimeSpan StepTimeout(WorkflowStep step) => step switch
     {
         WorkflowStep.Authenticate => AuthenticateTimeout,
@@ -60,6 +70,7 @@ public sealed class WorkflowOptions
         WorkflowStep.PushConfig => PushConfigTimeout,
         WorkflowStep.Verify => VerifyTimeout,
         WorkflowStep.Reboot or WorkflowStep.FactoryReset or WorkflowStep.GetParameters or WorkflowStep.SetParameters => OperationTimeout,
+        WorkflowStep.UpgradeFirmware => UpgradeFirmwareTimeout,
         _ => throw new ArgumentOutOfRangeException(nameof(step)),
     };
 }

@@ -13,6 +13,8 @@ public enum WorkflowResult
     Cancelled,
     /// <summary>The device refused or failed a reboot, factory reset or parameter read.</summary>
     OperationFailed,
+    /// <summary>The firmware transfer failed (its fault code kept) or the device came back with another version than the target.</summary>
+    FirmwareUpgradeFailed,
 }
 
 public enum WorkflowStep
@@ -25,6 +27,7 @@ public enum WorkflowStep
     FactoryReset,
     GetParameters,
     SetParameters,
+    UpgradeFirmware,
 }
 
 public enum WorkflowStatus
@@ -64,6 +67,7 @@ public static class WorkflowNames
         WorkflowResult.TimedOut => "timed_out",
         WorkflowResult.Cancelled => "cancelled",
         WorkflowResult.OperationFailed => "operation_failed",
+        WorkflowResult.FirmwareUpgradeFailed => "firmware_upgrade_failed",
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, null),
     };
 
@@ -77,6 +81,7 @@ public static class WorkflowNames
         WorkflowStep.FactoryReset => "factory_reset",
         WorkflowStep.GetParameters => "get_parameters",
         WorkflowStep.SetParameters => "set_parameters",
+        WorkflowStep.UpgradeFirmware => "upgrade_firmware",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 }

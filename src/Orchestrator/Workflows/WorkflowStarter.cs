@@ -18,7 +18,9 @@ public sealed record StartRequest(
     WorkflowKind Kind = WorkflowKind.Provision,
     IReadOnlyList<string>? ParameterNames = null,
     IReadOnlyList<RequestedParameter>? Parameters = null,
-    Guid? CampaignId = null);
+    Guid? CampaignId = null,
+    // upgrade_firmware: the image asked for (null: the model profile's target).
+    FirmwareImage? Firmware = null);
 
 public sealed record StartOutcome(WorkflowSummary Workflow, bool Existing, bool Replayed);
 
@@ -39,7 +41,7 @@ public sealed class WorkflowStarter(WorkflowStore workflows, WorkflowRunner runn
 
             var workflowId = Guid.CreateVersion7();
             var root = WorkflowSpans.StartRoot(workflowId, request.Device, request.Trigger, request.Kind);
-            var accepted = WorkflowDecision.Accept(workflowId, request, DateTimeOffset.UtcNow + options.Value.WorkflowTimeout, TraceRef.Of(root));
+            var accepted = WorkflowDecision.Accept(workflowId, request, DateTimeOffset.UtcNow + options.Value.WorkflowTimeoutOf(request.Kind), TraceRef.Of(root));
             bool committed;
             try
             {

@@ -50,6 +50,10 @@ public sealed record WorkflowSummary
     public IReadOnlyList<string> ParameterNames { get; init; } = [];
     /// <summary>get_parameters: the values read; set_parameters: the values to write, then written. Secrets redacted.</summary>
     public IReadOnlyList<PushedParameter> Parameters { get; init; } = [];
+    /// <summary>upgrade_firmware: the image the request named (null: the model profile's target).</summary>
+    public FirmwareImage? Firmware { get; init; }
+    /// <summary>The version fetch_profile found due (the model profile's target), when an upgrade runs before the push.</summary>
+    public string? FirmwareTarget { get; init; }
 
     public bool IsTerminal => Status != WorkflowStatus.Running;
 

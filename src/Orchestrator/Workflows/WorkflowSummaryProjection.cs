@@ -52,10 +52,21 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         },
         ({ } s, ServiceProfileFetched fetched) => s with
         {
-            CurrentStep = WorkflowStep.PushConfig,
+            // An upgrade due goes before the push, so the configuration lands on the firmware that keeps it.
+            CurrentStep = string.IsNullOrEmpty(fetched.FirmwareTarget) ? WorkflowStep.PushConfig : WorkflowStep.UpgradeFirmware,
+            FirmwareTarget = string.IsNullOrEmpty(fetched.FirmwareTarget) ? null : fetched.FirmwareTarget,
+            Deadline = fetched.Deadline ?? s.Deadline,
             ServicePlan = fetched.ServicePlan,
             UpdatedAt = EventTime.Stored(e.Timestamp),
         },
+        ({ } s, FirmwareUpgraded upgraded) => s with
+        {
+            // Provisioning goes on to the push; an operation ends here (its success follows).
+            CurrentStep = s.Kind == WorkflowKind.Provision ? WorkflowStep.PushConfig : s.CurrentStep,
+            FirmwareVersion = upgraded.ToVersion,
+            UpdatedAt = EventTime.Stored(e.Timestamp),
+        },
+        ({ } s, FirmwareCurrent) => s with { UpdatedAt = EventTime.Stored(e.Timestamp) },
         ({ } s, ConfigPushed pushed) => s with
         {
             CurrentStep = WorkflowStep.Verify,
@@ -122,6 +133,7 @@ public partial class WorkflowSummaryProjection : SingleStreamProjection<Workflow
         Kind = requested.Kind,
         ParameterNames = requested.ParameterNames ?? [],
         Parameters = requested.Parameters?.Select(p => new PushedParameter(p.Name, p.Value, p.Type, p.Secret)).ToList() ?? [],
+        Firmware = requested.Firmware,
     };
 
     private static Event<T> Stored<T>(T data, Guid streamId, long version, DateTimeOffset at) where T : notnull =>

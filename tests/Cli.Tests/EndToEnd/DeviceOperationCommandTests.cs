@@ -67,6 +67,53 @@ public sealed class DeviceOperationCommandTests(CliSystemFixture fixture)
     }
 
     [Fact]
+    public async Task Firmware_upgrade_and_wait_shows_the_upgrade_and_succeeds()
+    {
+        var serial = CliSystemFixture.NewSerial("OK");
+        await fixture.RegisterAsync(serial);
+
+        var run = await AsOperatorAsync("firmware", "upgrade", serial, "--version", "V3R018", "--url", "https://images.example.net/hg8245/V3R018.bin",
+            "--size", "4096", "--wait", "--timeout", "20");
+
+        Assert.True(run.ExitCode == 0, run.Console + run.Error);
+        var lines = run.Console.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches($"^upgrade workflow [0-9a-f-]{{36}} for {serial}$", lines[0]);
+        Assert.Contains(lines, l => l.Contains("kind=upgrade_firmware") && l.Contains("firmware=V3R018"));
+        Assert.Contains(lines, l => l.Contains("firmware_upgraded [upgrade_firmware]") && l.Contains("from=V3R017 to=V3R018") && l.Contains("command_key=fw"));
+        Assert.Contains(": success", lines[^1]);
+    }
+
+    [Fact]
+    public async Task A_refused_firmware_upgrade_ends_firmware_upgrade_failed_and_is_in_the_failure_report()
+    {
+        var serial = CliSystemFixture.NewSerial("FAULT");
+        await fixture.RegisterAsync(serial);
+
+        var run = await fixture.RunAsync("firmware", "upgrade", serial, "--version", "1.0.5", "--url", "http://images.example.net/1.0.5.bin", "--wait", "--timeout", "20");
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Matches($"workflow [0-9a-f-]{{36}} \\({serial}\\): firmware_upgrade_failed at upgrade_firmware fault 9001", run.Console);
+        await Eventually.TrueAsync(async () => (await fixture.RunAsync("failures", "--format", "csv")).Out.Split('\n')
+                .Any(l => l.StartsWith("upgrade_firmware,firmware_upgrade_failed,9001,", StringComparison.Ordinal)),
+            "the failure report counts the failed upgrade", TimeSpan.FromSeconds(20));
+    }
+
+    [Theory]
+    [InlineData("--version", "2.0")]
+    [InlineData("--url", "https://images.example.net/2.0.bin")]
+    public async Task Firmware_upgrade_with_half_an_image_is_a_usage_error_and_starts_nothing(string option, string value)
+    {
+        var serial = CliSystemFixture.NewSerial("OK");
+        await fixture.RegisterAsync(serial);
+
+        var run = await fixture.RunAsync("firmware", "upgrade", serial, option, value);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("--version and --url go together", run.Error);
+        Assert.Empty((await fixture.System.Provisioning.ListWorkflowsAsync(new ListWorkflowsRequest { SerialNumber = serial })).Workflows);
+    }
+
+    [Fact]
     public async Task Factory_reset_needs_yes()
     {
         var serial = CliSystemFixture.NewSerial("OK");

@@ -115,4 +115,62 @@ public sealed class ImportCommandTests(CliSystemFixture fixture)
             fixture.System.Inventory.GetServicePlanAsync(new GetServicePlanRequest { Name = good }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task A_model_profile_whose_firmware_image_is_not_http_loads_nothing_of_the_file()
+    {
+        var name = $"fw-{Guid.NewGuid():N}"[..16];
+        var sha = new string('a', 64);
+        var path = await fixture.WriteFileAsync($"{name}.yaml", $"""
+            plans:
+              - name: {name}-plan
+                data_enabled: true
+            model_profiles:
+              - name: {name}-good
+                manufacturer: Acme
+                model: HG-1
+                firmware: {"{"} version: "2.0", url: "https://images.example.net/2.0.bin", file_size: 1024, sha256: "{sha}" {"}"}
+              - name: {name}-bad
+                manufacturer: Acme
+                model: HG-2
+                firmware: {"{"} version: "2.0", url: "ftp://images.example.net/2.0.bin", file_size: 1024, sha256: "{sha}" {"}"}
+            """);
+
+        var run = await fixture.RunAsync("plans", "import", path);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains($"line 9: model profile '{name}-bad': firmware.url 'ftp://images.example.net/2.0.bin' is not an absolute http:// or https:// URL", run.Error);
+        var profiles = await fixture.System.Inventory.ListModelProfilesAsync(new ListModelProfilesRequest());
+        Assert.DoesNotContain(profiles.Profiles, p => p.Name.StartsWith(name, StringComparison.Ordinal));
+        var plan = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.Inventory.GetServicePlanAsync(new GetServicePlanRequest { Name = name + "-plan" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, plan.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_model_profiles_firmware_target_is_loaded_with_its_password_kept_out_of_reads()
+    {
+        var name = $"fw-{Guid.NewGuid():N}"[..16];
+        var path = await fixture.WriteFileAsync($"{name}.yaml", $"""
+            model_profiles:
+              - name: {name}
+                manufacturer: Acme
+                model: HG-3
+                firmware:
+                  version: "2.0.1"
+                  url: "https://images.example.net/2.0.1.bin"
+                  file_size: 16777216
+                  sha256: "{new string('b', 64)}"
+                  username: cpe-images
+                  password: import-image-secret
+            """);
+
+        var run = await fixture.RunAsync("plans", "import", path);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.DoesNotContain("import-image-secret", run.Console + run.Error);
+        var stored = (await fixture.System.Inventory.ListModelProfilesAsync(new ListModelProfilesRequest())).Profiles.Single(p => p.Name == name);
+        Assert.Equal(("2.0.1", 16777216ul, "cpe-images", true, ""),
+            (stored.Firmware.Version, stored.Firmware.FileSize, stored.Firmware.Username, stored.Firmware.HasPassword, stored.Firmware.Password));
+    }
 }

@@ -9,7 +9,7 @@ namespace Provisioning.Cli.Tests.EndToEnd;
 /// makes the orchestrator's events and reports worth reading.
 ///   OK-…    healthy (model HG8245, firmware V3R017)
 ///   FAULT-… rejects the configuration: CWMP fault 9003 with parameter fault 9007 (model F@ST5670, firmware 1.0.4),
-///           and refuses device operations with 9001 (request denied)
+///           and refuses device operations (a firmware download too) with 9001 (request denied)
 ///   SLOW-…  takes 30 s to answer Authenticate (a workflow to cancel)
 ///   EVIL-…  like FAULT, but reports a spreadsheet formula as its model
 ///   other   unreachable

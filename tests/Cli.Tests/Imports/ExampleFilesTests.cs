@@ -14,6 +14,7 @@ public sealed class ExampleFilesTests
     [InlineData("inventory", "devices.csv", "4 valid device(s)")]
     [InlineData("plans", "plans.yaml", "2 valid plan(s)")]
     [InlineData("plans", "plans.json", "1 valid plan(s)")]
+    [InlineData("plans", "model-profiles.yaml", "2 model profile(s)")]
     public async Task Example_files_pass_validation(string command, string file, string expected)
     {
         var run = await CliRun.ExecuteAsync([command, "import", Example(file), "--dry-run"]);

@@ -121,6 +121,55 @@ public sealed class WorkflowTraceTests : IAsyncLifetime
         Assert.NotEmpty(Points("cpe.provision.active_sessions"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_upgrade_step_span_tells_the_versions_and_the_transfer_fault_and_never_the_image_password(bool fails)
+    {
+        var manufacturer = "Fw" + Guid.NewGuid().ToString("N")[..8];
+        await _system.Inventory.UpsertModelProfileAsync(new UpsertModelProfileRequest
+        {
+            Profile = new ModelProfile
+            {
+                Name = "fw-" + manufacturer.ToLowerInvariant(), Manufacturer = manufacturer, Model = "HG-100",
+                Firmware = new FirmwareTarget
+                {
+                    Version = "2.0.1", Url = "https://images.example.net/2.0.1.bin", FileSize = 1024, Sha256 = new string('c', 64),
+                    Username = "cpe-images", Password = "span-image-secret",
+                },
+            },
+        });
+        var serial = await _helper.RegisterAsync(new DeviceScript
+        {
+            Manufacturer = manufacturer, Model = "HG-100", FirmwareVersion = "1.2.3", TransferFault = fails ? (9010u, "Download failure") : null,
+        });
+        var workflow = await _system.WaitForTerminalAsync((await _helper.ProvisionAsync(serial)).Workflow.WorkflowId);
+
+        var trace = await SpansOfAsync(workflow.TraceId);
+        var upgrade = Assert.Single(trace, s => s.OperationName == "cpe.provision.upgrade_firmware");
+        Assert.Equal("1.2.3", upgrade.GetTagItem("cpe.firmware.version_before"));
+        Assert.Equal("2.0.1", upgrade.GetTagItem("cpe.firmware.version_target"));
+        if (fails)
+        {
+            Assert.Equal(9010u, upgrade.GetTagItem("cpe.firmware.fault_code"));
+            Assert.Equal("firmware_upgrade_failed", upgrade.GetTagItem("cpe.result"));
+            Assert.Equal(ActivityStatusCode.Error, upgrade.Status);
+            Assert.DoesNotContain(trace, s => s.OperationName == "cpe.provision.push_config");
+        }
+        else
+        {
+            Assert.Equal("2.0.1", upgrade.GetTagItem("cpe.firmware.version_after"));
+            Assert.Equal(ActivityStatusCode.Unset, upgrade.Status);
+            Assert.True(trace.Single(s => s.OperationName == "cpe.provision.push_config").StartTimeUtc >= upgrade.StartTimeUtc + upgrade.Duration);
+        }
+        Assert.Contains(trace, s => s.Kind == ActivityKind.Client && s.DisplayName.Contains("DownloadFirmware") && s.ParentSpanId == upgrade.SpanId);
+        Assert.DoesNotContain(trace, s => s.TagObjects.Any(t => t.Value?.ToString()?.Contains("span-image-secret", StringComparison.Ordinal) == true));
+        Assert.DoesNotContain(_logs.Lines, l => l.Contains("span-image-secret", StringComparison.Ordinal));
+
+        _meters.ForceFlush();
+        Assert.Contains(Points("cpe.provision.step_duration"), p => Tag(p, "step") == "upgrade_firmware" && Tag(p, "outcome") == (fails ? "firmware_upgrade_failed" : "success"));
+    }
+
     [Fact]
     public async Task A_callers_traceparent_is_honoured_and_the_whole_workflow_lands_in_that_trace()
     {

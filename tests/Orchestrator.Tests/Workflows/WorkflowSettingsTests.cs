@@ -9,6 +9,7 @@ public sealed class WorkflowSettingsTests
     [Theory]
     [InlineData("Workflow:AuthenticateTimeout", "10")]
     [InlineData("Workflow:MaxConcurrentWorkflows", "0")]
+    [InlineData("Workflow:UpgradeFirmwareTimeout", "03:00:00")]
     [InlineData("Devices:ContactRecordWindow", "00:00:00")]
     public async Task An_out_of_range_setting_fails_the_start_naming_its_key(string key, string value)
     {

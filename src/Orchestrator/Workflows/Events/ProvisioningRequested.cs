@@ -20,7 +20,9 @@ public sealed record ProvisioningRequested(
     // set_parameters: what to write; a secret's value is redacted and kept sealed (OperationSecrets) for the step.
     IReadOnlyList<RequestedParameter>? Parameters = null,
     // The rollout campaign whose wave started it.
-    Guid? CampaignId = null) : IWorkflowEvent
+    Guid? CampaignId = null,
+    // upgrade_firmware: the image the request named (null: the model profile's target, looked up by the step).
+    FirmwareImage? Firmware = null) : IWorkflowEvent
 {
     public string SerialNumber => Device.SerialNumber;
 }

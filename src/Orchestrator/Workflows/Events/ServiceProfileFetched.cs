@@ -7,4 +7,8 @@ public sealed record ServiceProfileFetched(
     bool HasVoip,
     bool HasIptv,
     IReadOnlyList<string> WifiBands,
-    TraceRef Trace) : IWorkflowEvent;
+    TraceRef Trace,
+    // The model profile's firmware version when the device reports another: upgrade_firmware runs before push_config,
+    // and the workflow may run until Deadline (its own deadline plus the upgrade's step).
+    string? FirmwareTarget = null,
+    DateTimeOffset? Deadline = null) : IWorkflowEvent;

@@ -15,8 +15,22 @@ public sealed class WorkflowContextLoader(
     IServiceProfileSource profiles,
     Security.DeviceSecrets secrets,
     ModelProfileCatalog modelProfiles,
+    PlanSecrets planSecrets,
     Microsoft.Extensions.Options.IOptions<WorkflowOptions> options)
 {
+    /// <summary>
+    /// The firmware the device should run: the image the request named, else the firmware target of the model profile
+    /// for what the device reported at authenticate (null: neither). The image server's password is opened here, for the
+    /// download only.
+    /// </summary>
+    public async Task<FirmwareDownload?> FirmwareAsync(WorkflowContext context, CancellationToken cancellationToken)
+    {
+        var summary = context.Summary;
+        if (summary.Firmware is { } asked) return new FirmwareDownload(asked, "", "");
+        var model = await modelProfiles.ForAsync(summary.Manufacturer, summary.Model, summary.FirmwareVersion, cancellationToken);
+        return model?.Firmware is { } firmware ? planSecrets.Open(firmware) : null;
+    }
+
     public async Task<DeviceRecord?> DeviceAsync(WorkflowContext context, CancellationToken cancellationToken)
     {
         if (context.Device is not null) return context.Device;
