@@ -11,9 +11,11 @@ public static class FirmwareValidation
     {
         v.Require($"{prefix}version", version, 64)
             .Require($"{prefix}url", url, 2048)
-            .Check(IsImageUrl(url), $"{prefix}url", "must be an absolute http:// or https:// URL without credentials in it")
+            .Check(IsImageUrl(url) || Firmware.FirmwareImageFolder.IsImageName(url.Trim()), $"{prefix}url",
+                "must be an absolute http:// or https:// URL without credentials in it, or the file name of an image in the orchestrator's Firmware:ImageFolder")
             .Check(sha256.Length == 0 || (sha256.Length == 64 && sha256.All(Uri.IsHexDigit)), $"{prefix}sha256", "must be 64 hexadecimal digits (SHA-256)");
-        if (sizeAndChecksumRequired)
+        // The orchestrator knows the size and checksum of an image it serves itself.
+        if (sizeAndChecksumRequired && IsImageUrl(url))
         {
             v.Check(fileSize > 0, $"{prefix}file_size", "is required (the image's size in bytes)")
                 .Check(sha256.Length > 0, $"{prefix}sha256", "is required (the image's SHA-256, 64 hexadecimal digits)");

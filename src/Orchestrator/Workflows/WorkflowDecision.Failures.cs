@@ -50,6 +50,10 @@ public sealed partial record WorkflowDecision
         new(WorkflowResult.FirmwareUpgradeFailed,
             $"upgrade_firmware: no image named and no model profile with a firmware target for {DeviceText.Printable(manufacturer ?? "")} {DeviceText.Printable(model ?? "")}".TrimEnd());
 
+    /// <summary>The target names a file of the image folder that the orchestrator cannot serve (no folder, no such file).</summary>
+    public static StepFailureDetail FirmwareImageUnavailable(string why) =>
+        new(WorkflowResult.FirmwareUpgradeFailed, $"upgrade_firmware: {DeviceText.Printable(why, 512)}");
+
     /// <summary>The device reported the transfer's end with a fault (CWMP TransferComplete FaultStruct 9010-9019, USP 7xxx).</summary>
     public static StepFailureDetail FirmwareTransferFailed(FirmwareTransfer transfer)
     {

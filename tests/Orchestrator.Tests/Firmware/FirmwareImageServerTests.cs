@@ -21,6 +21,7 @@ public sealed class FirmwareImageServerTests : IAsyncLifetime
     {
         await File.WriteAllBytesAsync(Path.Combine(_folder, "HG8245-V3.bin"), _image);
         await File.WriteAllBytesAsync(Path.Combine(_folder, "other.bin"), [1, 2, 3]);
+        await File.WriteAllBytesAsync(Path.Combine(_folder, "2.0.1.bin"), _image);
         _adapter = await ScriptedAdapter.StartAsync();
         _imagePort = FreePort.Next();
         var settings = OrchestratorFixture.Settings(_adapter);
@@ -104,6 +105,56 @@ public sealed class FirmwareImageServerTests : IAsyncLifetime
         Assert.Throws<FirmwareImageUnavailableException>(() => Links.UrlFor("SN-FW-5", "missing.bin"));
         Assert.Throws<FirmwareImageUnavailableException>(() => Links.UrlFor("SN-FW-5", "../HG8245-V3.bin"));
         Assert.Equal("https://fw.example.net/hg/V3.bin", Links.UrlFor("SN-FW-5", "https://fw.example.net/hg/V3.bin"));
+    }
+
+    [Fact]
+    public async Task A_model_profile_naming_a_folder_image_sends_the_device_a_link_of_its_own_with_the_size_and_checksum()
+    {
+        var helpers = OrchestratorFixture.Over(_adapter, _system);
+        var manufacturer = "Fold" + Guid.NewGuid().ToString("N")[..8];
+        await _system.Inventory.UpsertModelProfileAsync(new Contracts.Northbound.UpsertModelProfileRequest
+        {
+            Profile = new Contracts.Northbound.ModelProfile
+            {
+                Name = "fold-" + manufacturer.ToLowerInvariant(), Manufacturer = manufacturer, Model = "HG-100",
+                // A file of the folder: no size or checksum needed, the orchestrator knows them.
+                Firmware = new Contracts.Northbound.FirmwareTarget { Version = "2.0.1", Url = "2.0.1.bin" },
+            },
+        });
+        var script = new DeviceScript { Manufacturer = manufacturer, Model = "HG-100", FirmwareVersion = "1.2.3" };
+        var serial = await helpers.RegisterAsync(script);
+        var workflow = await _system.WaitForTerminalAsync((await helpers.ProvisionAsync(serial)).Workflow.WorkflowId);
+
+        Assert.Equal(Contracts.Northbound.WorkflowResult.Success, workflow.Result);
+        var download = Assert.Single(script.Downloads);
+        Assert.StartsWith($"http://127.0.0.1:{_imagePort}/firmware/{serial}/", download.Url);
+        Assert.Equal((ulong)_image.Length, download.FileSize);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_image)), download.Sha256);
+        Assert.Equal("2.0.1.bin", download.TargetFileName);
+        // The link works for that device, as a CPE fetches it.
+        Assert.Equal(_image, await _http.GetByteArrayAsync(download.Url));
+    }
+
+    [Fact]
+    public async Task A_folder_image_that_is_not_there_fails_the_upgrade_saying_so()
+    {
+        var helpers = OrchestratorFixture.Over(_adapter, _system);
+        var manufacturer = "Gone" + Guid.NewGuid().ToString("N")[..8];
+        await _system.Inventory.UpsertModelProfileAsync(new Contracts.Northbound.UpsertModelProfileRequest
+        {
+            Profile = new Contracts.Northbound.ModelProfile
+            {
+                Name = "gone-" + manufacturer.ToLowerInvariant(), Manufacturer = manufacturer, Model = "HG-100",
+                Firmware = new Contracts.Northbound.FirmwareTarget { Version = "3.0.0", Url = "3.0.0.bin" },
+            },
+        });
+        var script = new DeviceScript { Manufacturer = manufacturer, Model = "HG-100", FirmwareVersion = "1.2.3" };
+        var serial = await helpers.RegisterAsync(script);
+        var workflow = await _system.WaitForTerminalAsync((await helpers.ProvisionAsync(serial)).Workflow.WorkflowId);
+
+        Assert.Equal(Contracts.Northbound.WorkflowResult.FirmwareUpgradeFailed, workflow.Result);
+        Assert.Contains("'3.0.0.bin' is not in the firmware image folder", workflow.FailureReason);
+        Assert.Empty(script.Downloads);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Provisioning.Contracts.Southbound;
+using Provisioning.Orchestrator.Firmware;
 using Provisioning.Orchestrator.Workflows.Events;
 
 namespace Provisioning.Orchestrator.Workflows.Steps;
@@ -8,7 +9,8 @@ namespace Provisioning.Orchestrator.Workflows.Steps;
 /// The device downloads and installs a firmware image (CWMP Download 1 Firmware Upgrade Image / USP FirmwareImage
 /// Download()), reboots into it and reports the transfer's end; the step succeeds when it runs the target version.
 /// </summary>
-public sealed class UpgradeFirmwareStep(WorkflowContextLoader loader, DeviceOperationCall operation, SouthboundCalls calls) : IWorkflowStep
+public sealed class UpgradeFirmwareStep(WorkflowContextLoader loader, DeviceOperationCall operation, SouthboundCalls calls,
+    FirmwareImageLinks links, FirmwareImageFolder folder) : IWorkflowStep
 {
     public WorkflowStep Step => WorkflowStep.UpgradeFirmware;
 
@@ -48,6 +50,9 @@ public sealed class UpgradeFirmwareStep(WorkflowContextLoader loader, DeviceOper
             TargetFileName = Uri.TryCreate(image.Url, UriKind.Absolute, out var uri) ? Path.GetFileName(uri.AbsolutePath) : "",
             Sha256 = image.Sha256,
         };
+        if (!FirmwareImageLinks.IsOperatorUrl(image.Url) && await ServedAsync(request, summary.SerialNumber, image.Url, cancellationToken) is { } unavailable)
+            return StepOutcome.Failed(unavailable);
+        span?.SetTag("cpe.firmware.image_served", !FirmwareImageLinks.IsOperatorUrl(image.Url));
         var (response, failure) = await calls.CallAsync(Step, deadlineUtc, cancellationToken, o => adapter.DownloadFirmwareAsync(request, o));
         if (failure is not null) return StepOutcome.Failed(failure);
         if (response!.Failure is { } adapterFailure) return StepOutcome.Failed(WorkflowDecision.FromAdapter(Step, adapterFailure));
@@ -67,5 +72,27 @@ public sealed class UpgradeFirmwareStep(WorkflowContextLoader loader, DeviceOper
         return StepOutcome.Done(new FirmwareUpgraded(
             summary.SerialNumber, before, after, commandKey,
             DeviceText.Printable(transfer?.StartTime ?? "", 64), DeviceText.Printable(transfer?.CompleteTime ?? "", 64), TraceRef.Current));
+    }
+
+    /// <summary>
+    /// An image of the orchestrator's own folder: the device gets a link with a token for it alone, and the size and
+    /// checksum the folder knows when the target gave none. Null when it can be served, else why not.
+    /// </summary>
+    private async Task<StepFailureDetail?> ServedAsync(DownloadFirmwareRequest request, string serialNumber, string fileName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            request.Url = links.UrlFor(serialNumber, fileName);
+        }
+        catch (FirmwareImageUnavailableException e)
+        {
+            return WorkflowDecision.FirmwareImageUnavailable(e.Message);
+        }
+        var file = folder.Find(fileName)!;
+        request.TargetFileName = fileName;
+        request.Username = request.Password = ""; // the token is the credential
+        if (request.FileSize == 0) request.FileSize = (ulong)file.Length;
+        if (request.Sha256.Length == 0) request.Sha256 = await folder.Sha256Async(file, cancellationToken);
+        return null;
     }
 }
