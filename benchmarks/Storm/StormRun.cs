@@ -125,7 +125,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
             _report["feed_lag_by_stage_ms"] = FeedLagByStage(feedStages, follower.LagsMs());
-            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition);
+            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition, follower.Receipts());
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);

@@ -73,7 +73,7 @@ public sealed class EventFeed : IDisposable
                     position = item.Event.Sequence;
                     if (!filter.Matches(item.Event)) continue;
                     yield return item.Event;
-                    RecordLag(item);
+                    RecordLag(item, live: false);
                 }
             }
 
@@ -86,7 +86,7 @@ public sealed class EventFeed : IDisposable
                     position = item.Event.Sequence;
                     if (!filter.Matches(item.Event)) continue;
                     yield return item.Event;
-                    RecordLag(item);
+                    RecordLag(item, live: false);
                 }
                 position = Math.Max(position, follower.JoinedAt);
             }
@@ -95,17 +95,17 @@ public sealed class EventFeed : IDisposable
                 if (item.Event.Sequence <= position) continue; // resumed from a position the live feed had not reached
                 position = item.Event.Sequence;
                 yield return item.Event;
-                RecordLag(item);
+                RecordLag(item, live: true);
             }
             // The buffer overflowed: the follower has every event up to the last buffered one, the rest is in the store.
         }
     }
 
     /// <summary>Resumed once the follower's write of it has completed; history older than the signal's memory is not live.</summary>
-    private void RecordLag(FeedItem item)
+    private void RecordLag(FeedItem item, bool live)
     {
         if (_signal.SignalledAfter(item.Event.Timestamp) is { } notified)
-            FeedLag.Record(item.Event.Timestamp, notified, item.PreviousRead, item.Read, _clock.GetUtcNow());
+            FeedLag.Record(item.Event.Timestamp, notified, item.PreviousRead, item.Read, _clock.GetUtcNow(), live);
     }
 
     /// <summary>
