@@ -38,7 +38,9 @@ public static class FeedLag
         // A read that found the event before its own signal was told of it (by an earlier commit's) waited for none.
         if (notified > read) notified = read;
         CommitToNotify.Record((notified - committed).TotalMilliseconds);
-        NotifyToRead.Record((read - notified).TotalMilliseconds, notified <= previousRead ? WaitedForGap : WaitedForRead);
+        var waitedFor = notified <= previousRead ? WaitedForGap : WaitedForRead;
+        if (live) NotifyToRead.Record((read - notified).TotalMilliseconds, waitedFor, ReadByLiveFeed);
+        else NotifyToRead.Record((read - notified).TotalMilliseconds, waitedFor, ReadByFollower);
         ReadToSend.Record((sent - read).TotalMilliseconds, live ? ReadByLiveFeed : ReadByFollower);
         CommitToSend.Record((sent - committed).TotalMilliseconds);
     }
