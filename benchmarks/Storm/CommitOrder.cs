@@ -23,7 +23,7 @@ public static class CommitOrder
 
     /// <summary>Null, said once, where the server does not track commit timestamps (a given server, not the private one).</summary>
     public static async Task<Dictionary<string, object?>?> MeasureAsync(string connectionString, long afterPosition,
-        IReadOnlyList<(long Position, DateTimeOffset Received)> receipts)
+        IReadOnlyDictionary<string, List<(long Position, DateTimeOffset Received)>> receiptsByFollower)
     {
         try
         {
@@ -42,24 +42,26 @@ public static class CommitOrder
                     commits[reader.GetInt64(2)] = (reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4));
                 }
             }
-            var fromCommit = new List<double>();
-            var fromInOrder = new List<double>();
-            foreach (var (position, received) in receipts)
+            Dictionary<string, object?> result = new() { ["timestamp->commit"] = Figures(open), ["commit->in_order"] = Figures(inOrder) };
+            foreach (var (follower, receipts) in receiptsByFollower)
             {
-                if (!commits.TryGetValue(position, out var c)) continue;
-                fromCommit.Add((received - c.Committed).TotalMilliseconds);
-                fromInOrder.Add((received - c.InOrder).TotalMilliseconds);
+                var fromCommit = new List<double>();
+                var fromInOrder = new List<double>();
+                foreach (var (position, received) in receipts)
+                {
+                    if (!commits.TryGetValue(position, out var c)) continue;
+                    fromCommit.Add((received - c.Committed).TotalMilliseconds);
+                    fromInOrder.Add((received - c.InOrder).TotalMilliseconds);
+                }
+                result[$"commit->receive{follower}"] = Figures(fromCommit);
+                result[$"in_order->receive{follower}"] = Figures(fromInOrder);
             }
+            return result;
             Dictionary<string, object?> Figures(List<double> values)
             {
                 var sorted = Percentiles.Sorted(values);
                 return new() { ["p50"] = Math.Round(Percentiles.Of(sorted, 50), 1), ["p99"] = Math.Round(Percentiles.Of(sorted, 99), 1), ["count"] = sorted.Length };
             }
-            return new()
-            {
-                ["timestamp->commit"] = Figures(open), ["commit->in_order"] = Figures(inOrder),
-                ["commit->receive"] = Figures(fromCommit), ["in_order->receive"] = Figures(fromInOrder),
-            };
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectNotInPrerequisiteState)
         {
