@@ -52,13 +52,27 @@ public sealed class EventFeed : IDisposable
     /// </summary>
     internal static readonly TimeSpan MinimumGapAge = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Events at most in one batch of <see cref="ReadBatchesAsync"/> from the live feed.</summary>
+    private const int MaxBatch = 128;
+
     public async IAsyncEnumerable<IEvent> ReadAsync(FeedFilter filter, long afterPosition, bool follow,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in ReadBatchesAsync(filter, afterPosition, follow, cancellationToken))
+            foreach (var e in batch) yield return e;
+    }
+
+    /// <summary>
+    /// The same events as <see cref="ReadAsync"/>, in the batches they became ready in (a page, or what a live
+    /// follower's buffer held): a caller can write a batch and flush once. A batch is never empty.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<IEvent>> ReadBatchesAsync(FeedFilter filter, long afterPosition, bool follow,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!follow)
         {
-            await foreach (var item in ReadStoredAsync(filter, afterPosition, long.MaxValue, cancellationToken))
-                if (filter.Matches(item.Event)) yield return item.Event;
+            await foreach (var page in ReadStoredAsync(filter, afterPosition, long.MaxValue, cancellationToken))
+                if (Matching(page, filter, afterPosition) is { Count: > 0 } batch) yield return batch.ConvertAll(i => i.Event);
             yield break;
         }
 
@@ -68,12 +82,13 @@ public sealed class EventFeed : IDisposable
             // Far behind the live feed: history first, without a place in the shared stream it would only overflow.
             if (Live.Head - position > _followerBuffer)
             {
-                await foreach (var item in ReadStoredAsync(filter, position, Live.Head, cancellationToken))
+                await foreach (var page in ReadStoredAsync(filter, position, Live.Head, cancellationToken))
                 {
-                    position = item.Event.Sequence;
-                    if (!filter.Matches(item.Event)) continue;
-                    yield return item.Event;
-                    RecordLag(item, live: false);
+                    var batch = Matching(page, filter, position);
+                    position = page[^1].Event.Sequence;
+                    if (batch.Count == 0) continue;
+                    yield return batch.ConvertAll(i => i.Event);
+                    RecordLag(batch, live: false);
                 }
             }
 
@@ -81,24 +96,35 @@ public sealed class EventFeed : IDisposable
             // What came before the follower's place: read from the store, up to it and no further.
             if (position < follower.JoinedAt)
             {
-                await foreach (var item in ReadStoredAsync(filter, position, follower.JoinedAt, cancellationToken))
+                await foreach (var page in ReadStoredAsync(filter, position, follower.JoinedAt, cancellationToken))
                 {
-                    position = item.Event.Sequence;
-                    if (!filter.Matches(item.Event)) continue;
-                    yield return item.Event;
-                    RecordLag(item, live: false);
+                    var batch = Matching(page, filter, position);
+                    position = page[^1].Event.Sequence;
+                    if (batch.Count == 0) continue;
+                    yield return batch.ConvertAll(i => i.Event);
+                    RecordLag(batch, live: false);
                 }
                 position = Math.Max(position, follower.JoinedAt);
             }
-            await foreach (var item in follower.ReadAllAsync(cancellationToken))
+            // The live feed has filtered these already; a position it had not reached when we resumed is skipped here.
+            await foreach (var buffered in follower.ReadBatchesAsync(MaxBatch, cancellationToken))
             {
-                if (item.Event.Sequence <= position) continue; // resumed from a position the live feed had not reached
-                position = item.Event.Sequence;
-                yield return item.Event;
-                RecordLag(item, live: true);
+                var batch = Matching(buffered, FeedFilter.All, position);
+                if (batch.Count == 0) continue;
+                position = batch[^1].Event.Sequence;
+                yield return batch.ConvertAll(i => i.Event);
+                RecordLag(batch, live: true);
             }
             // The buffer overflowed: the follower has every event up to the last buffered one, the rest is in the store.
         }
+    }
+
+    private static List<FeedItem> Matching(IReadOnlyList<FeedItem> items, FeedFilter filter, long after) =>
+        items.Where(i => i.Event.Sequence > after && filter.Matches(i.Event)).ToList();
+
+    private void RecordLag(List<FeedItem> batch, bool live)
+    {
+        foreach (var item in batch) RecordLag(item, live);
     }
 
     /// <summary>Resumed once the follower's write of it has completed; history older than the signal's memory is not live.</summary>
@@ -110,9 +136,9 @@ public sealed class EventFeed : IDisposable
 
     /// <summary>
     /// The events after <paramref name="afterPosition"/> up to <paramref name="upTo"/> (or the head of the log), read
-    /// page by page from the store: every one, matching or not (one workflow's only, for a workflow filter).
+    /// page by page from the store: every one, matching or not (one workflow's only, for a workflow filter); a page is never empty.
     /// </summary>
-    private async IAsyncEnumerable<FeedItem> ReadStoredAsync(FeedFilter filter, long afterPosition, long upTo,
+    private async IAsyncEnumerable<IReadOnlyList<FeedItem>> ReadStoredAsync(FeedFilter filter, long afterPosition, long upTo,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = afterPosition;
@@ -148,10 +174,12 @@ public sealed class EventFeed : IDisposable
                 gapAhead = false;
             }
 
-            foreach (var e in ready)
+            if (ready.Count > 0)
             {
-                position = e.Sequence;
-                yield return new FeedItem(e, previousRead, read);
+                position = ready[^1].Sequence;
+                var readAt = read;
+                var before = previousRead;
+                yield return ready.Select(e => new FeedItem(e, before, readAt)).ToList();
             }
             if (ready.Count == PageSize || gapAhead) continue;
             yield break; // at the head (or at upTo)

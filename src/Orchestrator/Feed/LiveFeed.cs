@@ -212,7 +212,12 @@ public sealed partial class LiveFeed : IDisposable
                 if (!follower.Offer(item)) (behind ??= []).Add(follower);
             }
         }
-        if (behind is not null) foreach (var follower in behind) Leave(follower);
+        if (behind is null) return;
+        foreach (var follower in behind)
+        {
+            FellBehind(_logger, _capacity);
+            Leave(follower);
+        }
     }
 
     public void Dispose()
@@ -222,6 +227,9 @@ public sealed partial class LiveFeed : IDisposable
         _stopping.Dispose();
         _inPlace.Dispose();
     }
+
+    [LoggerMessage(4402, LogLevel.Warning, "A live follower did not take {Buffered} events in time (Feed:FollowerBuffer); it catches up from the store and joins the live feed again")]
+    private static partial void FellBehind(ILogger logger, int buffered);
 
     [LoggerMessage(4401, LogLevel.Warning, "The live event feed could not read the store ({Error}); live followers wait until it can")]
     private static partial void ReadFailed(ILogger logger, string error);

@@ -41,7 +41,16 @@ public sealed class LiveFollower : IDisposable
     /// <summary>True once the buffer overflowed: the events after the buffered ones must be read from the store.</summary>
     public bool FellBehind => Volatile.Read(ref _dropped) == 1;
 
-    public IAsyncEnumerable<FeedItem> ReadAllAsync(CancellationToken cancellationToken) => _events.Reader.ReadAllAsync(cancellationToken);
+    /// <summary>What the buffer holds, up to <paramref name="max"/> at a time, until the follower falls behind.</summary>
+    public async IAsyncEnumerable<IReadOnlyList<FeedItem>> ReadBatchesAsync(int max, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await _events.Reader.WaitToReadAsync(cancellationToken))
+        {
+            var batch = new List<FeedItem>();
+            while (batch.Count < max && _events.Reader.TryRead(out var item)) batch.Add(item);
+            if (batch.Count > 0) yield return batch;
+        }
+    }
 
     /// <summary>Offered by the live feed's thread only; false once the follower has fallen behind.</summary>
     internal bool Offer(FeedItem item)
