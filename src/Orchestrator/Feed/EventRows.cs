@@ -53,7 +53,7 @@ internal sealed class EventRows(ISerializer serializer)
     private (Type Type, Func<object, IEvent> Wrap)? TypeOf(string dotNetTypeName)
     {
         if (_types.TryGetValue(dotNetTypeName, out var known)) return known;
-        var type = Type.GetType(dotNetTypeName, throwOnError: false);
+        var type = dotNetTypeName.Length == 0 ? null : Type.GetType(dotNetTypeName, throwOnError: false);
         known = type is not null && typeof(IWorkflowEvent).IsAssignableFrom(type)
             ? (type, WrapMethod.MakeGenericMethod(type).CreateDelegate<Func<object, IEvent>>())
             : null;
