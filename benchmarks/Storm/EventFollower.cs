@@ -18,6 +18,7 @@ public sealed class EventFollower : IAsyncDisposable
     private readonly ConcurrentDictionary<string, WorkflowStep> _lastStep = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<(string Type, DateTimeOffset At)>> _timeline = new(StringComparer.Ordinal);
     private readonly List<double> _lagsMs = [];
+    private readonly List<(long Position, DateTimeOffset Received)> _receipts = [];
     private readonly HashSet<string> _watched;
     private readonly TaskCompletionSource _allTerminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _run;
@@ -45,6 +46,12 @@ public sealed class EventFollower : IAsyncDisposable
     public double[] LagsMs()
     {
         lock (_lagsMs) return Percentiles.Sorted(_lagsMs);
+    }
+
+    /// <summary>When each watched event arrived, by its global position: for the lag from its real commit (<see cref="CommitOrder"/>).</summary>
+    public List<(long Position, DateTimeOffset Received)> Receipts()
+    {
+        lock (_lagsMs) return [.. _receipts];
     }
 
     /// <summary>Completes when every watched device has a terminal event.</summary>
@@ -100,6 +107,7 @@ public sealed class EventFollower : IAsyncDisposable
             lock (_lagsMs)
             {
                 _lagsMs.Add((received - occurred).TotalMilliseconds);
+                _receipts.Add((e.GlobalPosition, received));
                 if (occurred < _firstEvent) _firstEvent = occurred;
                 if (occurred > _lastEvent) _lastEvent = occurred;
             }

@@ -40,6 +40,9 @@ public sealed class OrchestratorProcess : IAsyncDisposable
         Inventory = new InventoryService.InventoryServiceClient(invoker);
     }
 
+    /// <summary>A live follower in a process of its own, with this run's admin key.</summary>
+    public LagProbe StartLagProbe(long afterPosition, string output) => LagProbe.Start(GrpcUrl, AdminKey, afterPosition, output);
+
     /// <summary>Keys of this run only (configured through the environment, never printed).</summary>
     private static readonly string AdminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private static readonly string InternalKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));

@@ -1,6 +1,8 @@
 using Provisioning.Benchmarks.Storm;
 
 // Bootstrap-storm benchmark. Run through ./scripts/benchmark.sh (builds the orchestrator in Release first).
+if (args is [LagProbe.Mode, var grpcUrl, var after, var output]) return await LagProbe.RunAsync(grpcUrl, long.Parse(after, System.Globalization.CultureInfo.InvariantCulture), output);
+
 StormOptions options;
 try
 {

@@ -78,6 +78,7 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             var afterPosition = await WarmUpAsync(orchestrator, overall.Token);
             var watched = cwmpSerials.Concat(uspSerials).ToList();
             await using var follower = new EventFollower(orchestrator.Provisioning, watched, afterPosition);
+            using var probe = orchestrator.StartLagProbe(afterPosition, Path.Combine(outputDirectory, $"lag-probe-{stamp}.txt"));
             await Task.Delay(500); // the follow stream is open before the first contact
             var rssBeforeStorm = orchestrator.Memory()?.RssMb ?? 0;
             int firstStormSample;
@@ -125,7 +126,11 @@ public sealed class StormRun(StormOptions options, string repositoryRoot)
             completed = Summarise(follower, watched, starts, stormStarted, stormEnded, cwmp, exchanges0, cwmpSerials.Count);
             _report["profile"] = profileFigures;
             _report["feed_lag_by_stage_ms"] = FeedLagByStage(feedStages, follower.LagsMs());
-            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition);
+            _report["store_commit_order_ms"] = await CommitOrder.MeasureAsync(stormDb, afterPosition, new Dictionary<string, List<(long, DateTimeOffset)>>
+            {
+                [""] = follower.Receipts(),
+                [" (follower in its own process)"] = probe.Stop(),
+            });
             if (perf is not null) _report["perf_data"] = perf.OutputPath;
 
             if (crowd.Count > 0) await ReleaseCrowdAsync(orchestrator, crowd, overall.Token);

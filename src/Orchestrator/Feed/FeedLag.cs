@@ -24,19 +24,24 @@ public static class FeedLag
 
     private static readonly KeyValuePair<string, object?> WaitedForGap = new("waited_for", "gap");
     private static readonly KeyValuePair<string, object?> WaitedForRead = new("waited_for", "read");
+    private static readonly KeyValuePair<string, object?> ReadByLiveFeed = new("read_by", "live");
+    private static readonly KeyValuePair<string, object?> ReadByFollower = new("read_by", "store");
 
     /// <summary>
     /// The stages of one delivered event (wall clock, as the event's timestamp is). <paramref name="previousRead"/>:
     /// when the follower's read before this one began; an event signalled before it was there to see, and was held
-    /// back by a missing number below it (notify_to_read's waited_for=gap, else waited_for=read).
+    /// back by a missing number below it (notify_to_read's waited_for=gap, else waited_for=read). <paramref name="live"/>:
+    /// read by the shared live feed (read_to_send's read_by=live), else by the follower's own catch-up from the store.
     /// </summary>
-    public static void Record(DateTimeOffset committed, DateTimeOffset notified, DateTimeOffset? previousRead, DateTimeOffset read, DateTimeOffset sent)
+    public static void Record(DateTimeOffset committed, DateTimeOffset notified, DateTimeOffset? previousRead, DateTimeOffset read, DateTimeOffset sent, bool live = true)
     {
         // A read that found the event before its own signal was told of it (by an earlier commit's) waited for none.
         if (notified > read) notified = read;
         CommitToNotify.Record((notified - committed).TotalMilliseconds);
-        NotifyToRead.Record((read - notified).TotalMilliseconds, notified <= previousRead ? WaitedForGap : WaitedForRead);
-        ReadToSend.Record((sent - read).TotalMilliseconds);
+        var waitedFor = notified <= previousRead ? WaitedForGap : WaitedForRead;
+        if (live) NotifyToRead.Record((read - notified).TotalMilliseconds, waitedFor, ReadByLiveFeed);
+        else NotifyToRead.Record((read - notified).TotalMilliseconds, waitedFor, ReadByFollower);
+        ReadToSend.Record((sent - read).TotalMilliseconds, live ? ReadByLiveFeed : ReadByFollower);
         CommitToSend.Record((sent - committed).TotalMilliseconds);
     }
 }

@@ -19,6 +19,13 @@ public sealed class FeedOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SlowFollowerTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Events the live feed holds for one follower that has not taken them yet; beyond it the follower is let go of the
+    /// shared stream and catches up from the store, so it never holds the others back.
+    /// </summary>
+    [Range(1, 1000000)]
+    public int FollowerBuffer { get; set; } = 1000;
+
     /// <summary>Page reads in flight at once (the feed's own connection pool is this size, apart from the workflows').</summary>
     [Range(1, 1000)]
     public int MaxConcurrentReads { get; set; } = 16;

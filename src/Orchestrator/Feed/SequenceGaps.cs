@@ -30,6 +30,29 @@ public sealed class SequenceGaps([FromKeyedServices(EventFeed.ConnectionPool)] N
         }
     }
 
+    /// <summary>The same wait with blocking I/O on a connection the caller holds, for the live feed's own thread.</summary>
+    public static void WaitForInFlightTransactions(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var writing = ReadWriters(connection);
+        var delay = 1;
+        while (writing.Count > 0)
+        {
+            cancellationToken.WaitHandle.WaitOne(delay);
+            cancellationToken.ThrowIfCancellationRequested();
+            delay = Math.Min(delay * 2, 50);
+            writing.IntersectWith(ReadWriters(connection));
+        }
+    }
+
+    private static HashSet<string> ReadWriters(NpgsqlConnection connection)
+    {
+        using var command = new NpgsqlCommand(Writers, connection);
+        var writers = new HashSet<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) writers.Add(reader.GetString(0));
+        return writers;
+    }
+
     private static async Task<HashSet<string>> WritersAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(Writers, connection);

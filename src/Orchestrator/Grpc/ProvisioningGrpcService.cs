@@ -116,6 +116,8 @@ public sealed partial class ProvisioningGrpcService(
         return new ProvisionDeviceResponse { Workflow = outcome.Workflow.ToWire(), Existing = outcome.Existing, Replayed = outcome.Replayed };
     }
 
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     public override async Task StreamProvisioningEvents(StreamProvisioningEventsRequest request, IServerStreamWriter<ProvisioningEvent> responseStream, ServerCallContext context)
     {
         var validation = new RequestValidation()
@@ -138,18 +140,24 @@ public sealed partial class ProvisioningGrpcService(
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         try
         {
-            await foreach (var e in feed.ReadAsync(new FeedFilter(workflowId, serial), request.AfterPosition, request.Follow, stream.Token))
+            await foreach (var batch in feed.ReadBatchesAsync(new FeedFilter(workflowId, serial), request.AfterPosition, request.Follow, stream.Token))
             {
-                // A follower that stops reading holds its page and the HTTP/2 window: it is ended, not waited for. The timer
-                // is armed only for a write that has to wait (most complete at once into the transport's buffer).
-                var write = responseStream.WriteAsync(e.ToWire(), stream.Token);
-                if (!write.IsCompleted)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    stream.CancelAfter(slowAfter);
-                    await write;
-                    stream.CancelAfter(Timeout.InfiniteTimeSpan);
+                    // One flush per batch (the last event's write), not per event: each flush may wait for the transport's
+                    // turn in a thread pool busy with a storm.
+                    responseStream.WriteOptions = i < batch.Count - 1 ? BufferedWrite : null;
+                    // A follower that stops reading holds its page and the HTTP/2 window: it is ended, not waited for. The timer
+                    // is armed only for a write that has to wait (most complete at once into the transport's buffer).
+                    var write = responseStream.WriteAsync(batch[i].ToWire(), stream.Token);
+                    if (!write.IsCompleted)
+                    {
+                        stream.CancelAfter(slowAfter);
+                        await write;
+                        stream.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
+                    else await write;
                 }
-                else await write;
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
