@@ -31,11 +31,17 @@ internal static class CampaignCommands
         var maxFailureRate = new Option<double?>("--max-failure-rate") { Description = "Pause above this share of failed workflows (default 0.05)" };
         var faultCodes = new Option<uint[]>("--stop-on-fault") { Description = "Pause at the first failure with one of these fault codes", AllowMultipleArgumentsPerToken = true };
         var maxVerification = new Option<uint?>("--max-verification-failures") { Description = "Pause when more workflows than this end verification_failed" };
+        var upgradeTo = new Option<string?>("--upgrade-firmware") { Description = "Instead of a plan: upgrade every selected device to this firmware version (with --image)" };
+        var image = new Option<string?>("--image") { Description = "The image's http(s) URL, or the file name of an image in the orchestrator's Firmware:ImageFolder" };
+        var imageSize = new Option<ulong>("--image-size") { Description = "The image's size in bytes (optional for a folder image)" };
+        var imageSha256 = new Option<string?>("--image-sha256") { Description = "The image's SHA-256 (optional for a folder image)" };
+        var profileTarget = new Option<bool>("--upgrade-to-profile-target") { Description = "Instead of a plan: upgrade every selected device to its model profile's firmware target" };
         var requestId = new Option<string?>("--request-id") { Description = "Idempotency key (the same one answers with the campaign it started)" };
         var watch = new Option<bool>("--watch") { Description = "Follow the campaign's progress until it ends or pauses" };
         var command = new Command("start", "Start a campaign (admin)")
         {
-            name, plan, selectPlan, model, firmware, location, serials, serialsFile, waves, concurrency, maxFailureRate, faultCodes, maxVerification, requestId, watch,
+            name, plan, selectPlan, model, firmware, location, serials, serialsFile, waves, concurrency, maxFailureRate, faultCodes, maxVerification,
+            upgradeTo, image, imageSize, imageSha256, profileTarget, requestId, watch,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +78,12 @@ internal static class CampaignCommands
                 StopRules = rules,
                 RequestId = parse.GetValue(requestId) ?? Guid.NewGuid().ToString(),
             };
+            if (parse.GetValue(profileTarget)) request.Firmware = new CampaignFirmware { ModelProfileTarget = true };
+            else if (parse.GetValue(upgradeTo) is { Length: > 0 } version)
+            {
+                if (parse.GetValue(image) is not { Length: > 0 } url) throw new CliException("--upgrade-firmware needs --image (a URL or a file of the image folder)");
+                request.Firmware = new CampaignFirmware { Version = version, Url = url, FileSize = parse.GetValue(imageSize), Sha256 = parse.GetValue(imageSha256) ?? "" };
+            }
             using var connection = context.Connect(parse);
             var campaign = await connection.Campaigns.StartCampaignAsync(request, deadline: ServerConnection.Deadline(), cancellationToken: cancellationToken);
             Print(context, campaign);
@@ -176,6 +188,9 @@ internal static class CampaignCommands
             $"{w.Number}: {w.Percent.ToString(CultureInfo.InvariantCulture)}% ({w.Devices}){(w.Completed ? " done" : w.Number == c.CurrentWave ? " <-" : "")}")));
         foreach (var (result, count) in p.FailedByResult) context.Console.MarkupLine($"  failed {EventText.Cell(result)}: {count}");
         foreach (var (code, count) in p.FailedByFaultCode) context.Console.MarkupLine($"  fault {code}: {count}");
+        if (c.Firmware is { } fw)
+            context.Console.MarkupLine(EventText.Cell(fw.ModelProfileTarget ? "  upgrades firmware to each model profile's target" : $"  upgrades firmware to {fw.Version} ({fw.Url})"));
+        else if (c.ServicePlan.Length > 0) context.Console.MarkupLine($"  provisions with plan {EventText.Cell(c.ServicePlan)}");
         if (c.TraceId.Length > 0) context.Console.MarkupLine($"  trace {c.TraceId}");
     }
 

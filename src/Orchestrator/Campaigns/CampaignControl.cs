@@ -5,10 +5,9 @@ using Provisioning.Orchestrator.Campaigns.Events;
 namespace Provisioning.Orchestrator.Campaigns;
 
 /// <summary>
-/// Pause, resume and abort. Each appends at the version it read, so a change racing the runner (a wave closing, the
-/// campaign pausing itself) is decided again on the new state instead of overwriting it.
+/// Pause, resume and abort, each under the campaign lock (see <see cref="CampaignLock"/>) and at the version it read.
 /// </summary>
-public sealed class CampaignControl(IDocumentStore store, CampaignRunner runner, TimeProvider clock, ILogger<CampaignControl> logger)
+public sealed class CampaignControl(IDocumentStore store, Npgsql.NpgsqlDataSource dataSource, CampaignRunner runner, TimeProvider clock, ILogger<CampaignControl> logger)
 {
     public Task<CampaignSummary> PauseAsync(Guid id, string? reason, string by, CancellationToken cancellationToken) =>
         ChangeAsync(id, "paused", by, campaign => campaign.State == CampaignState.Running
@@ -27,6 +26,8 @@ public sealed class CampaignControl(IDocumentStore store, CampaignRunner runner,
 
     private async Task<CampaignSummary> ChangeAsync(Guid id, string change, string by, Func<CampaignSummary, ICampaignEvent> decide, CancellationToken cancellationToken)
     {
+        // Under the runner's lock: once the pause is committed, no tick that read the campaign running is still starting workflows.
+        await using var held = await CampaignLock.WaitAsync(dataSource, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             await using var session = store.LightweightSession();

@@ -8,7 +8,8 @@ public sealed record CampaignDefinition(
     string? ServicePlan,
     IReadOnlyList<double> WavePercents,
     int Concurrency,
-    CampaignStopRules StopRules)
+    CampaignStopRules StopRules,
+    CampaignFirmware? Firmware = null)
 {
     public static readonly IReadOnlyList<double> DefaultWaves = [1, 10, 50, 100];
     public const int DefaultConcurrency = 10;

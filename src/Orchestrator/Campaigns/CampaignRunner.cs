@@ -17,7 +17,6 @@ namespace Provisioning.Orchestrator.Campaigns;
 public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSource, IServiceProvider services, IOptions<CampaignOptions> options,
     ILogger<CampaignRunner> logger) : BackgroundService
 {
-    private const long LockId = 0x43504543414d50; // "CPECAMP"
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Advance now rather than at the next tick (a campaign started or changed).</summary>
@@ -57,10 +56,9 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
 
     private async Task AdvanceAllAsync(WorkflowStarter starter, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand($"select pg_try_advisory_lock({LockId})", connection))
-            if (await take.ExecuteScalarAsync(cancellationToken) is not true) return; // another instance advances them
-        try
+        // Another instance advances them, or a pause, resume or abort is being decided: the next tick goes on.
+        await using var held = await CampaignLock.TryTakeAsync(dataSource, cancellationToken);
+        if (held is null) return;
         {
             IReadOnlyList<CampaignSummary> running;
             await using (var query = store.QuerySession())
@@ -80,11 +78,6 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
                     CampaignLog.AdvanceFailed(logger, ex, campaign.Id);
                 }
             }
-        }
-        finally
-        {
-            await using var release = new NpgsqlCommand($"select pg_advisory_unlock({LockId})", connection);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 
@@ -110,8 +103,7 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
             {
                 foreach (var device in pending.Take(slots))
                 {
-                    await starter.StartAsync(new StartRequest(device, campaign.RequestIdFor(device.SerialNumber), WorkflowTrigger.Campaign,
-                        ServicePlanOverride: campaign.ServicePlan, CampaignId: campaign.Id), cancellationToken);
+                    await starter.StartAsync(StartOf(campaign, device), cancellationToken);
                 }
             }
             Activity.Current = previous;
@@ -135,6 +127,13 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
             Wake(); // start the next wave without waiting a tick
         }
     }
+
+    /// <summary>A plan campaign provisions the device again; a firmware campaign upgrades it.</summary>
+    private static StartRequest StartOf(CampaignSummary campaign, Workflows.Events.DeviceDescriptor device) => campaign.Firmware is { } firmware
+        ? new StartRequest(device, campaign.RequestIdFor(device.SerialNumber), WorkflowTrigger.Campaign, Kind: WorkflowKind.UpgradeFirmware,
+            Firmware: firmware.Image, CampaignId: campaign.Id)
+        : new StartRequest(device, campaign.RequestIdFor(device.SerialNumber), WorkflowTrigger.Campaign,
+            ServicePlanOverride: campaign.ServicePlan, CampaignId: campaign.Id);
 
     /// <summary>No workflow of this campaign yet, or (after a resume that retries) one of an earlier round that did not succeed.</summary>
     private static bool NeedsStart(CampaignSummary campaign, CampaignTally tally, string serial) =>

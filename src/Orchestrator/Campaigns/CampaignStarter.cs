@@ -32,7 +32,7 @@ public sealed class CampaignStarter(IDocumentStore store, IOptions<CampaignOptio
         var waves = CampaignWave.For(definition.WavePercents, devices.Count);
         using var span = StartSpan(id, definition.Name, devices.Count);
         var started = new CampaignStarted(definition.Name, definition.RequestId, definition.Selection, definition.ServicePlan, waves,
-            definition.Concurrency, definition.StopRules, devices, startedBy, TraceRef.Of(span));
+            definition.Concurrency, definition.StopRules, devices, startedBy, TraceRef.Of(span), definition.Firmware);
         session.Events.StartStream<CampaignSummary>(id, started);
         try
         {

@@ -1,3 +1,5 @@
+using Provisioning.Orchestrator.Workflows;
+
 namespace Provisioning.Orchestrator.Campaigns;
 
 /// <summary>When a campaign pauses itself. Judged after each wave and, once enough have ended, continuously.</summary>
@@ -15,7 +17,7 @@ public sealed record CampaignStopRules(
     public string? Tripped(CampaignTally tally, bool waveEnded)
     {
         if (tally.FirstFaultAmong(FaultCodes) is { } faulted)
-            return $"fault {faulted.FaultCode} on {faulted.SerialNumber} (workflow {faulted.WorkflowId}, {faulted.Result})";
+            return $"fault {faulted.FaultCode} on {faulted.SerialNumber} (workflow {faulted.WorkflowId}, {faulted.Result?.Name()})";
         if (MaxVerificationFailures is { } most && tally.VerificationFailures > most)
             return $"{tally.VerificationFailures} verification failures, more than {most}";
         if (tally.Ended > 0 && (waveEnded || tally.Ended >= MinEndedForRate) && tally.FailureRate > MaxFailureRate)

@@ -13,6 +13,7 @@ public sealed record CampaignSummary
     public string? StateReason { get; init; }
     public CampaignSelection Selection { get; init; } = new([], [], [], [], []);
     public string? ServicePlan { get; init; }
+    public CampaignFirmware? Firmware { get; init; }
     public IReadOnlyList<CampaignWave> Waves { get; init; } = [];
     /// <summary>1-based wave being rolled out (the last once completed).</summary>
     public int CurrentWave { get; init; } = 1;

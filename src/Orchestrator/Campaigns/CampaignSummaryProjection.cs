@@ -19,6 +19,7 @@ public sealed class CampaignSummaryProjection : SingleStreamProjection<CampaignS
                 State = CampaignState.Running,
                 Selection = started.Selection,
                 ServicePlan = started.ServicePlan,
+                Firmware = started.Firmware,
                 Waves = started.Waves,
                 Concurrency = started.Concurrency,
                 StopRules = started.StopRules,

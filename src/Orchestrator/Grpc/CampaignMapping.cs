@@ -31,12 +31,29 @@ public static class CampaignMapping
         validation.Check(rate is >= 0 and <= 1, "stop_rules.max_failure_rate", "must be between 0 and 1");
         var minEnded = rules.HasMinEndedForRate ? (int)Math.Min(rules.MinEndedForRate, 1_000_000) : CampaignStopRules.DefaultMinEndedForRate;
         validation.Check(rules.FaultCodes.Count <= 100, "stop_rules.fault_codes", "at most 100");
+        var firmware = Firmware(validation, request);
         validation.ThrowIfInvalid();
 
         return new CampaignDefinition(request.Name.Trim(), request.RequestId is { Length: > 0 } id ? id : null, selection,
             request.ServicePlan is { Length: > 0 } plan ? plan.Trim() : null, waves, concurrency,
             new CampaignStopRules(rate, Math.Max(1, minEnded), rules.FaultCodes.Distinct().ToList(),
-                rules.HasMaxVerificationFailures ? (int)Math.Min(rules.MaxVerificationFailures, int.MaxValue) : null));
+                rules.HasMaxVerificationFailures ? (int)Math.Min(rules.MaxVerificationFailures, int.MaxValue) : null),
+            firmware);
+    }
+
+    private static CampaignFirmware? Firmware(RequestValidation validation, Wire.StartCampaignRequest request)
+    {
+        if (request.Firmware is not { } wire) return null;
+        validation.Check(request.ServicePlan.Length == 0, "service_plan", "a campaign changes a plan or the firmware, not both");
+        var named = wire.Version.Length > 0 || wire.Url.Length > 0 || wire.FileSize > 0 || wire.Sha256.Length > 0;
+        if (wire.ModelProfileTarget)
+        {
+            validation.Check(!named, "firmware", "model_profile_target takes no version, url, size or checksum");
+            return new CampaignFirmware(null);
+        }
+        validation.Check(named, "firmware", "needs version and url, or model_profile_target");
+        validation.Image("firmware.", wire.Version, wire.Url, wire.FileSize, wire.Sha256.Trim(), sizeAndChecksumRequired: false);
+        return new CampaignFirmware(new Workflows.Events.FirmwareImage(wire.Version.Trim(), wire.Url.Trim(), wire.FileSize, wire.Sha256.Trim().ToLowerInvariant()));
     }
 
     public static Wire.Campaign ToWire(CampaignSummary c, CampaignTally tally)
@@ -88,6 +105,10 @@ public static class CampaignMapping
             TraceId = c.TraceId,
         };
         if (c.StopRules.MaxVerificationFailures is { } most) wire.StopRules.MaxVerificationFailures = (uint)most;
+        if (c.Firmware is { } firmware)
+            wire.Firmware = firmware.Image is { } image
+                ? new Wire.CampaignFirmware { Version = image.Version, Url = image.Url, FileSize = image.FileSize, Sha256 = image.Sha256 }
+                : new Wire.CampaignFirmware { ModelProfileTarget = true };
         foreach (var wave in c.Waves)
         {
             var completed = wave.Number < c.CurrentWave || c.State == CampaignState.Completed;

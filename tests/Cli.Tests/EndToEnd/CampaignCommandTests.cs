@@ -34,6 +34,26 @@ public sealed partial class CampaignCommandTests(CliSystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_firmware_campaign_upgrades_the_selected_devices()
+    {
+        var serials = Enumerable.Range(0, 3).Select(_ => CliSystemFixture.NewSerial("OK")).ToArray();
+        await fixture.RegisterAsync(serials);
+
+        var run = await fixture.RunAsync(["campaign", "start", "--name", "cli-firmware", "--serial", .. serials, "--waves", "100",
+            "--upgrade-firmware", "2.0.1", "--image", "https://images.example.net/hg/2.0.1.bin", "--watch"]);
+
+        Assert.True(run.ExitCode == 0, run.Console + run.Error);
+        Assert.Contains("upgrades firmware to 2.0.1 (https://images.example.net/hg/2.0.1.bin)", run.Console);
+        Assert.Contains("3 succeeded, 0 failed", run.Console);
+        var device = await fixture.RunAsync("device", serials[0]);
+        Assert.Contains("upgrade_firmware", device.Console);
+
+        var noImage = await fixture.RunAsync("campaign", "start", "--name", "no-image", "--serial", serials[0], "--upgrade-firmware", "2.0.1");
+        Assert.Equal(2, noImage.ExitCode);
+        Assert.Contains("--upgrade-firmware needs --image", noImage.Error);
+    }
+
+    [Fact]
     public async Task Starting_as_an_operator_is_refused()
     {
         var serial = CliSystemFixture.NewSerial("OK");

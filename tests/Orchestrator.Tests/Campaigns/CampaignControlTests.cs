@@ -66,6 +66,10 @@ public sealed class CampaignControlTests : IAsyncLifetime
         var badRate = Request("br-plan"); badRate.StopRules = new CampaignStopRules { MaxFailureRate = 1.5 };
         Assert.Equal(StatusCode.InvalidArgument, await Refusal(badRate));
         Assert.Equal(StatusCode.FailedPrecondition, await Refusal(Request("no-such-plan-has-devices")));
+        var both = Request("br-plan"); both.ServicePlan = "br-plan"; both.Firmware = new CampaignFirmware { ModelProfileTarget = true };
+        Assert.Equal(StatusCode.InvalidArgument, await Refusal(both));
+        var ftp = Request("br-plan"); ftp.Firmware = new CampaignFirmware { Version = "2", Url = "ftp://images.example.net/2.bin" };
+        Assert.Equal(StatusCode.InvalidArgument, await Refusal(ftp));
         var unknownPlan = Request("br-plan"); unknownPlan.ServicePlan = "missing";
         Assert.Equal(StatusCode.NotFound, await Refusal(unknownPlan));
         Assert.Equal(StatusCode.PermissionDenied, await Refusal(Request("br-plan"), SystemUnderTest.OperatorKey));

@@ -76,6 +76,42 @@ public sealed class StagedRolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_firmware_campaign_upgrades_in_waves_and_a_model_whose_download_fails_stops_it_with_the_fault()
+    {
+        const string name = "fw-2.0.1";
+        var serials = Enumerable.Range(0, 40).Select(i => $"FW{i:D4}").ToList();
+        var order = CampaignSystem.OrderOf(name, serials);
+        await _system.RegisterFleetAsync("FW", 40, "fw-plan");
+        // Wave 1 (4 devices) upgrades; in wave 2 the sixth device's model fails every download with 9010.
+        _system.Adapter.Devices[order[5]] = new DeviceScript { Model = CampaignSystem.FaultyModel, TransferFault = (9010, "Download failure") };
+
+        var started = await _system.Campaigns.StartCampaignAsync(new StartCampaignRequest
+        {
+            Name = name,
+            Selection = new CampaignSelection { ServicePlans = { "fw-plan" } },
+            Firmware = new CampaignFirmware { Version = "2.0.1", Url = "https://images.example.net/hg/2.0.1.bin", FileSize = 1024 },
+            WavePercents = { 10, 50, 100 },
+            Concurrency = 2,
+            StopRules = new CampaignStopRules { FaultCodes = { 9010 } },
+        });
+        Assert.Equal("2.0.1", started.Firmware.Version);
+
+        var paused = await _system.WaitAsync(started.CampaignId, c => c.State != CampaignState.Running);
+        Assert.Equal(CampaignState.Paused, paused.State);
+        Assert.Equal(2u, paused.CurrentWave);
+        Assert.Contains($"fault 9010 on {order[5]}", paused.StateReason);
+        Assert.Contains("firmware_upgrade_failed", paused.StateReason);
+
+        var upgraded = (await _system.WorkflowsOfAsync(order[0])).Single();
+        Assert.Equal(WorkflowKind.UpgradeFirmware, upgraded.Kind);
+        Assert.Equal(WorkflowResult.Success, upgraded.Result);
+        Assert.Equal("2.0.1", _system.Adapter.Devices[order[0]].FirmwareVersion);
+        var failed = (await _system.WorkflowsOfAsync(order[5])).Single();
+        Assert.Equal(WorkflowResult.FirmwareUpgradeFailed, failed.Result);
+        Assert.Equal(9010u, failed.FaultCode);
+    }
+
+    [Fact]
     public async Task A_fault_code_rule_stops_at_the_first_such_failure()
     {
         await _system.RegisterFleetAsync("FC", 30, "fc-plan", s => s == "FC0007");

@@ -16,4 +16,6 @@ public sealed record CampaignStarted(
     CampaignStopRules StopRules,
     IReadOnlyList<DeviceDescriptor> Devices,
     string StartedBy,
-    TraceRef Trace) : ICampaignEvent;
+    TraceRef Trace,
+    // A firmware campaign (upgrade_firmware workflows) instead of a plan's.
+    CampaignFirmware? Firmware = null) : ICampaignEvent;
