@@ -61,7 +61,8 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
         report["before_agents"] = before;
         Say($"before the agents: {Describe(before)}");
 
-        await using var usp = new UspStorm();
+        // Disposed once, below (disconnecting is measured); a failed run ends the process and its sockets.
+        var usp = new UspStorm();
         foreach (var serial in serials) usp.Add(serial, orchestrator.UspWebSocketUrl, OrchestratorProcess.UspControllerEndpointId);
         var provisioning = Stopwatch.StartNew();
         await using (var follower = new EventFollower(orchestrator.Provisioning, serials, 0))
@@ -112,7 +113,7 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
     private static Dictionary<string, object?> PerAgent(Dictionary<string, double> before, Dictionary<string, double> idle, int connected)
     {
         if (connected == 0) return [];
-        return idle.Keys.Where(before.ContainsKey).ToDictionary(k => k.Replace("_mb", "_bytes", StringComparison.Ordinal),
+        return idle.Keys.Where(k => k.EndsWith("_mb", StringComparison.Ordinal) && before.ContainsKey(k)).ToDictionary(k => k.Replace("_mb", "_bytes", StringComparison.Ordinal),
             k => (object?)Math.Round((idle[k] - before[k]) * 1048576.0 / connected));
     }
 
@@ -156,7 +157,8 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
                 // Megabytes, as the runtime publishes them.
                 foreach (var (counter, key) in new[] { ("gc-heap-size", "gc_heap_size_mb"), ("gc-committed", "gc_committed_mb"), ("working-set", "working_set_mb"),
                              ("gen-2-size", "gen2_mb"), ("loh-size", "loh_mb"), ("poh-size", "poh_mb"), ("gc-fragmentation", "gc_fragmentation_percent") })
-                    if (counters.TryGetValue(counter, out var v)) result[key] = key.EndsWith("_mb", StringComparison.Ordinal) && counter is "gen-2-size" or "loh-size" or "poh-size" ? Math.Round(v / 1048576.0, 1) : Math.Round(v, 1);
+                    if (counters.TryGetValue(counter, out var v)) // The generation sizes come in bytes.
+                        result[key] = counter is "gen-2-size" or "loh-size" or "poh-size" ? Math.Round(v / 1048576.0, 1) : Math.Round(v, 1);
             }
         }
         catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException or UnauthorizedAccessException)
