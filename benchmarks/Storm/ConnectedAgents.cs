@@ -95,11 +95,22 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
         report["benchmark_rss_mb"] = Math.Round(Process.GetCurrentProcess().WorkingSet64 / 1048576.0, 1);
         Say($"{connected} connected and idle: {Describe(idle)}; peak RSS {peakDuring:F0} MB");
 
+        var heapConnected = await HeapAsync(orchestrator.Pid);
+
         Say("disconnecting the agents");
         await usp.DisposeAsync();
         await Task.Delay(Settle, overall.Token);
         var after = await MemoryAsync(orchestrator.Pid);
         report["after_agents_gone"] = after;
+        var heapGone = await HeapAsync(orchestrator.Pid);
+        // What a connection holds: the live heap by type with the agents connected, less after they have gone.
+        var gone = heapGone.ToDictionary(t => t.Type, StringComparer.Ordinal);
+        report["heap_per_connected_agent_by_type"] = heapConnected
+            .Select(t => (t.Type, Count: t.Count - (gone.GetValueOrDefault(t.Type)?.Count ?? 0), Bytes: t.Bytes - (gone.GetValueOrDefault(t.Type)?.Bytes ?? 0)))
+            .OrderByDescending(t => t.Bytes).Take(40)
+            .Select(t => new Dictionary<string, object?> { ["type"] = t.Type, ["per_agent_count"] = Math.Round((double)t.Count / Math.Max(1, connected), 2), ["per_agent_bytes"] = t.Bytes / Math.Max(1, connected) })
+            .ToList();
+        report["heap_by_type_connected"] = heapConnected.Take(25).ToList();
         Say($"after the agents have gone: {Describe(after)}");
 
         var path = Path.Combine(outputDirectory, $"connected-{stamp}.json");
@@ -127,6 +138,8 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
     private static async Task<Dictionary<string, double>> MemoryAsync(int pid)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        // As the process is left by its own GC (an idle process may not collect for a long time after a storm's peak).
+        if (ProcessStats.Memory(pid) is { } untouched) result["rss_before_induced_gc_mb"] = Math.Round(untouched.RssMb, 1);
         try
         {
             var client = new DiagnosticsClient(pid);
@@ -170,6 +183,16 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
         result["threads"] = Directory.Exists($"/proc/{pid}/task") ? Directory.GetDirectories($"/proc/{pid}/task").Length : 0;
         result["open_files"] = Directory.Exists($"/proc/{pid}/fd") ? Directory.GetFiles($"/proc/{pid}/fd").Length : 0;
         return result;
+    }
+
+    private static async Task<List<HeapByType.TypeSize>> HeapAsync(int pid)
+    {
+        try { return await HeapByType.CollectAsync(pid, 400, TimeSpan.FromSeconds(15)); }
+        catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException or UnauthorizedAccessException)
+        {
+            Say($"no heap by type: {e.Message}");
+            return [];
+        }
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
