@@ -96,6 +96,7 @@ public sealed class ConnectedAgents(StormOptions options, string repositoryRoot)
         Say($"{connected} connected and idle: {Describe(idle)}; peak RSS {peakDuring:F0} MB");
 
         var heapConnected = await HeapAsync(orchestrator.Pid);
+        foreach (var t in heapConnected.Take(15)) Say($"  live: {t.Bytes / 1048576.0,8:F1} MB {t.Count,9} {t.Type}");
 
         Say("disconnecting the agents");
         await usp.DisposeAsync();

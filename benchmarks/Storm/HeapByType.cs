@@ -42,7 +42,9 @@ public static class HeapByType
         await Task.Delay(walk);
         await session.StopAsync(CancellationToken.None);
         await processing;
-        return sizes.Select(s => new TypeSize(names.GetValueOrDefault(s.Key, $"type 0x{s.Key:x}"), s.Value.Count, s.Value.Bytes))
+        // Instantiations of one generic type may share a name (Bucket[]): one row per name.
+        return sizes.GroupBy(s => names.GetValueOrDefault(s.Key, $"type 0x{s.Key:x}"), StringComparer.Ordinal)
+            .Select(g => new TypeSize(g.Key, g.Sum(s => s.Value.Count), g.Sum(s => s.Value.Bytes)))
             .OrderByDescending(t => t.Bytes).Take(top).ToList();
     }
 }
