@@ -18,5 +18,6 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 var root = AppContext.BaseDirectory;
 while (root is not null && !File.Exists(Path.Combine(root, "Provisioning.sln"))) root = Path.GetDirectoryName(root);
 root ??= Directory.GetCurrentDirectory();
+if (options.Scenario == "connected") return await new ConnectedAgents(options, root).RunAsync();
 if (options.Scenario == "periodic") return await new PeriodicStorm(options, root).RunAsync();
 return await new StormRun(options, root).RunAsync();

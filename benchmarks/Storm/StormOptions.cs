@@ -68,7 +68,8 @@ public sealed record StormOptions
           --follower-callers K   operator keys the stalled and slow followers are spread over (default 1)
           --stalled-hold S       the stalled/slow followers stay open S seconds after the last opened, at least the storm (default 40)
           --crowd-waves W        open the crowd W times in all (W-1 more after the storm) and report RSS per wave (default 1)
-          --scenario S       bootstrap (default) or periodic: N provisioned devices' periodic Informs (see PeriodicStorm)
+          --scenario S       bootstrap (default) or periodic: N provisioned devices' periodic Informs (see PeriodicStorm),
+                             or connected: N registered USP agents provisioned, then held idle; orchestrator RSS per agent (see ConnectedAgents)
         """;
 
     public static StormOptions Parse(string[] args)
