@@ -18,10 +18,15 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
     public CwmpFleet Fleet { get; private set; } = null!;
     public Uri AcsUrl { get; private set; } = null!;
 
+    /// <summary>The orchestrator's firmware image folder (Firmware:ImageFolder): a file put here is served to devices.</summary>
+    public string ImageFolder { get; } = Directory.CreateTempSubdirectory("cwmp-e2e-images-").FullName;
+
     public async Task InitializeAsync()
     {
         System = await SystemUnderTest.StartAsync(new Dictionary<string, string?>
         {
+            ["Firmware:ImageFolder"] = ImageFolder,
+            ["Firmware:ImageUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
             // The adapter runs in its own host here (as in a split deployment), reached over gRPC as always.
             ["Orchestrator:HostAdapters"] = "false",
             ["Workflow:AuthenticateTimeout"] = "00:00:04",
@@ -48,6 +53,7 @@ public sealed class CwmpSystemFixture : IAsyncLifetime
         await Adapter.StopAsync();
         await Adapter.DisposeAsync();
         await System.DisposeAsync();
+        Directory.Delete(ImageFolder, recursive: true);
     }
 
     public string NewSerial(string prefix) => TestSerials.Next(prefix);

@@ -27,6 +27,9 @@ public sealed class UspSystemFixture : IAsyncLifetime
     public SystemUnderTest System { get; private set; } = null!;
     public MosquittoBroker Broker { get; private set; } = null!;
 
+    /// <summary>The orchestrator's firmware image folder (Firmware:ImageFolder): a file put here is served to agents.</summary>
+    public string ImageFolder { get; } = Directory.CreateTempSubdirectory("usp-e2e-images-").FullName;
+
     public async Task InitializeAsync()
     {
         Broker = await MosquittoBroker.StartAsync();
@@ -39,6 +42,8 @@ public sealed class UspSystemFixture : IAsyncLifetime
             ["Workflow:AuthenticateTimeout"] = "00:00:05",
             ["Workflow:PushConfigTimeout"] = "00:00:08",
             ["Workflow:VerifyTimeout"] = "00:00:05",
+            ["Firmware:ImageFolder"] = ImageFolder,
+            ["Firmware:ImageUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
         };
         foreach (var (key, value) in _settings ?? new Dictionary<string, string?>()) settings[key] = value;
         System = await SystemUnderTest.StartAsync(settings);
@@ -52,6 +57,7 @@ public sealed class UspSystemFixture : IAsyncLifetime
         await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
         await System.DisposeAsync();
         await Broker.DisposeAsync();
+        Directory.Delete(ImageFolder, recursive: true);
     }
 
     public string NewSerial(string prefix) => TestSerials.Next(prefix, counterDigits: 3);
@@ -72,11 +78,11 @@ public sealed class UspSystemFixture : IAsyncLifetime
         Device = new Device { Identity = Ref(serial), CustomerId = "C-" + serial, ServicePlan = plan, LocationId = "LOC-1" },
     }).ResponseAsync;
 
-    public SimulatedUspAgent StartAgent(string serial, bool overMqtt = false, Action<SimulatedUspAgent>? prepare = null)
+    public SimulatedUspAgent StartAgent(string serial, bool overMqtt = false, Action<SimulatedUspAgent>? prepare = null, AgentIdentity? identity = null)
     {
         var agent = new SimulatedUspAgent(new UspAgentOptions
         {
-            Identity = new AgentIdentity(serial),
+            Identity = identity ?? new AgentIdentity(serial),
             ControllerEndpointId = System.UspControllerEndpointId,
             WebSocketUrl = overMqtt ? null : System.UspWebSocketUrl,
             MqttBrokerUrl = overMqtt ? Broker.Url : null,
