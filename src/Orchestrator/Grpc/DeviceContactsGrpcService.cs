@@ -24,6 +24,7 @@ public sealed partial class DeviceContactsGrpcService(
     ContactRecorder recorder,
     CredentialLifecycle credentials,
     AdapterRegistry adapters,
+    DeviceContactCache deviceCache,
     IOptions<DeviceOptions> options,
     ILogger<DeviceContactsGrpcService> logger) : DeviceContacts.DeviceContactsBase
 {
@@ -175,6 +176,7 @@ public sealed partial class DeviceContactsGrpcService(
             SharedBootstrapAllowed = SharedBootstrapAllowed(record, credential),
             AgentSecretSha256 = record.AgentSecretSha256,
             AgentSecretSalt = record.AgentSecretSalt,
+            Steady = credentials.Steady(credential),
         };
     }
 
