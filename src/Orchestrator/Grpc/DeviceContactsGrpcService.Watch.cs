@@ -15,14 +15,18 @@ public sealed partial class DeviceContactsGrpcService
     /// </summary>
     public override async Task WatchDeviceChanges(WatchDeviceChangesRequest request, IServerStreamWriter<DeviceChanges> responseStream, ServerCallContext context)
     {
+        // Ended when the orchestrator stops, not at the end of Kestrel's drain: the stream never ends by itself, and the
+        // drain would take the shutdown's whole budget from the other services' stops.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellationToken = ending.Token;
         using var watch = deviceCache.Watch();
         var complete = watch.Complete;
-        await responseStream.WriteAsync(new DeviceChanges { Complete = complete }, context.CancellationToken);
+        await responseStream.WriteAsync(new DeviceChanges { Complete = complete }, cancellationToken);
         var changes = watch.Changes;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            while (await changes.WaitToReadAsync(context.CancellationToken))
+            while (await changes.WaitToReadAsync(cancellationToken))
             {
                 if (watch.Overflowed) throw new RpcException(new Status(StatusCode.ResourceExhausted, "the adapter did not keep up with the device changes"));
                 var message = new DeviceChanges { Complete = complete };
@@ -42,10 +46,10 @@ public sealed partial class DeviceContactsGrpcService
                     if (change.Id is { } id && seen.Add(id)) message.DeviceIds.Add(id);
                 }
                 seen.Clear();
-                if (message.DeviceIds.Count > 0 || hearingChanged) await responseStream.WriteAsync(message, context.CancellationToken);
+                if (message.DeviceIds.Count > 0 || hearingChanged) await responseStream.WriteAsync(message, cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The adapter went away, or the orchestrator stops.
         }

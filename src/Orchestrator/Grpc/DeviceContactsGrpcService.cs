@@ -25,6 +25,7 @@ public sealed partial class DeviceContactsGrpcService(
     CredentialLifecycle credentials,
     AdapterRegistry adapters,
     DeviceContactCache deviceCache,
+    IHostApplicationLifetime lifetime,
     IOptions<DeviceOptions> options,
     ILogger<DeviceContactsGrpcService> logger) : DeviceContacts.DeviceContactsBase
 {

@@ -127,7 +127,7 @@ public sealed class CpeAuthenticationTests
     [Fact]
     public async Task A_steady_lookup_is_kept_while_the_orchestrators_changes_are_watched_and_asked_again_once_the_device_changed()
     {
-        var settings = new Dictionary<string, string?>(BasicOverHttp) { ["Cwmp:Auth:CacheDuration"] = "00:00:00" };
+        var settings = new Dictionary<string, string?>(BasicOverHttp) { ["Cwmp:Auth:CacheDuration"] = "00:00:00", ["Cwmp:Auth:WatchedCacheDuration"] = "06:00:00" };
         await using var h = await AcsHarness.StartAsync(settings, watchChanges: true);
         var steady = h.Adapter.Services.GetRequiredService<SteadyLookups>();
         await Eventually.TrueAsync(() => steady.Keeping, "the ACS never watched the orchestrator's device changes");
