@@ -31,7 +31,7 @@ public sealed class PeriodicStorm(StormOptions options, string repositoryRoot)
 
     public async Task<int> RunAsync()
     {
-        var dll = options.OrchestratorDll ?? Path.Combine(repositoryRoot, "src/Orchestrator/bin/Release/net10.0/Provisioning.Orchestrator.dll");
+        var dll = options.OrchestratorDll ?? Path.Combine(repositoryRoot, "src/Launcher/bin/Release/net10.0/Provisioning.Launcher.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"build the orchestrator first ({dll} is missing)");
         using var overall = new CancellationTokenSource(options.Timeout + TimeSpan.FromMinutes(5));
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);

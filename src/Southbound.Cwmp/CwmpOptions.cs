@@ -107,6 +107,14 @@ public sealed record CwmpAuthOptions
     /// <summary>How long a LookupDevice answer is reused (an inform storm must not become a lookup storm).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CacheDuration { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a steady LookupDevice answer is kept while the orchestrator's WatchDeviceChanges passes on every change
+    /// of the device (so periodic Informs hours apart need no lookup), e.g. 06:00:00; 0 (the default for now) leaves the
+    /// watch off (CacheDuration only). Off by default until the in-process host's stop no longer waits on the watch's
+    /// stream (InProcessAcsTests time out at dispose with it on).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan WatchedCacheDuration { get; init; } = TimeSpan.Zero;
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Digest nonces remembered at most (about 250 bytes each: 25 MB when full); beyond it the oldest are forgotten (their CPEs get a stale challenge).</summary>

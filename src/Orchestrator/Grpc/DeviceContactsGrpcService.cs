@@ -24,6 +24,8 @@ public sealed partial class DeviceContactsGrpcService(
     ContactRecorder recorder,
     CredentialLifecycle credentials,
     AdapterRegistry adapters,
+    DeviceContactCache deviceCache,
+    IHostApplicationLifetime lifetime,
     IOptions<DeviceOptions> options,
     ILogger<DeviceContactsGrpcService> logger) : DeviceContacts.DeviceContactsBase
 {
@@ -175,6 +177,7 @@ public sealed partial class DeviceContactsGrpcService(
             SharedBootstrapAllowed = SharedBootstrapAllowed(record, credential),
             AgentSecretSha256 = record.AgentSecretSha256,
             AgentSecretSalt = record.AgentSecretSalt,
+            Steady = credentials.Steady(credential),
         };
     }
 

@@ -34,9 +34,11 @@ public sealed record DeviceAdmission(bool Registered, IReadOnlyList<CpeCredentia
 /// <summary>
 /// Looks up CPE credentials with the orchestrator's LookupDevice and keeps the answers briefly, so an
 /// inform storm of thousands of devices does not become a storm of lookups. Concurrent lookups of the
-/// same key share one call.
+/// same key share one call. A device's steady answer is kept longer, while the orchestrator's device changes are
+/// watched (<see cref="SteadyLookups"/>).
 /// </summary>
-public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient contacts, CwmpOptions options, TimeProvider time, ILogger<DeviceCredentialStore> logger)
+public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient contacts, CwmpOptions options, TimeProvider time, SteadyLookups steady,
+    ILogger<DeviceCredentialStore> logger)
 {
     private readonly LookupCache<LookupDeviceResponse?> cache = new(options.Auth.CacheDuration, time: time);
     private readonly string? bootstrapHa1 = options.Auth.BootstrapUsername is { Length: > 0 } user && options.Auth.BootstrapPassword is { } password
@@ -92,20 +94,46 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
             ? new CpeCredential(username, bootstrapHa1, null, ContactCredential.Bootstrap)
             : null;
 
-    /// <summary>The device's inventory entry (credentials, Connection Request credentials), cached briefly by serial number.</summary>
-    public Task<LookupDeviceResponse?> FindDeviceAsync(DeviceRef device, CancellationToken cancellationToken) =>
-        CachedAsync("d:" + device.SerialNumber, () => new LookupDeviceRequest
+    /// <summary>
+    /// The device's inventory entry (credentials, Connection Request credentials), by serial number: kept as long as it
+    /// is steady and watched, else cached briefly.
+    /// </summary>
+    public Task<LookupDeviceResponse?> FindDeviceAsync(DeviceRef device, CancellationToken cancellationToken)
+    {
+        var serial = device.SerialNumber;
+        if (steady.Find(serial) is { } kept) return Task.FromResult<LookupDeviceResponse?>(kept);
+        return cache.GetAsync("d:" + serial, async () =>
         {
-            // By serial only: the answer is cached as this device's.
-            Device = new DeviceRef { SerialNumber = device.SerialNumber, Oui = device.Oui, ProductClass = device.ProductClass, Protocol = DeviceProtocol.Cwmp },
-            Realm = options.Auth.Realm,
+            // Reserved before asking: a change heard while the answer is on its way means it is not kept.
+            var reservation = steady.Reserve(serial);
+            var answer = await LookupAsync(new LookupDeviceRequest
+            {
+                // By serial only: the answer is cached as this device's.
+                Device = new DeviceRef { SerialNumber = serial, Oui = device.Oui, ProductClass = device.ProductClass, Protocol = DeviceProtocol.Cwmp },
+                Realm = options.Auth.Realm,
+            }).ConfigureAwait(false);
+            // Only an answer about this device (a lookup falling back to another one is not kept as this one's).
+            steady.Keep(serial, reservation, answer is { Registered: true } && answer.Device?.SerialNumber is { } named && named == serial ? answer : null);
+            return answer;
         }, cancellationToken);
+    }
 
     /// <summary>
     /// Drops what is cached of the device: when its workflow ends (it may be provisioned now, with a credential pending or
     /// adopted) and when it bootstraps again (a factory reset: the orchestrator's answer about it may change).
     /// </summary>
-    public void Forget(string serialNumber) => cache.Forget("d:" + serialNumber);
+    public void Forget(string serialNumber)
+    {
+        cache.Forget("d:" + serialNumber);
+        steady.Forget(serialNumber);
+    }
+
+    /// <summary>The orchestrator heard the device change (WatchDeviceChanges): nothing cached about it is used again.</summary>
+    public void Changed(string serialNumber)
+    {
+        cache.Forget("d:" + serialNumber);
+        steady.Changed(serialNumber);
+    }
 
     /// <summary>Drops the cached owner of a username (its answer may be stale).</summary>
     public void ForgetUsername(string username) => cache.Forget("u:" + username);
@@ -131,5 +159,9 @@ public sealed class DeviceCredentialStore(DeviceContacts.DeviceContactsClient co
     }
 
     /// <summary>Forgets cached answers (tests, inventory changes).</summary>
-    public void Clear() => cache.Clear();
+    public void Clear()
+    {
+        cache.Clear();
+        steady.Clear();
+    }
 }

@@ -56,6 +56,8 @@ public static class CwmpAdapterExtensions
         builder.Services.AddSingleton<CpeSessionRegistry>();
         builder.Services.AddSingleton<KnownDevices>();
         builder.Services.AddSingleton<DeviceCredentialStore>();
+        builder.Services.AddSingleton(sp => new SteadyLookups(options.Auth.WatchedCacheDuration, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<DeviceChangeWatcher>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DigestNonces>();
         builder.Services.AddSingleton<RefusedContactReporter>();

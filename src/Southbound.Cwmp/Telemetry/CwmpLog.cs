@@ -51,4 +51,10 @@ internal static partial class CwmpLog
 
     [LoggerMessage(5014, LogLevel.Debug, "TransferComplete from {SerialNumber} for CommandKey '{CommandKey}': fault {FaultCode} (awaited: {Awaited}), session {SessionId}")]
     public static partial void TransferCompleted(ILogger logger, string serialNumber, string commandKey, uint faultCode, bool awaited, string sessionId);
+
+    [LoggerMessage(5015, LogLevel.Information, "Watching the orchestrator's device changes: steady lookups are kept while it hears every change ({Complete})")]
+    public static partial void WatchingDeviceChanges(ILogger logger, bool complete);
+
+    [LoggerMessage(5016, LogLevel.Information, "The orchestrator's device changes are not watched ({Reason}); lookups are kept for Cwmp:Auth:CacheDuration only, until it is back")]
+    public static partial void DeviceChangesUnwatched(ILogger logger, string reason);
 }

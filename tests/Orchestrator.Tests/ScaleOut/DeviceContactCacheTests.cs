@@ -130,6 +130,36 @@ public sealed class DeviceContactCacheTests : IAsyncLifetime
         Assert.Equal(rotated, seen);
     }
 
+    [Fact]
+    public async Task An_adapter_watching_one_instance_hears_of_a_credential_change_made_on_the_other()
+    {
+        var helper = OrchestratorFixture.Over(_adapter, _a);
+        var serial = await DeviceDoor.RegisterCwmpAsync(helper);
+        // Nothing pending about its credential: the answer may be kept as long as the watch lasts.
+        Assert.True((await CachedAsync(_b, _doorB, serial)).Steady);
+
+        using var watch = _doorB.Contacts.WatchDeviceChanges(new WatchDeviceChangesRequest());
+        var stream = watch.ResponseStream;
+        Assert.True(await stream.MoveNext(CancellationToken.None));
+        Assert.True(stream.Current.Complete);
+
+        await _a.Inventory.UpsertDeviceAsync(new UpsertDeviceRequest { Device = new Device
+        {
+            Identity = DeviceDoor.Cwmp(serial), CustomerId = "C-" + serial, ServicePlan = "gold",
+            CwmpUsername = serial, CwmpPassword = "rotated-" + serial,
+            ConnectionRequestUsername = "acs", ConnectionRequestPassword = "cr-password-" + serial,
+        } });
+
+        using var timeout = new CancellationTokenSource(CrossInstanceBound + TimeSpan.FromSeconds(3));
+        var heard = new List<string>();
+        while (!heard.Contains(serial) && await stream.MoveNext(timeout.Token))
+        {
+            Assert.True(stream.Current.Complete);
+            heard.AddRange(stream.Current.DeviceIds);
+        }
+        Assert.Contains(serial, heard);
+    }
+
     private Task<DeviceContactDecision> InformAsync(DeviceDoor door, string serial, string connectionRequestUrl) =>
         door.Contacts.ReportDeviceContactAsync(new DeviceContactReport
         {

@@ -1,5 +1,9 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Provisioning.Contracts.Southbound;
 using Provisioning.Simulators.Cwmp;
+using Provisioning.Southbound.Cwmp.Authentication;
+using Provisioning.Testing;
 using Provisioning.Southbound.Cwmp.Tests.Support;
 
 namespace Provisioning.Southbound.Cwmp.Tests.Authentication;
@@ -118,6 +122,37 @@ public sealed class CpeAuthenticationTests
         var cpe = h.AddDevice("SN-CACHE", configure: o => o with { Username = "cached", Password = "pw", AuthScheme = CpeAuthScheme.Basic });
         for (var i = 0; i < 5; i++) Assert.True((await cpe.InformAsync("2 PERIODIC")).Succeeded);
         Assert.Equal(1, h.Orchestrator.Lookups);
+    }
+
+    [Fact]
+    public async Task A_steady_lookup_is_kept_while_the_orchestrators_changes_are_watched_and_asked_again_once_the_device_changed()
+    {
+        var settings = new Dictionary<string, string?>(BasicOverHttp) { ["Cwmp:Auth:CacheDuration"] = "00:00:00", ["Cwmp:Auth:WatchedCacheDuration"] = "06:00:00" };
+        await using var h = await AcsHarness.StartAsync(settings, watchChanges: true);
+        var steady = h.Adapter.Services.GetRequiredService<SteadyLookups>();
+        await Eventually.TrueAsync(() => steady.Keeping, "the ACS never watched the orchestrator's device changes");
+        h.Orchestrator.Inventory["SN-WATCH"] = new InventoryEntry("SN-WATCH", "watched", "pw");
+        var cpe = h.AddDevice("SN-WATCH", configure: o => o with { Username = "watched", Password = "pw", AuthScheme = CpeAuthScheme.Basic });
+        for (var i = 0; i < 3; i++) Assert.True((await cpe.InformAsync("2 PERIODIC")).Succeeded);
+        Assert.Equal(1, h.Orchestrator.Lookups);
+
+        // The operator rotates the password; the orchestrator hears the write and says so.
+        h.Orchestrator.Inventory["SN-WATCH"] = new InventoryEntry("SN-WATCH", "watched", "rotated");
+        await h.Orchestrator.Changes!.Writer.WriteAsync(new DeviceChanges { Complete = true, DeviceIds = { "SN-WATCH" } });
+        await Eventually.TrueAsync(() => steady.Find("SN-WATCH") is null, "the change was not heard");
+        Assert.False((await cpe.InformAsync("2 PERIODIC")).Succeeded);
+        Assert.True(h.Orchestrator.Lookups >= 2);
+    }
+
+    [Fact]
+    public async Task Without_the_watch_a_lookup_is_kept_for_the_brief_cache_only()
+    {
+        var settings = new Dictionary<string, string?>(BasicOverHttp) { ["Cwmp:Auth:CacheDuration"] = "00:00:00" };
+        await using var h = await AcsHarness.StartAsync(settings);
+        h.Orchestrator.Inventory["SN-UNWATCHED"] = new InventoryEntry("SN-UNWATCHED", "unwatched", "pw");
+        var cpe = h.AddDevice("SN-UNWATCHED", configure: o => o with { Username = "unwatched", Password = "pw", AuthScheme = CpeAuthScheme.Basic });
+        for (var i = 0; i < 3; i++) Assert.True((await cpe.InformAsync("2 PERIODIC")).Succeeded);
+        Assert.Equal(3, h.Orchestrator.Lookups);
     }
 
     /// <summary>Counts cwmp.auth.failures measurements (other tests may add to it concurrently, hence "at least").</summary>

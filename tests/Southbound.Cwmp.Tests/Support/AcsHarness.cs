@@ -22,16 +22,19 @@ public sealed class AcsHarness : IAsyncDisposable
     public required CwmpFleet Fleet { get; init; }
     public DeviceAdapter.DeviceAdapterClient Client { get; private set; } = null!;
 
-    /// <summary>Starts the adapter; with <paramref name="tls"/> its ACS listener is HTTPS with that certificate.</summary>
+    /// <summary>
+    /// Starts the adapter; with <paramref name="tls"/> its ACS listener is HTTPS with that certificate; with
+    /// <paramref name="watchChanges"/> the stand-in orchestrator offers WatchDeviceChanges from the start.
+    /// </summary>
     public static async Task<AcsHarness> StartAsync(IDictionary<string, string?>? settings = null, SelfSignedCertificate? tls = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null, bool watchChanges = false)
     {
         // A free port can be taken by another process between FreePort.Next() and the bind: try again on new ports.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await TryStartAsync(settings, tls, configure);
+                return await TryStartAsync(settings, tls, configure, watchChanges);
             }
             catch (IOException) when (attempt < 5)
             {
@@ -40,9 +43,10 @@ public sealed class AcsHarness : IAsyncDisposable
     }
 
     private static async Task<AcsHarness> TryStartAsync(IDictionary<string, string?>? settings, SelfSignedCertificate? tls,
-        Action<WebApplicationBuilder>? configure)
+        Action<WebApplicationBuilder>? configure, bool watchChanges)
     {
         var orchestrator = await FakeOrchestrator.StartAsync();
+        if (watchChanges) orchestrator.Changes = System.Threading.Channels.Channel.CreateUnbounded<DeviceChanges>();
         var acsPort = FreePort.Next();
         var grpcPort = FreePort.Next();
         var all = new Dictionary<string, string?>

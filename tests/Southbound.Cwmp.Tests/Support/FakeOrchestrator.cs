@@ -28,6 +28,18 @@ public sealed class FakeOrchestrator : FakeDeviceContacts
 {
     public ConcurrentDictionary<string, InventoryEntry> Inventory { get; } = new(StringComparer.Ordinal);
     public int Lookups;
+    /// <summary>
+    /// When set, WatchDeviceChanges is offered: it says it hears every change, then passes on what is written here.
+    /// Unset, the call is not implemented (an orchestrator without it), and the ACS keeps lookups briefly only.
+    /// </summary>
+    public System.Threading.Channels.Channel<DeviceChanges>? Changes { get; set; }
+
+    public override async Task WatchDeviceChanges(WatchDeviceChangesRequest request, IServerStreamWriter<DeviceChanges> responseStream, ServerCallContext context)
+    {
+        if (Changes is not { } changes) throw new RpcException(new Status(StatusCode.Unimplemented, "not offered"));
+        await responseStream.WriteAsync(new DeviceChanges { Complete = true });
+        await foreach (var change in changes.Reader.ReadAllAsync(context.CancellationToken)) await responseStream.WriteAsync(change);
+    }
 
     public static Task<FakeOrchestrator> StartAsync() => StartAsync(new FakeOrchestrator());
 
@@ -55,6 +67,8 @@ public sealed class FakeOrchestrator : FakeDeviceContacts
             BootstrapPasswordHa1 = entry.BootstrapPassword is null ? ""
                 : Md5($"{entry.BootstrapUsername ?? InventoryEntry.AcsBootstrapUsername}:{request.Realm}:{entry.BootstrapPassword}"),
             SharedBootstrapAllowed = entry.SharedBootstrapAllowed ?? (!entry.Provisioned && entry.BootstrapPassword is null),
+            // As the orchestrator says: no previous credential offered (no adoption window that ends by itself).
+            Steady = entry.PreviousUsername is null,
         });
     }
 

@@ -8,7 +8,8 @@ namespace Provisioning.Orchestrator.Devices;
 /// this instance's commits evict synchronously (<see cref="DeviceChangeListener"/>), every instance's commits through
 /// the NOTIFY that a trigger on the three tables sends (<see cref="Coordination.DeviceChangesNotifyTrigger"/>, heard by
 /// <see cref="Coordination.EventNotifications"/>). While that LISTEN is down nothing is served from here, and it
-/// starts empty again when the LISTEN is back (what changed meanwhile was not heard).
+/// starts empty again when the LISTEN is back (what changed meanwhile was not heard). What it hears is passed on to the
+/// adapters that watch (<see cref="Watch"/>), so they may keep their LookupDevice answers as long.
 /// </summary>
 public sealed class DeviceContactCache
 {
@@ -20,6 +21,8 @@ public sealed class DeviceContactCache
 
     private readonly ConcurrentDictionary<string, Slot> _devices = new(StringComparer.Ordinal);
     private volatile bool _heard;
+    private readonly Lock _watchersLock = new();
+    private volatile DeviceChangeWatch[] _watchers = [];
 
     /// <summary>A load in progress (State null) or its result; a reference, so a load finished after an eviction is not kept.</summary>
     public sealed class Slot(DeviceContactState? state)
@@ -67,22 +70,69 @@ public sealed class DeviceContactCache
             _devices.TryUpdate(route.Id, new Slot(state with { Route = route }), slot);
     }
 
-    public void Evict(string serialNumber) => _devices.TryRemove(serialNumber, out _);
+    /// <summary>The device changed (a commit here, or a NOTIFY): dropped, and the watching adapters told.</summary>
+    public void Evict(string serialNumber)
+    {
+        _devices.TryRemove(serialNumber, out _);
+        foreach (var watch in _watchers) watch.Publish(new DeviceChangeWatch.Change(serialNumber, _heard));
+    }
 
-    public void Clear() => _devices.Clear();
+    /// <summary>A device the store does not know, dropped without telling anyone (nothing of it changed).</summary>
+    public void Drop(string serialNumber) => _devices.TryRemove(serialNumber, out _);
+
+    /// <summary>Devices changed, which is not known: everything is dropped, here and by the watching adapters.</summary>
+    public void Clear()
+    {
+        _devices.Clear();
+        lock (_watchersLock)
+        {
+            foreach (var watch in _watchers)
+            {
+                watch.Publish(new DeviceChangeWatch.Change(null, false));
+                if (_heard) watch.Publish(new DeviceChangeWatch.Change(null, true));
+            }
+        }
+    }
 
     /// <summary>The LISTEN is up (again): start empty, since changes while it was down were not heard.</summary>
     public void Listen()
     {
-        _devices.Clear();
-        _heard = true;
+        lock (_watchersLock)
+        {
+            _devices.Clear();
+            _heard = true;
+            foreach (var watch in _watchers) watch.Publish(new DeviceChangeWatch.Change(null, true));
+        }
     }
 
     /// <summary>The LISTEN is down: serve nothing until it is back.</summary>
     public void Deafen()
     {
-        _heard = false;
-        _devices.Clear();
+        lock (_watchersLock)
+        {
+            _heard = false;
+            _devices.Clear();
+            foreach (var watch in _watchers) watch.Publish(new DeviceChangeWatch.Change(null, false));
+        }
+    }
+
+    /// <summary>
+    /// A subscription to what the cache hears from now on, with whether it hears every change right now (decided under
+    /// the same lock as the changes of hearing, so none falls between).
+    /// </summary>
+    public DeviceChangeWatch Watch()
+    {
+        lock (_watchersLock)
+        {
+            var watch = new DeviceChangeWatch(_heard, Unsubscribe);
+            _watchers = [.. _watchers, watch];
+            return watch;
+        }
+    }
+
+    private void Unsubscribe(DeviceChangeWatch watch)
+    {
+        lock (_watchersLock) _watchers = [.. _watchers.Where(w => w != watch)];
     }
 
     // The credential is a mutable document the lifecycle changes in place: each caller gets its own shallow copy.

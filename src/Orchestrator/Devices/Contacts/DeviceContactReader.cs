@@ -59,7 +59,7 @@ public sealed class DeviceContactReader(IDocumentStore store, DeviceContactCache
         await batch.Execute(cancellationToken);
         if (await recordLoad is not { } record)
         {
-            cache.Evict(key);
+            cache.Drop(key);
             return (null, await claimLoad);
         }
         var state = new DeviceContactState(record, await routeLoad, await credentialLoad);

@@ -131,6 +131,12 @@ public sealed class CredentialLifecycle(IDocumentStore store, ContactRecorder re
     public bool OffersPrevious(DeviceCredential? credential) =>
         credential is not null && credential.IsPending(time.GetUtcNow()) && credential.PreviousPassword.Length > 0;
 
+    /// <summary>
+    /// Whether what the device may authenticate with changes only by a write (which NOTIFYs): not while a pending
+    /// credential's window runs, at whose end the previous credential stops being offered without any write.
+    /// </summary>
+    public bool Steady(DeviceCredential? credential) => credential is null || !credential.IsPending(time.GetUtcNow());
+
     public bool OffersSharedBootstrap(DeviceCredential? credential) =>
         credential is not null && credential.IsPending(time.GetUtcNow()) && credential.PreviousIsSharedBootstrap;
 
