@@ -1,3 +1,4 @@
+using Provisioning.ServiceDefaults.Connections;
 using Provisioning.Orchestrator.Hosting;
 using Provisioning.Orchestrator.Southbound;
 using Provisioning.Southbound.Cwmp;
@@ -30,17 +31,6 @@ public static class InProcessWiring
             if (string.IsNullOrEmpty(configuration[key])) yield return new(key, value);
     }
 
-    /// <summary>A listen URL as a client dials it: a wildcard host ("0.0.0.0", "[::]", "*", "+") is reached on loopback.</summary>
-    public static string Dialable(string listenUrl)
-    {
-        var trimmed = listenUrl.Trim().TrimEnd('/');
-        var schemeEnd = trimmed.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0) return trimmed;
-        var hostStart = schemeEnd + 3;
-        var rest = trimmed[hostStart..];
-        foreach (var (wildcard, loopback) in new[] { ("0.0.0.0", "127.0.0.1"), ("[::]", "[::1]"), ("*", "127.0.0.1"), ("+", "127.0.0.1") })
-            if (rest.StartsWith(wildcard + ":", StringComparison.Ordinal) || rest == wildcard)
-                return trimmed[..hostStart] + loopback + rest[wildcard.Length..];
-        return trimmed;
-    }
+    /// <summary>A listen URL as a client dials it (see <see cref="Listener.Dialable"/>).</summary>
+    public static string Dialable(string listenUrl) => Listener.Dialable(listenUrl);
 }

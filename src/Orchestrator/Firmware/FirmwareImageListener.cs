@@ -9,6 +9,5 @@ public static class FirmwareImageListener
     public static void Listen(KestrelServerOptions kestrel, FirmwareImageOptions options, ConnectionBudget budget) =>
         Listener.Listen(kestrel, options.ImageUrl, HttpProtocols.Http1AndHttp2, budget);
 
-    public static int PortOf(string url) =>
-        new Uri(url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal)).Port;
+    public static int PortOf(string url) => Listener.UriOf(url).Port;
 }

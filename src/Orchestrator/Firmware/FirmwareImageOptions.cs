@@ -31,9 +31,7 @@ public sealed class FirmwareImageOptions
 
     public Uri BaseUri()
     {
-        var url = PublicBaseUrl is { Length: > 0 } ? PublicBaseUrl
-            : ImageUrl.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-                .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal);
+        var url = PublicBaseUrl is { Length: > 0 } ? PublicBaseUrl : Provisioning.ServiceDefaults.Connections.Listener.Dialable(ImageUrl);
         return new Uri(url.TrimEnd('/') + "/");
     }
 }

@@ -98,7 +98,5 @@ public static class CwmpAdapterExtensions
         return app;
     }
 
-    private static Uri ParseListenUrl(string url) =>
-        // Kestrel-style wildcards are not valid URI hosts.
-        new(url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal));
+    private static Uri ParseListenUrl(string url) => ServiceDefaults.Connections.Listener.UriOf(url);
 }

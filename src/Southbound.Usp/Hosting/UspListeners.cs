@@ -5,7 +5,5 @@ public sealed record UspListeners(Uri WebSocket, Uri Grpc, string WebSocketPath)
 {
     public static UspListeners From(UspOptions options) => new(Parse(options.WebSocketUrl), Parse(options.GrpcUrl), options.WebSocketPath);
 
-    /// <summary>Kestrel-style wildcards ("http://*:8081", "http://+:8081") are not valid URI hosts.</summary>
-    private static Uri Parse(string url) =>
-        new(url.Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal));
+    private static Uri Parse(string url) => ServiceDefaults.Connections.Listener.UriOf(url);
 }
