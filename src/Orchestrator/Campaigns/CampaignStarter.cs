@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
@@ -6,7 +5,6 @@ using Marten.Exceptions;
 using Microsoft.Extensions.Options;
 using Provisioning.Orchestrator.Campaigns.Events;
 using Provisioning.Orchestrator.ServicePlans;
-using Provisioning.Orchestrator.Telemetry;
 using Provisioning.Orchestrator.Workflows.Events;
 
 namespace Provisioning.Orchestrator.Campaigns;
@@ -30,7 +28,7 @@ public sealed class CampaignStarter(IDocumentStore store, IOptions<CampaignOptio
 
         var devices = CampaignOrder.Of(definition.Name, selected, d => d.SerialNumber);
         var waves = CampaignWave.For(definition.WavePercents, devices.Count);
-        using var span = StartSpan(id, definition.Name, devices.Count);
+        using var span = CampaignSpans.StartCampaign(id, definition.Name, devices.Count);
         var started = new CampaignStarted(definition.Name, definition.RequestId, definition.Selection, definition.ServicePlan, waves,
             definition.Concurrency, definition.StopRules, devices, startedBy, TraceRef.Of(span), definition.Firmware);
         session.Events.StartStream<CampaignSummary>(id, started);
@@ -52,17 +50,4 @@ public sealed class CampaignStarter(IDocumentStore store, IOptions<CampaignOptio
 
     private static Guid StreamIdFor(string requestId) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes("campaign\0" + requestId)).AsSpan(0, 16));
-
-    // The campaign's own trace: its start here, each advance of it linked to this span.
-    private static Activity? StartSpan(Guid id, string name, int devices)
-    {
-        var previous = Activity.Current;
-        Activity.Current = null;
-        var span = OrchestratorTelemetry.Source.StartActivity(CampaignSpans.Start, ActivityKind.Internal);
-        Activity.Current = previous;
-        span?.SetTag(CampaignSpans.IdTag, id.ToString());
-        span?.SetTag("cpe.campaign.name", name);
-        span?.SetTag("cpe.campaign.devices", devices);
-        return span;
-    }
 }

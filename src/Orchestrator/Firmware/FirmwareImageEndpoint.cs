@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Provisioning.Orchestrator.Telemetry;
+using Provisioning.Orchestrator.Workflows;
 
 namespace Provisioning.Orchestrator.Firmware;
 
@@ -22,7 +23,7 @@ public sealed partial class FirmwareImageEndpoint(FirmwareImageFolder folder, Fi
         if (folder.Find(file) is not { } image) return Refuse(context, "no such image");
 
         OrchestratorTelemetry.FirmwareImageRequests.Add(1, new KeyValuePair<string, object?>("outcome", "served"));
-        Served(logger, Printable(file), Printable(scope), context.Request.Headers.Range.ToString() is { Length: > 0 } range ? Printable(range) : "whole");
+        Served(logger, DeviceText.Printable(file, 100), DeviceText.Printable(scope, 100), context.Request.Headers.Range.ToString() is { Length: > 0 } range ? DeviceText.Printable(range, 100) : "whole");
         var tag = new EntityTagHeaderValue($"\"{image.Length:x}-{image.LastWriteTimeUtc.Ticks:x}\"");
         return Results.File(image.FullName, "application/octet-stream", lastModified: image.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
     }
@@ -32,16 +33,6 @@ public sealed partial class FirmwareImageEndpoint(FirmwareImageFolder folder, Fi
         OrchestratorTelemetry.FirmwareImageRequests.Add(1, new KeyValuePair<string, object?>("outcome", "refused"));
         Refused(logger, reason, context.Connection.RemoteIpAddress?.ToString() ?? "?");
         return Results.NotFound();
-    }
-
-    /// <summary>Client text as the log may show it: bounded, control characters replaced.</summary>
-    private static string Printable(string text)
-    {
-        if (text.Length > 100) text = text[..100] + "…";
-        return string.Create(text.Length, text, (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) ? '?' : source[i];
-        });
     }
 
     [LoggerMessage(5001, LogLevel.Information, "Firmware image {File} served to {Scope} ({Range})")]

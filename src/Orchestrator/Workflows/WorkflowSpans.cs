@@ -23,16 +23,8 @@ public static class WorkflowSpans
     {
         var previous = Activity.Current;
         Activity.Current = null;
-        var links = new List<ActivityLink>();
-        if (summary.TraceId.Length == 32 && summary.RootSpanId.Length == 16)
-        {
-            links.Add(new ActivityLink(new ActivityContext(
-                ActivityTraceId.CreateFromString(summary.TraceId),
-                ActivitySpanId.CreateFromString(summary.RootSpanId),
-                ActivityTraceFlags.Recorded)));
-        }
-        var root = OrchestratorTelemetry.Source.StartActivity(
-            OrchestratorTelemetry.ProvisionSpan, ActivityKind.Internal, parentContext: default, tags: null, links: links);
+        var root = OrchestratorTelemetry.Source.StartActivity(OrchestratorTelemetry.ProvisionSpan, ActivityKind.Internal,
+            parentContext: default, tags: null, links: new Events.TraceRef(summary.TraceId, summary.RootSpanId).Links());
         Activity.Current = previous;
         Tag(root, summary.Id, summary.SerialNumber, summary.Oui, summary.ProductClass, summary.Protocol.ToString(), summary.Trigger);
         root?.SetTag("cpe.resumed", true);
