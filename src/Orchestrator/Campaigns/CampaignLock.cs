@@ -15,13 +15,21 @@ public sealed class CampaignLock : IAsyncDisposable
     private CampaignLock(NpgsqlConnection connection) => _connection = connection;
 
     /// <summary>The lock, or null when another holds it (the runner skips a tick rather than queue).</summary>
-    public static async Task<CampaignLock?> TryTakeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task<CampaignLock?> TryTakeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        TakeAsync(dataSource, $"select pg_try_advisory_lock({LockId})", cancellationToken);
+
+    /// <summary>Waits for the lock (a change waits for the tick in progress to end).</summary>
+    public static async Task<CampaignLock> WaitAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        (await TakeAsync(dataSource, $"select pg_advisory_lock({LockId})", cancellationToken))!;
+
+    // pg_advisory_lock answers void (DBNull) once it holds the lock, pg_try_advisory_lock true or false.
+    private static async Task<CampaignLock?> TakeAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var take = new NpgsqlCommand($"select pg_try_advisory_lock({LockId})", connection);
-            if (await take.ExecuteScalarAsync(cancellationToken) is true) return new CampaignLock(connection);
+            await using var take = new NpgsqlCommand(sql, connection);
+            if (await take.ExecuteScalarAsync(cancellationToken) is not false) return new CampaignLock(connection);
         }
         catch
         {
@@ -30,23 +38,6 @@ public sealed class CampaignLock : IAsyncDisposable
         }
         await connection.DisposeAsync();
         return null;
-    }
-
-    /// <summary>Waits for the lock (a change waits for the tick in progress to end).</summary>
-    public static async Task<CampaignLock> WaitAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var take = new NpgsqlCommand($"select pg_advisory_lock({LockId})", connection);
-            await take.ExecuteNonQueryAsync(cancellationToken);
-            return new CampaignLock(connection);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -59,31 +59,30 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
         // Another instance advances them, or a pause, resume or abort is being decided: the next tick goes on.
         await using var held = await CampaignLock.TryTakeAsync(dataSource, cancellationToken);
         if (held is null) return;
+        IReadOnlyList<CampaignSummary> running;
+        await using (var query = store.QuerySession())
+            running = await query.Query<CampaignSummary>().Where(c => c.State == CampaignState.Running).ToListAsync(cancellationToken);
+        // One read of every running campaign's workflows per tick; each campaign's only change meanwhile is its own starts.
+        var tallies = await TalliesAsync(running, cancellationToken);
+        foreach (var campaign in running)
         {
-            IReadOnlyList<CampaignSummary> running;
-            await using (var query = store.QuerySession())
-                running = await query.Query<CampaignSummary>().Where(c => c.State == CampaignState.Running).ToListAsync(cancellationToken);
-            foreach (var campaign in running)
+            try
             {
-                try
-                {
-                    await AdvanceAsync(campaign, starter, cancellationToken);
-                }
-                catch (ConcurrencyException)
-                {
-                    // Paused, resumed or aborted meanwhile: the next tick sees it as it is now.
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && ex is not NpgsqlException)
-                {
-                    CampaignLog.AdvanceFailed(logger, ex, campaign.Id);
-                }
+                await AdvanceAsync(campaign, tallies[campaign.Id], starter, cancellationToken);
+            }
+            catch (ConcurrencyException)
+            {
+                // Paused, resumed or aborted meanwhile: the next tick sees it as it is now.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not NpgsqlException)
+            {
+                CampaignLog.AdvanceFailed(logger, ex, campaign.Id);
             }
         }
     }
 
-    private async Task AdvanceAsync(CampaignSummary campaign, WorkflowStarter starter, CancellationToken cancellationToken)
+    private async Task AdvanceAsync(CampaignSummary campaign, CampaignTally tally, WorkflowStarter starter, CancellationToken cancellationToken)
     {
-        var tally = await TallyAsync(campaign, cancellationToken);
         var wave = campaign.Waves[campaign.CurrentWave - 1];
         var waveDevices = campaign.Devices.Take(wave.Devices).ToList();
 
@@ -140,14 +139,20 @@ public sealed class CampaignRunner(IDocumentStore store, NpgsqlDataSource dataSo
         !tally.Latest.TryGetValue(serial, out var latest)
         || (latest.Status is WorkflowStatus.Failed or WorkflowStatus.Cancelled && latest.Round < campaign.Round);
 
-    public async Task<CampaignTally> TallyAsync(CampaignSummary campaign, CancellationToken cancellationToken)
+    public async Task<CampaignTally> TallyAsync(CampaignSummary campaign, CancellationToken cancellationToken) =>
+        (await TalliesAsync([campaign], cancellationToken))[campaign.Id];
+
+    /// <summary>The campaigns' progress from their device workflows, read in one query.</summary>
+    public async Task<IReadOnlyDictionary<Guid, CampaignTally>> TalliesAsync(IReadOnlyCollection<CampaignSummary> campaigns, CancellationToken cancellationToken)
     {
+        if (campaigns.Count == 0) return new Dictionary<Guid, CampaignTally>();
+        var ids = campaigns.Select(c => (Guid?)c.Id).ToArray();
         await using var session = store.QuerySession();
-        var id = campaign.Id;
         // Whole summaries: Marten's Select() reads an unsigned FaultCode back as a string and fails.
-        var rows = await session.Query<WorkflowSummary>().Where(w => w.CampaignId == id).ToListAsync(cancellationToken);
-        return new CampaignTally(rows.Select(r => new CampaignWorkflow(r.Id, r.SerialNumber, r.Status, r.Result, r.FaultCode,
-            CampaignSummary.RoundOf(r.RequestId), r.CreatedAt)), campaign.JudgedFrom);
+        var rows = (await session.Query<WorkflowSummary>().Where(w => ids.Contains(w.CampaignId)).ToListAsync(cancellationToken))
+            .ToLookup(w => w.CampaignId!.Value);
+        return campaigns.ToDictionary(c => c.Id, c => new CampaignTally(rows[c.Id].Select(r => new CampaignWorkflow(r.Id, r.SerialNumber, r.Status,
+            r.Result, r.FaultCode, CampaignSummary.RoundOf(r.RequestId), r.CreatedAt)), c.JudgedFrom));
     }
 
     private Task AppendAsync(CampaignSummary campaign, ICampaignEvent change, CancellationToken cancellationToken) =>

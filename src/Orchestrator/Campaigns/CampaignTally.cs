@@ -19,15 +19,20 @@ public sealed class CampaignTally
         Ended = _judged.Count(w => w.Status is WorkflowStatus.Succeeded or WorkflowStatus.Failed);
         Failed = _judged.Count(w => w.Status == WorkflowStatus.Failed);
         VerificationFailures = _judged.Count(w => w.Result == WorkflowResult.VerificationFailed);
+        // Counted once: the runner reads them every tick, every watcher every half second.
+        Running = Latest.Values.Count(w => w.Status == WorkflowStatus.Running);
+        Succeeded = Latest.Values.Count(w => w.Status == WorkflowStatus.Succeeded);
+        FailedOverall = Latest.Values.Count(w => w.Status == WorkflowStatus.Failed);
+        Cancelled = Latest.Values.Count(w => w.Status == WorkflowStatus.Cancelled);
     }
 
     /// <summary>Each device's latest workflow in this campaign, by serial.</summary>
     public IReadOnlyDictionary<string, CampaignWorkflow> Latest { get; }
 
-    public int Running => Latest.Values.Count(w => w.Status == WorkflowStatus.Running);
-    public int Succeeded => Latest.Values.Count(w => w.Status == WorkflowStatus.Succeeded);
-    public int FailedOverall => Latest.Values.Count(w => w.Status == WorkflowStatus.Failed);
-    public int Cancelled => Latest.Values.Count(w => w.Status == WorkflowStatus.Cancelled);
+    public int Running { get; }
+    public int Succeeded { get; }
+    public int FailedOverall { get; }
+    public int Cancelled { get; }
 
     public int Ended { get; }
     public int Failed { get; }

@@ -39,8 +39,9 @@ public sealed class CampaignGrpcService(
             query = query.Where(c => c.State == state);
         }
         var campaigns = await query.OrderByDescending(c => c.CreatedAt).Take(limit).ToListAsync(context.CancellationToken);
+        var tallies = await runner.TalliesAsync(campaigns, context.CancellationToken);
         var response = new ListCampaignsResponse();
-        foreach (var campaign in campaigns) response.Campaigns.Add(await ToWireAsync(campaign, context.CancellationToken));
+        response.Campaigns.AddRange(campaigns.Select(c => CampaignMapping.ToWire(c, tallies[c.Id])));
         return response;
     }
 

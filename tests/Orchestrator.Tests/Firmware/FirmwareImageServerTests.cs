@@ -107,8 +107,8 @@ public sealed class FirmwareImageServerTests : IAsyncLifetime
         Assert.Equal("https://fw.example.net/hg/V3.bin", Links.UrlFor("SN-FW-5", "https://fw.example.net/hg/V3.bin"));
     }
 
-    [Fact]
-    public async Task A_model_profile_naming_a_folder_image_sends_the_device_a_link_of_its_own_with_the_size_and_checksum()
+    /// <summary>Provisions a device on 1.2.3 whose model profile (a manufacturer of its own) targets a file of the folder.</summary>
+    private async Task<(Contracts.Northbound.Workflow Workflow, DeviceScript Script, string Serial)> ProvisionWithFolderTargetAsync(string version, string file)
     {
         var helpers = OrchestratorFixture.Over(_adapter, _system);
         var manufacturer = "Fold" + Guid.NewGuid().ToString("N")[..8];
@@ -117,13 +117,20 @@ public sealed class FirmwareImageServerTests : IAsyncLifetime
             Profile = new Contracts.Northbound.ModelProfile
             {
                 Name = "fold-" + manufacturer.ToLowerInvariant(), Manufacturer = manufacturer, Model = "HG-100",
-                // A file of the folder: no size or checksum needed, the orchestrator knows them.
-                Firmware = new Contracts.Northbound.FirmwareTarget { Version = "2.0.1", Url = "2.0.1.bin" },
+                Firmware = new Contracts.Northbound.FirmwareTarget { Version = version, Url = file },
             },
         });
         var script = new DeviceScript { Manufacturer = manufacturer, Model = "HG-100", FirmwareVersion = "1.2.3" };
         var serial = await helpers.RegisterAsync(script);
         var workflow = await _system.WaitForTerminalAsync((await helpers.ProvisionAsync(serial)).Workflow.WorkflowId);
+        return (workflow, script, serial);
+    }
+
+    [Fact]
+    public async Task A_model_profile_naming_a_folder_image_sends_the_device_a_link_of_its_own_with_the_size_and_checksum()
+    {
+        // A file of the folder: no size or checksum needed, the orchestrator knows them.
+        var (workflow, script, serial) = await ProvisionWithFolderTargetAsync("2.0.1", "2.0.1.bin");
 
         Assert.Equal(Contracts.Northbound.WorkflowResult.Success, workflow.Result);
         var download = Assert.Single(script.Downloads);
@@ -138,19 +145,7 @@ public sealed class FirmwareImageServerTests : IAsyncLifetime
     [Fact]
     public async Task A_folder_image_that_is_not_there_fails_the_upgrade_saying_so()
     {
-        var helpers = OrchestratorFixture.Over(_adapter, _system);
-        var manufacturer = "Gone" + Guid.NewGuid().ToString("N")[..8];
-        await _system.Inventory.UpsertModelProfileAsync(new Contracts.Northbound.UpsertModelProfileRequest
-        {
-            Profile = new Contracts.Northbound.ModelProfile
-            {
-                Name = "gone-" + manufacturer.ToLowerInvariant(), Manufacturer = manufacturer, Model = "HG-100",
-                Firmware = new Contracts.Northbound.FirmwareTarget { Version = "3.0.0", Url = "3.0.0.bin" },
-            },
-        });
-        var script = new DeviceScript { Manufacturer = manufacturer, Model = "HG-100", FirmwareVersion = "1.2.3" };
-        var serial = await helpers.RegisterAsync(script);
-        var workflow = await _system.WaitForTerminalAsync((await helpers.ProvisionAsync(serial)).Workflow.WorkflowId);
+        var (workflow, script, _) = await ProvisionWithFolderTargetAsync("3.0.0", "3.0.0.bin");
 
         Assert.Equal(Contracts.Northbound.WorkflowResult.FirmwareUpgradeFailed, workflow.Result);
         Assert.Contains("'3.0.0.bin' is not in the firmware image folder", workflow.FailureReason);
